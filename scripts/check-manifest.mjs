@@ -1,0 +1,19 @@
+// Fails when custom-elements.json no longer matches what the analyzer makes from src/ (run `npm run analyze`).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const dir = mkdtempSync(join(tmpdir(), 'cem-'));
+try {
+  execFileSync('npx', ['cem', 'analyze', '--litelement', '--globs', 'src/**/*.ts', '--outdir', dir], { stdio: 'pipe' });
+  const fresh = JSON.parse(readFileSync(join(dir, 'custom-elements.json'), 'utf8'));
+  const committed = existsSync('custom-elements.json') ? JSON.parse(readFileSync('custom-elements.json', 'utf8')) : null;
+  if (JSON.stringify(fresh) !== JSON.stringify(committed)) {
+    console.error('custom-elements.json is stale against src/: run `npm run analyze` and commit the result.');
+    process.exit(1);
+  }
+  console.log('custom-elements.json matches src/.');
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

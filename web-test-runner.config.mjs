@@ -1,0 +1,42 @@
+// Browser tests run in real headless Chromium. Each group gets its own browser whose fake camera plays one scene, so
+// a test file's camera is chosen by where it lives:
+//   test/browser/**       the frontal face scene (the default camera)
+//   test/scenes/<scene>/** the scene of that name (face-far, two-faces, face-zoom, ...), see test/fixtures/camera/
+//   test/no-camera/**     a browser with no camera at all
+//   test/camera-denied/** a browser that denies the camera permission prompt
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { existsSync, readdirSync } from 'node:fs';
+import { findChrome, installHint, baseChromeArgs, fakeCameraArgs } from './scripts/find-chrome.mjs';
+import { prepareScenes } from './scripts/fixtures.mjs';
+
+const executablePath = findChrome();
+if (!executablePath) {
+  console.error(installHint);
+  process.exit(1);
+}
+
+const scenes = prepareScenes();
+const browser = (args) => chromeLauncher({ launchOptions: { executablePath, headless: true, args: [...baseChromeArgs, ...args] } });
+
+const groups = [
+  { name: 'frontal', files: 'test/browser/**/*.test.ts', browsers: [browser(fakeCameraArgs(scenes['face-frontal']))] },
+  { name: 'camera-denied', files: 'test/camera-denied/**/*.test.ts', browsers: [browser([...fakeCameraArgs(scenes['face-frontal'], { prompt: 'ask' }), '--deny-permission-prompts'])] },
+  { name: 'no-camera', files: 'test/no-camera/**/*.test.ts', browsers: [browser(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream=device-count=0'])] },
+];
+if (existsSync('test/scenes')) {
+  for (const scene of readdirSync('test/scenes')) {
+    if (!scenes[scene]) throw new Error(`test/scenes/${scene}: no camera scene of that name in test/fixtures/camera/`);
+    groups.push({ name: scene, files: `test/scenes/${scene}/**/*.test.ts`, browsers: [browser(fakeCameraArgs(scenes[scene]))] });
+  }
+}
+
+export default {
+  nodeResolve: true,
+  rootDir: '.',
+  concurrency: 1,
+  testsFinishTimeout: 15 * 60 * 1000,
+  testFramework: { config: { timeout: 30000 } },
+  groups: groups.filter((g) => existsSync(g.files.split('/**')[0])),
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
+};
