@@ -1,12 +1,14 @@
 // Fails when custom-elements.json no longer matches what the analyzer makes from src/ (run `npm run analyze`).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 
 const dir = mkdtempSync(join(tmpdir(), 'cem-'));
+// The analyzer joins --outdir onto the working directory and records it as "customElements" in package.json.
+const packageJson = readFileSync('package.json', 'utf8');
 try {
-  execFileSync('npx', ['cem', 'analyze', '--litelement', '--globs', 'src/**/*.ts', '--outdir', dir], { stdio: 'pipe' });
+  execFileSync('npx', ['cem', 'analyze', '--litelement', '--globs', 'src/**/*.ts', '--outdir', relative(process.cwd(), dir)], { stdio: 'pipe' });
   const fresh = JSON.parse(readFileSync(join(dir, 'custom-elements.json'), 'utf8'));
   const committed = existsSync('custom-elements.json') ? JSON.parse(readFileSync('custom-elements.json', 'utf8')) : null;
   if (JSON.stringify(fresh) !== JSON.stringify(committed)) {
@@ -15,5 +17,6 @@ try {
   }
   console.log('custom-elements.json matches src/.');
 } finally {
+  writeFileSync('package.json', packageJson);
   rmSync(dir, { recursive: true, force: true });
 }

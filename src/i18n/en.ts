@@ -1,0 +1,45 @@
+import type { Strings } from './types.js';
+
+const list = (values: readonly string[]) => values.join(', ');
+
+export const en: Strings = {
+  videoLabel: 'Camera preview',
+  startTitle: 'Liveness check',
+  startBody: 'We will use your camera to check that you are present. Keep your face inside the oval, in good light.',
+  startButton: 'Start',
+  cancelButton: 'Cancel',
+  retryButton: 'Try again',
+  cameraSelectLabel: 'Camera',
+  errorTitle: 'Something went wrong',
+  hintStarting: 'Starting the camera…',
+  hintPreview: 'Place your face inside the oval',
+  cameraUnavailable: 'The chosen camera is not available. Choose another camera, then try again.',
+  invalidValue: (attribute, value, allowed) =>
+    `The "${attribute}" attribute has the value "${value}"; allowed values: ${list(allowed)}.`,
+  invalidFormat: (attribute, value, reason) => `The "${attribute}" attribute has the value "${value}": ${reason}`,
+  errors: {
+    error_wasm_internal_failure_1: 'This browser cannot run WebAssembly, which the check needs.',
+    error_wasm_internal_failure_2: 'Not enough memory to prepare the capture. Close other tabs and try again.',
+    error_wasm_internal_failure_3: 'The capture could not be prepared. Please try again.',
+    error_wasm_internal_failure_4: 'The capture could not be packed. Please try again.',
+    error_wasm_internal_failure_5: 'The capture could not be sealed. Please try again.',
+    error_wasm_internal_failure_1000: 'The capture could not be prepared because of an unexpected error.',
+    camera_permission_denied: 'Camera access was denied. Allow the camera in your browser settings, then try again.',
+    camera_not_found: 'No camera was found. Connect a camera, then try again.',
+    camera_busy: 'The camera could not be started. Close other apps that use it, then try again.',
+    camera_overconstrained: 'The camera does not meet the requirements (at least 320×240 at 15 frames per second).',
+    camera_track_ended: 'The camera stopped working. Check that it is connected, then try again.',
+    camera_unsupported: 'This browser cannot use the camera here. Use a current browser over HTTPS.',
+    invalid_attribute: 'The check is configured incorrectly.',
+    face_model_load_failed: 'The face detector could not be loaded.',
+    face_model_timeout: 'The face detector took too long to load.',
+    action_timeout: 'The action was not completed in time. Please try again.',
+    recorder_failed: 'The video could not be recorded.',
+    session_token_missing: 'The check could not start: no session token.',
+    session_token_expired: 'The session has expired. Please start again.',
+    network_error: 'No connection to the server. Check your network and try again.',
+    api_error: 'The server could not process the check.',
+    upload_failed: 'The capture could not be uploaded. Please try again.',
+    user_cancelled: 'The check was cancelled.',
+  },
+};

@@ -1,0 +1,45 @@
+import type { Strings } from './types.js';
+
+const list = (values: readonly string[]) => values.join(', ');
+
+export const ru: Strings = {
+  videoLabel: 'Изображение с камеры',
+  startTitle: 'Проверка присутствия',
+  startBody: 'Мы используем камеру, чтобы убедиться, что это вы. Держите лицо внутри овала при хорошем освещении.',
+  startButton: 'Начать',
+  cancelButton: 'Отмена',
+  retryButton: 'Повторить',
+  cameraSelectLabel: 'Камера',
+  errorTitle: 'Что-то пошло не так',
+  hintStarting: 'Включаем камеру…',
+  hintPreview: 'Поместите лицо в овал',
+  cameraUnavailable: 'Выбранная камера недоступна. Выберите другую камеру и повторите.',
+  invalidValue: (attribute, value, allowed) =>
+    `Атрибут «${attribute}» имеет значение «${value}»; допустимые значения: ${list(allowed)}.`,
+  invalidFormat: (attribute, value, reason) => `Атрибут «${attribute}» имеет значение «${value}»: ${reason}`,
+  errors: {
+    error_wasm_internal_failure_1: 'Этот браузер не поддерживает WebAssembly, необходимый для проверки.',
+    error_wasm_internal_failure_2: 'Недостаточно памяти для подготовки записи. Закройте другие вкладки и повторите.',
+    error_wasm_internal_failure_3: 'Не удалось подготовить запись. Повторите попытку.',
+    error_wasm_internal_failure_4: 'Не удалось упаковать запись. Повторите попытку.',
+    error_wasm_internal_failure_5: 'Не удалось зашифровать запись. Повторите попытку.',
+    error_wasm_internal_failure_1000: 'Не удалось подготовить запись из-за непредвиденной ошибки.',
+    camera_permission_denied: 'Доступ к камере запрещён. Разрешите камеру в настройках браузера и повторите.',
+    camera_not_found: 'Камера не найдена. Подключите камеру и повторите.',
+    camera_busy: 'Не удалось включить камеру. Закройте другие приложения, которые её используют, и повторите.',
+    camera_overconstrained: 'Камера не подходит: нужно не меньше 320×240 и 15 кадров в секунду.',
+    camera_track_ended: 'Камера перестала работать. Проверьте подключение и повторите.',
+    camera_unsupported: 'Этот браузер не может использовать камеру здесь. Откройте страницу по HTTPS в современном браузере.',
+    invalid_attribute: 'Проверка настроена неверно.',
+    face_model_load_failed: 'Не удалось загрузить детектор лица.',
+    face_model_timeout: 'Детектор лица загружался слишком долго.',
+    action_timeout: 'Действие не выполнено вовремя. Повторите попытку.',
+    recorder_failed: 'Не удалось записать видео.',
+    session_token_missing: 'Проверка не началась: нет токена сессии.',
+    session_token_expired: 'Сессия истекла. Начните заново.',
+    network_error: 'Нет связи с сервером. Проверьте сеть и повторите.',
+    api_error: 'Сервер не смог обработать проверку.',
+    upload_failed: 'Не удалось отправить запись. Повторите попытку.',
+    user_cancelled: 'Проверка отменена.',
+  },
+};

@@ -1,0 +1,49 @@
+/** The package entry: the element (registered as `<oz-liveness>`), its types, events, errors and texts. */
+import './define.js';
+
+export { OzLiveness } from './oz-liveness.js';
+export {
+  ACTIONS,
+  ARCHITECTURES,
+  DEFAULTS,
+  FACING_MODES,
+  LANGS,
+  RESULT_MODES,
+  SESSION_TOKEN_SOURCES,
+  resolveConfig,
+  type ActionTag,
+  type Architecture,
+  type AttributeIssue,
+  type FacingMode,
+  type OzConfig,
+  type RawConfig,
+  type ResultMode,
+  type SessionTokenSource,
+} from './config.js';
+export {
+  OZ_ERROR_CODES,
+  OzError,
+  cameraError,
+  cameraErrorCode,
+  isOzError,
+  type ApiErrorCode,
+  type CameraErrorCode,
+  type CaptureErrorCode,
+  type CloseErrorCode,
+  type ConfigErrorCode,
+  type ContainerErrorCode,
+  type OzErrorCode,
+} from './errors.js';
+export type {
+  OzCloseDetail,
+  OzCloseEvent,
+  OzCloseReason,
+  OzErrorDetail,
+  OzErrorEvent,
+  OzLivenessEvents,
+  OzState,
+  OzStateDetail,
+  OzStateEvent,
+} from './events.js';
+export { languages, resolveStrings, type Lang, type StringOverrides, type Strings } from './i18n/index.js';
+export { CAMERA_MINIMUM } from './controllers/camera.js';
