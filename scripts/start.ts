@@ -1,0 +1,55 @@
+// `npm start`: the demo page and the Oz API emulator on ONE origin. Vite serves demo/ on PORT (default 5173) and
+// proxies /api and /backend to the emulator, which listens on an internal loopback port. The proxy keeps the Host
+// header, so the emulator sees the page's own origin and plays the web-adapter role for it.
+import { fileURLToPath } from 'node:url';
+import { createServer } from 'vite';
+import { buildEmulator } from '../server/app.ts';
+import { ConfigError, loadConfigOptions } from '../server/config.ts';
+
+async function main(): Promise<void> {
+  const port = Number(process.env.PORT ?? 5173);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new ConfigError(`PORT: an integer from 1 to 65535 is needed, got "${process.env.PORT}"`);
+  const host = process.env.HOST ?? 'localhost';
+  const options = loadConfigOptions();
+  const pageOrigins = [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
+  const emulator = await buildEmulator({
+    ...options,
+    allowedOrigins: [...new Set([...(options.allowedOrigins ?? []), ...pageOrigins])],
+    logger: { level: process.env.OZ_EMULATOR_LOG ?? 'warn' },
+  });
+  const apiUrl = await emulator.listen({ port: 0, host: '127.0.0.1' });
+  const vite = await createServer({
+    configFile: fileURLToPath(new URL('../vite.config.ts', import.meta.url)),
+    server: {
+      port,
+      host,
+      strictPort: true,
+      proxy: {
+        '/api': { target: apiUrl },
+        '/backend': { target: apiUrl },
+      },
+    },
+  });
+  await vite.listen();
+  const page = vite.resolvedUrls?.local[0] ?? `http://${host}:${port}/`;
+  const config = emulator.emulatorConfig;
+  console.log(`Demo page and Oz API emulator: ${page}`);
+  console.log(`  API:      ${page}api/  (the same origin; emulator internally at ${apiUrl})`);
+  console.log(`  backend:  ${page}backend/forward  (host-backend example for the capture architecture)`);
+  console.log(`  account:  ${config.accounts[0]!.email}   data: ${config.dataDir}`);
+  let closing = false;
+  const stop = async () => {
+    if (closing) return;
+    closing = true;
+    await vite.close();
+    await emulator.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? `Configuration error: ${error.message}` : error);
+  process.exit(1);
+});
