@@ -1,0 +1,146 @@
+// The in-page half of scripts/bench-container.ts, bundled into the benchmark page: builds the inputs, packs them in
+// the real worker, and measures the floor, the main thread's long tasks and the codec's SHA-256 on the same page.
+import { ContainerClient } from '../src/container/client.ts';
+import { Codec, compileCodec } from '../src/container/codec.ts';
+import type { ContainerInput, ContainerMedium } from '../src/container/types.ts';
+import { issueSession, sampleBytes } from '../test/node/container-harness.ts';
+
+export interface BenchRow {
+  label: string;
+  payloadBytes: number;
+  containerBytes: number;
+  packMs: number;
+  floorMs: number;
+  layoutMs: number;
+  sealMs: number;
+  /** The whole request inside the worker (layout, sealing, making the Blob). */
+  workerMs: number;
+  /** Longest main-thread task reported by the Long Tasks API while packing (0: none over 50 ms). */
+  longTaskMs: number;
+  /** Longest gap between setTimeout(0) ticks on the main thread while packing. */
+  maxGapMs: number;
+  /** The same two figures for an idle main thread over the same time, measured right after: the machine's noise. */
+  idleLongTaskMs: number;
+  idleMaxGapMs: number;
+  peakHeldBytes: number;
+  wasmBytes: number;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+export async function createBench(workerUrl: string, wasmUrl: string) {
+  const session = await issueSession({ ttlSec: 3600 });
+  const client = new ContainerClient({ workerUrl, wasmUrl });
+  const aesKey = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt']);
+
+  const medium = (name: string, mime: string, tags: string[], size: number, seed: number): ContainerMedium => ({ name, mime, tags, data: sampleBytes(size, seed) });
+  const inputs = {
+    /** About 3 MB shaped like a capture: three action clips, the best shot, eight frames, an evidence timeline. */
+    capture: (): ContainerInput => ({
+      sessionToken: session.token,
+      payload: { 'media:tags': {}, 'folder:meta_data': { transaction_id: 'bench' } },
+      technical: { sdk: 'oz-liveness', evidence: Array.from({ length: 200 }, (_, i) => ({ t: i * 15, event: 'frame', box: [0.31, 0.22, 0.4, 0.5] })) },
+      media: [
+        ...['blank', 'smile', 'scan'].map((a, i) => medium(`video_selfie_${a}.webm`, 'video/webm', ['video_selfie', `video_selfie_${a}`], 700 * 1024, i + 1)),
+        medium('best_shot.jpg', 'image/jpeg', ['photo_selfie'], 250 * 1024, 4),
+        ...Array.from({ length: 8 }, (_, i) => medium(`frame_${i}.jpg`, 'image/jpeg', ['photo_selfie', 'frame'], 80 * 1024, 100 + i)),
+      ],
+    }),
+    /** One clip of `bytes`. */
+    single: (bytes: number): ContainerInput => ({
+      sessionToken: session.token,
+      payload: { 'media:tags': {}, 'folder:meta_data': {} },
+      technical: {},
+      media: [medium('payload.webm', 'video/webm', ['video_selfie'], bytes, 7)],
+    }),
+  };
+
+  const copy = (input: ContainerInput): ContainerInput => ({ ...input, media: input.media.map((m) => ({ ...m, data: m.data.slice() })) });
+  const joined = (input: ContainerInput) => {
+    const out = new Uint8Array(input.media.reduce((n, m) => n + m.data.length, 0));
+    let at = 0;
+    for (const m of input.media) { out.set(m.data, at); at += m.data.length; }
+    return out;
+  };
+  const floor = async (bytes: Uint8Array<ArrayBuffer>) => {
+    const t = performance.now();
+    await crypto.subtle.digest('SHA-256', bytes);
+    await crypto.subtle.encrypt({ name: 'AES-GCM', iv: crypto.getRandomValues(new Uint8Array(12)) }, aesKey, bytes);
+    return performance.now() - t;
+  };
+
+  /** Runs `work` while watching the main thread: Long Tasks API entries and the longest setTimeout(0) gap. */
+  async function watchMainThread<T>(work: () => Promise<T>): Promise<{ result: T; ms: number; longTaskMs: number; maxGapMs: number }> {
+    // Start observing in a fresh task, so the task that built the input is not counted.
+    await new Promise((r) => setTimeout(r, 0));
+    let longTaskMs = 0, maxGapMs = 0;
+    const observer = new PerformanceObserver((list) => { for (const e of list.getEntries()) longTaskMs = Math.max(longTaskMs, e.duration); });
+    observer.observe({ type: 'longtask' });
+    let last = performance.now();
+    let ticking = true;
+    const tick = () => {
+      const now = performance.now();
+      maxGapMs = Math.max(maxGapMs, now - last);
+      last = now;
+      if (ticking) setTimeout(tick, 0);
+    };
+    setTimeout(tick, 0);
+    const t = performance.now();
+    const result = await work();
+    const ms = performance.now() - t;
+    ticking = false;
+    // Long-task entries are delivered after the task; give them a moment before disconnecting.
+    await new Promise((r) => setTimeout(r, 50));
+    for (const e of observer.takeRecords()) longTaskMs = Math.max(longTaskMs, e.duration);
+    observer.disconnect();
+    return { result, ms, longTaskMs, maxGapMs };
+  }
+
+  async function run(label: string, input: ContainerInput, runs: number): Promise<BenchRow> {
+    const bytes = joined(input);
+    const packMs: number[] = [], floorMs: number[] = [], layoutMs: number[] = [], sealMs: number[] = [], workerMs: number[] = [];
+    let longTaskMs = 0, maxGapMs = 0, idleLongTaskMs = 0, idleMaxGapMs = 0, peakHeldBytes = 0, wasmBytes = 0, containerBytes = 0;
+    for (let i = 0; i < runs; i++) {
+      const fresh = copy(input);
+      const packed = await watchMainThread(() => client.packWithStats(fresh));
+      const idle = await watchMainThread(() => new Promise((r) => setTimeout(r, packed.ms)));
+      packMs.push(packed.ms);
+      longTaskMs = Math.max(longTaskMs, packed.longTaskMs);
+      maxGapMs = Math.max(maxGapMs, packed.maxGapMs);
+      idleLongTaskMs = Math.max(idleLongTaskMs, idle.longTaskMs);
+      idleMaxGapMs = Math.max(idleMaxGapMs, idle.maxGapMs);
+      const { stats, blob } = packed.result;
+      layoutMs.push(stats.layoutMs);
+      sealMs.push(stats.sealMs);
+      workerMs.push(stats.totalMs);
+      peakHeldBytes = Math.max(peakHeldBytes, stats.peakHeldBytes);
+      wasmBytes = Math.max(wasmBytes, stats.wasmBytes);
+      containerBytes = blob.size;
+      floorMs.push(await floor(bytes));
+    }
+    return {
+      label, payloadBytes: bytes.length, containerBytes, packMs: median(packMs), floorMs: median(floorMs), layoutMs: median(layoutMs), sealMs: median(sealMs), workerMs: median(workerMs),
+      longTaskMs, maxGapMs, idleLongTaskMs, idleMaxGapMs, peakHeldBytes, wasmBytes,
+    };
+  }
+
+  async function hashes(size: number): Promise<{ wasmMs: number; nativeMs: number }> {
+    const data = sampleBytes(size, 11);
+    const codec = await Codec.instantiate(await compileCodec(wasmUrl));
+    codec.sha256(data);
+    let t = performance.now();
+    codec.sha256(data);
+    const wasmMs = performance.now() - t;
+    await crypto.subtle.digest('SHA-256', data as Uint8Array<ArrayBuffer>);
+    t = performance.now();
+    await crypto.subtle.digest('SHA-256', data as Uint8Array<ArrayBuffer>);
+    return { wasmMs, nativeMs: performance.now() - t };
+  }
+
+  return {
+    capture: (runs: number) => run('capture ~3 MB', inputs.capture(), runs),
+    single: (label: string, bytes: number, runs: number) => run(label, inputs.single(bytes), runs),
+    hashes,
+    close: () => client.terminate(),
+  };
+}

@@ -1,0 +1,252 @@
+// Loads the AssemblyScript codec (wasm/build/codec.wasm) in a browser, a worker or Node, and drives its exports.
+// One WebAssembly.Module is compiled per source and cached; every pack or open gets a fresh Instance, so the
+// linear memory of one container is never seen by the next and is released with it.
+import { CODEC_STATUS_NAMES, CodecStatus, type CodecStatusName, DEFAULT_MEMORY_LIMIT, MAX_SECTIONS, SECTION_KIND_NAMES } from './format.ts';
+
+/** Where the codec comes from: a URL (http(s) fetched, file: read in Node), its bytes, or a compiled module. */
+export type CodecSource = URL | string | ArrayBuffer | Uint8Array | WebAssembly.Module;
+
+export const DEFAULT_CODEC_URL = new URL('../../wasm/build/codec.wasm?no-inline', import.meta.url);
+/** Sections this large are hashed with WebCrypto's native digest; smaller ones inside the codec. */
+export const HOST_DIGEST_MIN = 64 * 1024;
+
+/** A codec failure with its status (see CodecStatus). `stage` says whether loading or running failed. */
+export class CodecError extends Error {
+  readonly statusName: CodecStatusName | 'unavailable';
+  constructor(readonly status: number, message: string, readonly stage: 'load' | 'run' = 'run') {
+    super(message);
+    this.name = 'CodecError';
+    this.statusName = stage === 'load' ? 'unavailable' : (CODEC_STATUS_NAMES[status] ?? 'badSection');
+  }
+}
+
+interface CodecExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  scratchSize(): number;
+  reserve(bytes: number, limit: number): number;
+  sha256(ptr: number, len: number, out: number, scratch: number): void;
+  innerLength(count: number, namesLen: number, dataLen: number): number;
+  packBegin(desc: number, count: number, names: number, out: number): number;
+  packEnd(desc: number, out: number, scratch: number): number;
+  parse(inner: number, len: number, info: number): number;
+  verify(inner: number, len: number, digests: number, hostMin: number, scratch: number): number;
+}
+
+const modules = new Map<string, Promise<WebAssembly.Module>>();
+
+async function readBytes(url: URL): Promise<ArrayBuffer | Uint8Array> {
+  if (url.protocol === 'file:') {
+    // Node only; the specifier is built at run time so bundlers leave it alone.
+    const fs = 'node:fs/promises';
+    const { readFile } = (await import(/* @vite-ignore */ fs)) as typeof import('node:fs/promises');
+    return readFile(new URL(url.pathname, url));
+  }
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url.pathname}: HTTP ${response.status}`);
+  // Compiled from bytes rather than compileStreaming, so a server sending the wrong MIME type still works.
+  return response.arrayBuffer();
+}
+
+/** Compiles (once per URL) the codec module. Rejects with CodecError(stage 'load') when WebAssembly is missing or the bytes are not a module. */
+export function compileCodec(source: CodecSource = DEFAULT_CODEC_URL): Promise<WebAssembly.Module> {
+  const wasm = (globalThis as { WebAssembly?: typeof WebAssembly }).WebAssembly;
+  if (typeof wasm !== 'object' || typeof wasm.compile !== 'function') {
+    return Promise.reject(new CodecError(0, 'WebAssembly is not available here', 'load'));
+  }
+  if (source instanceof wasm.Module) return Promise.resolve(source);
+  const key = typeof source === 'string' || source instanceof URL ? new URL(source, globalThis.location?.href).href : null;
+  const cached = key ? modules.get(key) : undefined;
+  if (cached) return cached;
+  const compiled = (async () => {
+    try {
+      const bytes = key ? await readBytes(new URL(key)) : (source as ArrayBuffer | Uint8Array);
+      return await wasm.compile(bytes as BufferSource);
+    } catch (e) {
+      if (key) modules.delete(key);
+      throw new CodecError(0, `codec did not load: ${(e as Error).message}`, 'load');
+    }
+  })();
+  if (key) modules.set(key, compiled);
+  return compiled;
+}
+
+/**
+ * One section to pack: its kind (1-4), name, bytes and optionally a SHA-256 the host computes over the same bytes
+ * (a promise, so native hashing can run while the codec lays out and copies).
+ */
+export interface PackSection {
+  kind: number;
+  name: Uint8Array;
+  data: Uint8Array;
+  digest?: Uint8Array | Promise<Uint8Array>;
+}
+
+/** A parsed and verified section: views into the codec's memory, valid until the codec is dropped. */
+export interface CodecSection {
+  kind: 1 | 2 | 3 | 4;
+  name: string;
+  data: Uint8Array;
+  sha256: Uint8Array;
+}
+
+const SCRATCH_AREA = 512;
+const INNER_HEADER = 48;
+const TABLE_ENTRY = 48;
+const DESC = 48;
+const INFO = 20;
+const align = (n: number) => (n + 15) & ~15;
+const latin = new TextDecoder('latin1');
+
+/** A fresh codec instance with a memory ceiling. */
+export class Codec {
+  private constructor(private readonly x: CodecExports, readonly memoryLimitBytes: number) {}
+
+  static async instantiate(module: WebAssembly.Module, memoryLimitBytes = DEFAULT_MEMORY_LIMIT): Promise<Codec> {
+    let instance: WebAssembly.Instance;
+    try {
+      instance = await WebAssembly.instantiate(module, {});
+    } catch (e) {
+      throw new CodecError(0, `codec did not instantiate: ${(e as Error).message}`, 'load');
+    }
+    const x = instance.exports as unknown as CodecExports;
+    if (typeof x.packBegin !== 'function' || typeof x.verify !== 'function' || !(x.memory instanceof WebAssembly.Memory)) {
+      throw new CodecError(0, 'module is not the container codec', 'load');
+    }
+    return new Codec(x, memoryLimitBytes);
+  }
+
+  /** Bytes of linear memory in use by this instance (it only grows). */
+  get memoryBytes(): number {
+    return this.x.memory.buffer.byteLength;
+  }
+
+  private reserve(bytes: number): void {
+    const status = this.x.reserve(bytes, this.memoryLimitBytes);
+    if (status !== CodecStatus.ok) {
+      throw new CodecError(status, status === CodecStatus.memoryLimit
+        ? `container needs ${bytes} bytes of codec memory, over the ${this.memoryLimitBytes}-byte ceiling`
+        : `codec memory could not grow to ${bytes} bytes`);
+    }
+  }
+
+  private fail(status: number, what: string): never {
+    throw new CodecError(status, `${what}: ${CODEC_STATUS_NAMES[status] ?? `status ${status}`}`);
+  }
+
+  /** SHA-256 computed inside the codec (used by tests against the NIST vectors and by the benchmark). */
+  sha256(data: Uint8Array): Uint8Array {
+    const base = align(this.x.heapBase());
+    const input = base + SCRATCH_AREA + 32;
+    this.reserve(input + data.length);
+    const mem = new Uint8Array(this.x.memory.buffer);
+    mem.set(data, input);
+    this.x.sha256(input, data.length, base + SCRATCH_AREA, base);
+    return mem.slice(base + SCRATCH_AREA, base + SCRATCH_AREA + 32);
+  }
+
+  /**
+   * Lays out the inner container and resolves with it in a fresh buffer. Only the sections the codec must read
+   * (the manifest, for the summing hash, and those without a host digest) enter codec memory; the large media go
+   * straight from the input to their place in the result, at the offsets the codec wrote into the table.
+   * The memory ceiling covers codec memory plus that result.
+   */
+  async pack(sections: PackSection[]): Promise<Uint8Array> {
+    const x = this.x;
+    if (sections.length < 2 || sections.length > MAX_SECTIONS) this.fail(CodecStatus.sectionCount, 'pack');
+    const namesLen = sections.reduce((n, s) => n + s.name.length, 0);
+    const dataLen = sections.reduce((n, s) => n + s.data.length, 0);
+    const total = x.innerLength(sections.length, namesLen, dataLen);
+    if (total < 0) this.fail(-total, 'pack');
+    const inCodec = sections.map((s, i) => i === 0 || !s.digest);
+    const last = inCodec.lastIndexOf(true);
+    // Where the last section the codec reads ends (data are contiguous in table order).
+    const codecEnd = x.innerLength(sections.length, namesLen, sections.slice(0, last + 1).reduce((n, s) => n + s.data.length, 0));
+    const scratch = align(x.heapBase());
+    const desc = scratch + SCRATCH_AREA;
+    const names = desc + sections.length * DESC;
+    const out = align(names + namesLen);
+    const status = x.reserve(out + codecEnd, this.memoryLimitBytes - total);
+    if (status !== CodecStatus.ok) {
+      throw new CodecError(status, status === CodecStatus.memoryLimit
+        ? `container needs ${out + codecEnd + total} bytes (codec memory and the result), over the ${this.memoryLimitBytes}-byte ceiling`
+        : `codec memory could not grow to ${out + codecEnd} bytes`);
+    }
+    let mem = new Uint8Array(x.memory.buffer);
+    let view = new DataView(x.memory.buffer);
+    let at = names;
+    sections.forEach((s, i) => {
+      const d = desc + i * DESC;
+      view.setUint32(d, s.kind, true);
+      view.setUint32(d + 4, s.name.length, true);
+      view.setUint32(d + 8, s.data.length, true);
+      view.setUint32(d + 12, s.digest ? 1 : 0, true);
+      mem.set(s.name, at);
+      at += s.name.length;
+    });
+    const dataStart = x.packBegin(desc, sections.length, names, out);
+    if (dataStart < 0) this.fail(-dataStart, 'pack');
+    mem = new Uint8Array(x.memory.buffer);
+    view = new DataView(x.memory.buffer);
+    const dataOffset = (i: number) => view.getUint32(out + INNER_HEADER + i * TABLE_ENTRY + 8, true);
+    sections.forEach((s, i) => { if (inCodec[i]) mem.set(s.data, out + dataOffset(i)); });
+    const digests = await Promise.all(sections.map((s) => s.digest));
+    digests.forEach((digest, i) => {
+      if (!digest) return;
+      if (digest.length !== 32) throw new CodecError(CodecStatus.badSection, 'a section digest must be 32 bytes');
+      mem.set(digest, desc + i * DESC + 16);
+    });
+    const end = x.packEnd(desc, out, scratch);
+    if (end !== CodecStatus.ok) this.fail(end, 'pack');
+    const inner = new Uint8Array(total);
+    inner.set(mem.subarray(out, out + dataStart));
+    sections.forEach((s, i) => inner.set(s.data, dataOffset(i)));
+    return inner;
+  }
+
+  /**
+   * Copies `inner` into codec memory, parses it strictly, hashes the large sections with WebCrypto over exactly the
+   * ranges the codec reported, and lets the codec check those digests, the small sections and the summing hash.
+   */
+  async open(inner: Uint8Array, hostDigestMin = HOST_DIGEST_MIN): Promise<{ sections: CodecSection[]; summingHash: Uint8Array }> {
+    const x = this.x;
+    const scratch = align(x.heapBase());
+    const info = scratch + SCRATCH_AREA;
+    const digests = info + MAX_SECTIONS * INFO;
+    const input = align(digests + MAX_SECTIONS * 32);
+    this.reserve(input + inner.length);
+    new Uint8Array(x.memory.buffer).set(inner, input);
+    const n = x.parse(input, inner.length, info);
+    if (n < 0) this.fail(-n, 'open');
+    const mem = new Uint8Array(x.memory.buffer);
+    const view = new DataView(x.memory.buffer);
+    const ranges = Array.from({ length: n }, (_, i) => {
+      const o = info + i * INFO;
+      return {
+        kind: view.getUint32(o, true) as 1 | 2 | 3 | 4,
+        nameOff: view.getUint32(o + 4, true),
+        nameLen: view.getUint32(o + 8, true),
+        dataOff: view.getUint32(o + 12, true),
+        dataLen: view.getUint32(o + 16, true),
+      };
+    });
+    await Promise.all(ranges.map(async (r, i) => {
+      if (r.dataLen < hostDigestMin) return;
+      const digest = await crypto.subtle.digest('SHA-256', mem.subarray(input + r.dataOff, input + r.dataOff + r.dataLen));
+      mem.set(new Uint8Array(digest), digests + i * 32);
+    }));
+    const status = x.verify(input, inner.length, digests, hostDigestMin, scratch);
+    if (status !== CodecStatus.ok) this.fail(status, 'open');
+    return {
+      summingHash: mem.slice(input + 16, input + 48),
+      sections: ranges.map((r, i) => ({
+        kind: r.kind,
+        name: latin.decode(mem.subarray(input + r.nameOff, input + r.nameOff + r.nameLen)),
+        data: mem.subarray(input + r.dataOff, input + r.dataOff + r.dataLen),
+        sha256: mem.slice(input + 48 + i * 48 + 16, input + 48 + i * 48 + 48),
+      })),
+    };
+  }
+}
+
+export const kindName = (kind: number) => SECTION_KIND_NAMES[kind as 1 | 2 | 3 | 4];

@@ -1,0 +1,71 @@
+// The container worker: compiles the codec once, then packs and seals each request with a fresh codec instance,
+// off the main thread. Errors leave as typed 'failed' messages with a container error code.
+import type { ContainerErrorCode } from '../errors.ts';
+import { Codec, CodecError, compileCodec, DEFAULT_CODEC_URL } from './codec.ts';
+import { CodecStatus } from './format.ts';
+import { PackInputError, packContainer } from './pack.ts';
+import type { ContainerRequest, ContainerResponse } from './protocol.ts';
+import { SealError } from './seal.ts';
+
+interface WorkerScope {
+  postMessage(message: ContainerResponse, transfer?: Transferable[]): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent<ContainerRequest>) => void): void;
+}
+const scope = globalThis as unknown as WorkerScope;
+
+let module: Promise<WebAssembly.Module> | null = null;
+let memoryLimitBytes = 0;
+
+/** Maps a failure to the stage it happened in (see docs/container-format.md, "Packing errors"). */
+function classify(e: unknown): { code: ContainerErrorCode; details?: unknown } {
+  if (e instanceof CodecError) {
+    if (e.stage === 'load') return { code: 'error_wasm_internal_failure_1' };
+    if (e.status === CodecStatus.memoryLimit || e.status === CodecStatus.growFailed) return { code: 'error_wasm_internal_failure_2', details: { status: e.statusName, memoryLimitBytes } };
+    return { code: 'error_wasm_internal_failure_4', details: { status: e.statusName } };
+  }
+  if (e instanceof PackInputError) return { code: 'error_wasm_internal_failure_4' };
+  if (e instanceof SealError) return { code: 'error_wasm_internal_failure_5', details: { reason: e.reason } };
+  // A WebAssembly.Memory that cannot be allocated at all surfaces as a RangeError from the engine.
+  if (e instanceof RangeError && /memory/i.test(e.message)) return { code: 'error_wasm_internal_failure_2' };
+  return { code: 'error_wasm_internal_failure_1000' };
+}
+
+function fail(id: number | null, e: unknown): void {
+  const { code, details } = classify(e);
+  scope.postMessage({ type: 'failed', id, code, message: e instanceof Error ? e.message : String(e), details });
+}
+
+async function pack(request: Extract<ContainerRequest, { type: 'pack' }>): Promise<void> {
+  const started = performance.now();
+  const packed = await packContainer(async () => Codec.instantiate(await module!, memoryLimitBytes), request.input, { createdAt: request.createdAt, releaseInput: true });
+  const sealedBytes = packed.header.length + packed.ciphertext.length;
+  const blob = new Blob([packed.header as Uint8Array<ArrayBuffer>, packed.ciphertext as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' });
+  scope.postMessage({
+    type: 'packed',
+    id: request.id,
+    blob,
+    sessionId: packed.sessionId,
+    stats: {
+      innerBytes: packed.innerLength,
+      containerBytes: blob.size,
+      layoutMs: packed.layoutMs,
+      sealMs: packed.sealMs,
+      totalMs: performance.now() - started,
+      wasmBytes: packed.wasmBytes,
+      // Making the Blob holds the ciphertext and the Blob's copy of it.
+      peakHeldBytes: Math.max(packed.peakHeldBytes, 2 * sealedBytes),
+    },
+  });
+}
+
+scope.addEventListener('message', (event) => {
+  const request = event.data;
+  if (request.type === 'init') {
+    memoryLimitBytes = request.memoryLimitBytes;
+    module = compileCodec(request.wasmUrl ?? DEFAULT_CODEC_URL);
+    module.then(() => scope.postMessage({ type: 'ready' }), (e) => fail(null, e));
+  } else if (request.type === 'pack') {
+    if (!module) fail(request.id, new Error('pack before init'));
+    else pack(request).catch((e) => fail(request.id, e));
+  }
+});

@@ -1,0 +1,184 @@
+// Opening a container: envelope checks, session-token checks, HPKE open, then the codec's strict parse and
+// verification. Runs in Node (the API emulator, backends holding the key, the CLI) and in browsers.
+import { compactVerify, decodeJwt, importJWK } from 'jose';
+import { Codec, CodecError, compileCodec, type CodecSource, HOST_DIGEST_MIN, kindName } from './codec.ts';
+import { CodecStatus, decodeHeader, DEFAULT_MEMORY_LIMIT, HeaderError, HPKE_INFO, toHex } from './format.ts';
+import { createSuite, importPrivateKeyJwk } from './keys.ts';
+import type { ContainerHeader, ContainerManifest, OpenedContainer, OpenedMedium, SessionClaims } from './types.ts';
+
+/** Vendor container error codes: 3 payload.json missing, 4 no media, 5 damaged, 14 unpacking failed. */
+export type ContainerApiCode = 3 | 4 | 5 | 14;
+
+/** Why a container was rejected: `apiCode` is the vendor's error code, `reason` a stable machine-readable word. */
+export class ContainerOpenError extends Error {
+  constructor(readonly apiCode: ContainerApiCode, readonly reason: string, message: string) {
+    super(message);
+    this.name = 'ContainerOpenError';
+  }
+}
+
+/** What resolveKey may return: the session's private key, its key pair, or the private key as a JWK. */
+export type RecipientKey = CryptoKey | CryptoKeyPair | JsonWebKey;
+
+export interface OpenContainerOptions {
+  /**
+   * Finds the recipient private key of the container's session (from `header.sessionId` or `claims.sid`). Called
+   * only after the header parsed and the token passed its checks. Throw or return null when the session is unknown.
+   */
+  resolveKey: (header: ContainerHeader, claims: SessionClaims) => Promise<RecipientKey | null | undefined>;
+  /**
+   * How the session token's signature is checked: the issuer's ES384 public key (CryptoKey or JWK), a function that
+   * verifies the token and returns its claims, or 'unverified' to skip the signature (tools that lack the issuer key).
+   */
+  tokenVerifier: CryptoKey | JsonWebKey | ((token: string) => Promise<SessionClaims>) | 'unverified';
+  /** The time to check the token's `exp` against, ms since the epoch; defaults to now. null skips the expiry check. */
+  now?: number | null;
+  /** Allowed clock skew for `exp`, seconds (default 30). */
+  clockToleranceSec?: number;
+  /** The codec: a URL, bytes or compiled module; defaults to wasm/build/codec.wasm next to this package. */
+  wasm?: CodecSource;
+  /** Ceiling for the codec's linear memory in bytes (default 1 GiB). */
+  memoryLimitBytes?: number;
+  /** Sections at least this large are hashed with WebCrypto and the digest handed to the codec to compare. */
+  hostDigestMin?: number;
+}
+
+const reject = (apiCode: ContainerApiCode, reason: string, message: string): never => {
+  throw new ContainerOpenError(apiCode, reason, message);
+};
+
+/** Parses only the plain-text header (no key needed): e.g. to look up the session and refuse a replay first. */
+export function inspectContainer(bytes: Uint8Array): ContainerHeader {
+  try {
+    return decodeHeader(bytes);
+  } catch (e) {
+    if (e instanceof HeaderError) return reject(e.reason === 'bounds' ? 5 : 14, e.reason, e.message);
+    throw e;
+  }
+}
+
+async function checkToken(header: ContainerHeader, opts: OpenContainerOptions): Promise<SessionClaims> {
+  const token = header.sessionToken;
+  let claims: SessionClaims;
+  try {
+    if (opts.tokenVerifier === 'unverified') {
+      claims = decodeJwt(token) as SessionClaims;
+    } else if (typeof opts.tokenVerifier === 'function') {
+      claims = await opts.tokenVerifier(token);
+    } else {
+      const key = opts.tokenVerifier instanceof CryptoKey ? opts.tokenVerifier : await importJWK(opts.tokenVerifier, 'ES384');
+      const { payload } = await compactVerify(token, key, { algorithms: ['ES384'] });
+      claims = JSON.parse(new TextDecoder().decode(payload)) as SessionClaims;
+    }
+  } catch (e) {
+    return reject(14, 'token_invalid', `session token rejected: ${(e as Error).message}`);
+  }
+  if (!claims || typeof claims !== 'object') return reject(14, 'token_invalid', 'session token carries no claims');
+  if (typeof claims.sid !== 'string' || !claims.sid) return reject(14, 'token_empty', 'session token has no session id');
+  if (claims.sid !== header.sessionId) return reject(14, 'session_mismatch', `header session ${header.sessionId} is not the token's session ${claims.sid}`);
+  if (typeof claims.hpke !== 'string') return reject(14, 'token_invalid', 'session token has no hpke key');
+  const now = opts.now === undefined ? Date.now() : opts.now;
+  if (now !== null) {
+    if (typeof claims.exp !== 'number') return reject(14, 'token_invalid', 'session token has no expiry');
+    if (now / 1000 > claims.exp + (opts.clockToleranceSec ?? 30)) return reject(14, 'token_expired', 'session token expired');
+  }
+  return claims;
+}
+
+async function recipientKey(key: RecipientKey): Promise<CryptoKey | CryptoKeyPair> {
+  if (key instanceof CryptoKey) return key;
+  if ('privateKey' in key && key.privateKey instanceof CryptoKey) return key;
+  return importPrivateKeyJwk(key as JsonWebKey);
+}
+
+function codecReject(e: CodecError): never {
+  const s = e.status;
+  if (e.stage === 'load') throw e;
+  if (s === CodecStatus.manifestMissing) return reject(3, 'payload_missing', e.message);
+  if (s === CodecStatus.noMedia) return reject(4, 'no_media', e.message);
+  if (s === CodecStatus.summingHash) return reject(14, 'summing_hash', e.message);
+  if (s === CodecStatus.badMagic || s === CodecStatus.badVersion) return reject(14, 'inner_invalid', e.message);
+  if (s === CodecStatus.memoryLimit || s === CodecStatus.growFailed) return reject(14, 'too_large', e.message);
+  if (s === CodecStatus.sectionHash) return reject(5, 'section_hash', e.message);
+  return reject(5, 'damaged', e.message);
+}
+
+/**
+ * Opens and verifies a container. Order: envelope header (magic, version, suite, exact length), session token
+ * (signature, session id equal to the header's, expiry), HPKE open with the header as associated data, then the
+ * codec's strict parse, summing hash and section hashes, then the manifest. Rejects with ContainerOpenError
+ * (apiCode 3, 4, 5 or 14); a codec that cannot load rejects with CodecError (a server fault, not the sender's).
+ * Replay is the caller's concern: refuse a second container for `header.sessionId`.
+ */
+export async function openContainer(bytes: Uint8Array, opts: OpenContainerOptions): Promise<OpenedContainer> {
+  const header = inspectContainer(bytes);
+  const claims = await checkToken(header, opts);
+  let key: RecipientKey | null | undefined;
+  try {
+    key = await opts.resolveKey(header, claims);
+  } catch (e) {
+    return reject(14, 'unknown_session', `no key for session ${header.sessionId}: ${(e as Error).message}`);
+  }
+  if (!key) return reject(14, 'unknown_session', `no key for session ${header.sessionId}`);
+  // A key that cannot be imported is the caller's fault, not the sender's: it throws as it is.
+  const recipientPrivate = await recipientKey(key);
+  let inner: Uint8Array;
+  try {
+    const recipient = await createSuite().createRecipientContext({ recipientKey: recipientPrivate, enc: header.enc, info: HPKE_INFO });
+    inner = new Uint8Array(await recipient.open(bytes.subarray(header.headerLength), bytes.subarray(0, header.headerLength)));
+  } catch (e) {
+    return reject(14, 'decrypt_failed', `container does not decrypt for this session: ${(e as Error).message}`);
+  }
+  const codec = await Codec.instantiate(await compileCodec(opts.wasm), opts.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT);
+  let parsed: Awaited<ReturnType<Codec['open']>>;
+  try {
+    parsed = await codec.open(inner, opts.hostDigestMin ?? HOST_DIGEST_MIN);
+  } catch (e) {
+    if (e instanceof CodecError) return codecReject(e);
+    throw e;
+  }
+  // Copied out of codec memory so the results outlive the instance.
+  const sections = parsed.sections.map((s) => ({ kind: kindName(s.kind), name: s.name, size: s.data.length, sha256: toHex(s.sha256), data: s.data.slice() }));
+  let manifest: unknown;
+  let technical: unknown;
+  try {
+    manifest = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(sections[0]!.data));
+  } catch (e) {
+    return reject(3, 'payload_invalid', `payload.json is not JSON: ${(e as Error).message}`);
+  }
+  if (!isObject(manifest) || !isObject(manifest['media:tags']) || !isObject(manifest['folder:meta_data'])) {
+    return reject(3, 'payload_invalid', 'payload.json lacks media:tags or folder:meta_data');
+  }
+  const payload = manifest as unknown as ContainerManifest;
+  try {
+    technical = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(sections[1]!.data));
+  } catch (e) {
+    return reject(5, 'technical_invalid', `technical.json is not JSON: ${(e as Error).message}`);
+  }
+  const mediaSections = sections.slice(2);
+  const names = new Set(mediaSections.map((s) => s.name));
+  for (const name of Object.keys(payload['media:tags'])) {
+    if (!names.has(name)) reject(5, 'manifest_mismatch', `payload.json tags a medium "${name}" that the container lacks`);
+  }
+  const metaData: Record<string, unknown> = isObject(manifest['media:meta_data']) ? manifest['media:meta_data'] : {};
+  const media: OpenedMedium[] = mediaSections.map((s) => {
+    const entry = metaData[s.name];
+    const { mime, ...meta } = isObject(entry) ? entry : {};
+    const tags: unknown = payload['media:tags'][s.name];
+    return {
+      name: s.name,
+      kind: s.kind as 'clip' | 'image',
+      mime: typeof mime === 'string' ? mime : 'application/octet-stream',
+      tags: Array.isArray(tags) ? tags.filter((t): t is string => typeof t === 'string') : [],
+      meta,
+      size: s.size,
+      sha256: s.sha256,
+      data: s.data,
+    };
+  });
+  return { header, claims, payload, technical: isObject(technical) ? technical : {}, media, sections, summingHash: toHex(parsed.summingHash), innerLength: inner.length };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,123 @@
+// Packing: the ContainerInput becomes payload.json, technical.json and one section per medium, laid out by the
+// codec and sealed with HPKE. Shared by the worker and Node (test vectors, tools).
+import { Codec, HOST_DIGEST_MIN, type PackSection } from './codec.ts';
+import { MANIFEST_NAME, SECTION_KINDS, TECHNICAL_NAME } from './format.ts';
+import { prepareSeal, type Sealed } from './seal.ts';
+import type { ContainerInput, ContainerManifest } from './types.ts';
+
+/** The input cannot become a container (bad names, types or structure). */
+export class PackInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PackInputError';
+  }
+}
+
+const utf8 = new TextEncoder();
+
+function mediumKind(mime: unknown): number {
+  if (typeof mime === 'string' && mime.startsWith('video/')) return SECTION_KINDS.clip;
+  if (typeof mime === 'string' && mime.startsWith('image/')) return SECTION_KINDS.image;
+  throw new PackInputError(`medium MIME type ${JSON.stringify(mime)} is neither video/* nor image/*`);
+}
+
+/**
+ * The manifest in vendor terms: `media:tags` per medium (the medium's own tags, then any extra tags the payload
+ * gives for it), `folder:meta_data` as given, and `media:meta_data` with each medium's MIME type and metadata.
+ */
+export function buildManifest(input: ContainerInput): ContainerManifest {
+  if (!input || typeof input !== 'object' || !Array.isArray(input.media)) throw new PackInputError('input.media must be an array');
+  const extra = input.payload?.['media:tags'] ?? {};
+  const names = new Set(input.media.map((m) => m?.name));
+  for (const name of Object.keys(extra)) if (!names.has(name)) throw new PackInputError(`payload media:tags names "${name}", which is not a medium`);
+  const tags: ContainerManifest['media:tags'] = {};
+  const meta: ContainerManifest['media:meta_data'] = {};
+  for (const m of input.media) {
+    if (!m || typeof m.name !== 'string') throw new PackInputError('every medium needs a name');
+    if (!Array.isArray(m.tags) || m.tags.some((t) => typeof t !== 'string')) throw new PackInputError(`medium "${m.name}": tags must be strings`);
+    tags[m.name] = [...new Set([...m.tags, ...(extra[m.name] ?? [])])];
+    meta[m.name] = { mime: m.mime, ...(m.meta ?? {}) };
+  }
+  return { 'media:tags': tags, 'folder:meta_data': input.payload?.['folder:meta_data'] ?? {}, 'media:meta_data': meta };
+}
+
+/** Sections in container order; names and kinds are checked again by the codec, which has the final word. */
+export function buildSections(input: ContainerInput): PackSection[] {
+  const manifest = buildManifest(input);
+  const sections: PackSection[] = [
+    { kind: SECTION_KINDS.manifest, name: utf8.encode(MANIFEST_NAME), data: utf8.encode(JSON.stringify(manifest)) },
+    { kind: SECTION_KINDS.technical, name: utf8.encode(TECHNICAL_NAME), data: utf8.encode(JSON.stringify(input.technical ?? {})) },
+  ];
+  for (const m of input.media) {
+    if (!(m.data instanceof Uint8Array)) throw new PackInputError(`medium "${m.name}": data must be a Uint8Array`);
+    sections.push({ kind: mediumKind(m.mime), name: utf8.encode(m.name), data: m.data });
+  }
+  return sections;
+}
+
+/** Starts WebCrypto digests for the sections large enough for native hashing to pay off (see the benchmark). */
+export function addHostDigests(sections: PackSection[], min = HOST_DIGEST_MIN): void {
+  for (const s of sections) {
+    if (s.data.length >= min) s.digest = crypto.subtle.digest('SHA-256', s.data as Uint8Array<ArrayBuffer>).then((d) => new Uint8Array(d));
+  }
+}
+
+export interface PackOptions {
+  createdAt?: number;
+  /** Fixed ephemeral key material, for test vectors only. */
+  ekm?: Uint8Array;
+  hostDigestMin?: number;
+  /**
+   * Drop the input's media once they are laid out, so their memory can go before sealing allocates the
+   * ciphertext. The worker sets it: the buffers were transferred to it and nobody else holds them.
+   */
+  releaseInput?: boolean;
+}
+
+export interface Packed extends Sealed {
+  innerLength: number;
+  /** Milliseconds spent on checks, digests and layout, then on sealing. */
+  layoutMs: number;
+  sealMs: number;
+  /** The codec's linear memory at its largest (a fresh instance per container). */
+  wasmBytes: number;
+  /**
+   * The most bytes referenced at once: input + codec memory + the inner container while laying out, inner container
+   * + ciphertext while sealing. WebCrypto's own copy of the plaintext during encryption is not visible.
+   */
+  peakHeldBytes: number;
+}
+
+/**
+ * Lays out and seals one container. Given a factory rather than a codec, the instance it makes is dropped as soon
+ * as the layout is done, so its memory can go while sealing. The HPKE sender context
+ * is set up while the sections are hashed and laid out; it fails on its own (SealError) if the token's key is unusable.
+ */
+export async function packContainer(codecOrFactory: Codec | (() => Promise<Codec>), input: ContainerInput, opts: PackOptions = {}): Promise<Packed> {
+  const started = performance.now();
+  const sealer = prepareSeal({ sessionToken: input?.sessionToken, createdAt: opts.createdAt, ekm: opts.ekm });
+  // Its failure is reported where it is awaited, after the layout; this only stops an early one counting as unhandled.
+  sealer.catch(() => {});
+  let sections: PackSection[] = buildSections(input);
+  const inputBytes = sections.reduce((n, s) => n + s.data.byteLength, 0);
+  addHostDigests(sections, opts.hostDigestMin);
+  let codec: Codec | null = codecOrFactory instanceof Codec ? codecOrFactory : await codecOrFactory();
+  const inner = await codec.pack(sections);
+  const wasmBytes = codec.memoryBytes;
+  codec = null;
+  // The sections reference the input media; let them go before the ciphertext is allocated.
+  sections = [];
+  if (opts.releaseInput) for (const m of input.media) m.data = new Uint8Array(0);
+  const heldInput = input.media.reduce((n, m) => n + m.data.byteLength, 0);
+  const laidOut = performance.now();
+  const sealed = await (await sealer)(inner);
+  const sealedBytes = sealed.header.length + sealed.ciphertext.length;
+  return {
+    ...sealed,
+    innerLength: inner.length,
+    layoutMs: laidOut - started,
+    sealMs: performance.now() - laidOut,
+    wasmBytes,
+    peakHeldBytes: Math.max(inputBytes + wasmBytes + inner.length, inner.length + sealedBytes + heldInput),
+  };
+}

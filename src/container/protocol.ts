@@ -1,0 +1,33 @@
+// The messages between ContainerClient (main thread) and container.worker.ts. Both sides import these types.
+import type { ContainerErrorCode } from '../errors.ts';
+import type { ContainerInput } from './types.ts';
+
+export type ContainerRequest =
+  /** Sent once after the worker starts: compile the codec from `wasmUrl`, cap each pack's memory. */
+  | { type: 'init'; wasmUrl: string | null; memoryLimitBytes: number }
+  /** Pack and seal one capture; the media buffers arrive transferred. */
+  | { type: 'pack'; id: number; input: ContainerInput; createdAt?: number };
+
+/** What one pack cost, measured inside the worker. */
+export interface PackStats {
+  innerBytes: number;
+  containerBytes: number;
+  /** Milliseconds: input checks, digests and layout; sealing; the whole request. */
+  layoutMs: number;
+  sealMs: number;
+  totalMs: number;
+  /** The codec's linear memory at its peak (it only grows; a fresh instance per pack). */
+  wasmBytes: number;
+  /**
+   * Bytes the worker referenced at once at its peak: input + codec memory + the inner container while laying out,
+   * inner container + ciphertext while sealing, ciphertext + the Blob's copy at the end. WebCrypto's internal copy
+   * of the plaintext during encryption is not visible here.
+   */
+  peakHeldBytes: number;
+}
+
+export type ContainerResponse =
+  | { type: 'ready' }
+  | { type: 'packed'; id: number; blob: Blob; sessionId: string; stats: PackStats }
+  /** `id` is null when the worker could not get ready (codec missing or not a module). */
+  | { type: 'failed'; id: number | null; code: ContainerErrorCode; message: string; details?: unknown };

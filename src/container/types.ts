@@ -1,0 +1,97 @@
+/** One medium of a capture: an action clip, the best shot, or a frame. */
+export interface ContainerMedium {
+  /** Section name inside the container: 1-128 characters of [A-Za-z0-9._-], unique. */
+  name: string;
+  /** Vendor media tags, e.g. ['video_selfie', 'video_selfie_blank', 'orientation_portrait']. */
+  tags: string[];
+  /** video/* becomes a clip section, image/* an image section. */
+  mime: string;
+  data: Uint8Array;
+  meta?: Record<string, unknown>;
+}
+
+/** Everything one capture puts into a container. */
+export interface ContainerInput {
+  /** The session token (JWT) whose `hpke` claim is the recipient's public key. */
+  sessionToken: string;
+  payload: { 'media:tags': Record<string, string[]>; 'folder:meta_data': Record<string, unknown> };
+  technical: Record<string, unknown>;
+  media: ContainerMedium[];
+}
+
+/** The payload.json manifest as written into the container. */
+export interface ContainerManifest {
+  'media:tags': Record<string, string[]>;
+  'folder:meta_data': Record<string, unknown>;
+  /** This format's addition: per medium its MIME type and the medium's own metadata. */
+  'media:meta_data': Record<string, { mime: string } & Record<string, unknown>>;
+}
+
+/** The claims of a session token that the container relies on. */
+export interface SessionClaims {
+  sid: string;
+  iat?: number;
+  exp?: number;
+  server_time?: number;
+  hpke: string;
+  suite?: string;
+  iss?: string;
+  [claim: string]: unknown;
+}
+
+/** The plain-text envelope header of a container. */
+export interface ContainerHeader {
+  version: number;
+  kemId: number;
+  kdfId: number;
+  aeadId: number;
+  sessionId: string;
+  /** Creation time, ms since the epoch, from the packing device's clock corrected by the token's server_time. */
+  createdAt: number;
+  sessionToken: string;
+  /** The HPKE encapsulated key (65 bytes). */
+  enc: Uint8Array;
+  ciphertextLength: number;
+  /** Header length in bytes: these bytes are the AEAD associated data. */
+  headerLength: number;
+}
+
+export type SectionKind = 'manifest' | 'technical' | 'clip' | 'image';
+
+/** A verified section of an opened container. */
+export interface OpenedSection {
+  kind: SectionKind;
+  name: string;
+  size: number;
+  /** SHA-256 of the section data, lower-case hex; verified. */
+  sha256: string;
+  data: Uint8Array;
+}
+
+/** A medium of an opened container, with its manifest entries. */
+export interface OpenedMedium {
+  name: string;
+  kind: 'clip' | 'image';
+  mime: string;
+  tags: string[];
+  meta: Record<string, unknown>;
+  size: number;
+  sha256: string;
+  data: Uint8Array;
+}
+
+/** The result of opening and verifying a container. */
+export interface OpenedContainer {
+  header: ContainerHeader;
+  /** Claims of the session token (signature verified unless the caller opted out). */
+  claims: SessionClaims;
+  payload: ContainerManifest;
+  technical: Record<string, unknown>;
+  media: OpenedMedium[];
+  /** All sections in container order, manifest and technical data first. */
+  sections: OpenedSection[];
+  /** SHA-256 over the inner header, section table, names and manifest, lower-case hex; verified. */
+  summingHash: string;
+  /** Length of the decrypted inner container in bytes. */
+  innerLength: number;
+}

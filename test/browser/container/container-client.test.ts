@@ -1,0 +1,117 @@
+import { expect } from '@open-wc/testing';
+import { ContainerClient } from '../../../src/container/client.ts';
+import { openContainer } from '../../../src/container/open.ts';
+import { OzError } from '../../../src/errors.ts';
+import { issueSession, sampleBytes, sampleCapture } from '../../node/container-harness.ts';
+
+async function rejection(promise: Promise<unknown>): Promise<OzError> {
+  try {
+    await promise;
+  } catch (e) {
+    expect(e).to.be.instanceOf(OzError);
+    return e as OzError;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('ContainerClient in a real worker', () => {
+  const clients: ContainerClient[] = [];
+  const client = (opts?: ConstructorParameters<typeof ContainerClient>[0]) => {
+    const c = new ContainerClient(opts);
+    clients.push(c);
+    return c;
+  };
+  afterEach(() => clients.splice(0).forEach((c) => c.terminate()));
+
+  it('packs a capture that opens with the session key, transferring the media instead of copying them', async () => {
+    const session = await issueSession();
+    const input = sampleCapture(session.token);
+    const expected = input.media.map((m) => ({ name: m.name, data: m.data.slice() }));
+    const { blob, sessionId, stats } = await client().packWithStats(input);
+    expect(blob.type).to.equal('application/octet-stream');
+    expect(sessionId).to.equal(session.sid);
+    expect(stats.containerBytes).to.equal(blob.size);
+    for (const m of input.media) expect(m.data.byteLength, `${m.name} detached`).to.equal(0);
+    const opened = await openContainer(new Uint8Array(await blob.arrayBuffer()), {
+      resolveKey: async (header) => (header.sessionId === session.sid ? session.keys.keyPair : null),
+      tokenVerifier: session.issuerPublicKey,
+    });
+    expect(opened.media.map((m) => m.name)).to.deep.equal(expected.map((m) => m.name));
+    opened.media.forEach((m, i) => expect(m.data).to.deep.equal(expected[i]!.data));
+    expect(opened.payload['folder:meta_data']).to.deep.equal({ transaction_id: 'tx-1' });
+  });
+
+  it('reuses one worker for several captures', async () => {
+    const c = client();
+    const session = await issueSession();
+    const [a, b] = await Promise.all([c.packWithStats(sampleCapture(session.token)), c.packWithStats(sampleCapture(session.token))]);
+    expect(a.blob.size).to.equal(b.blob.size);
+    expect(new Uint8Array(await a.blob.arrayBuffer())).not.to.deep.equal(new Uint8Array(await b.blob.arrayBuffer()));
+  });
+
+  it('error_wasm_internal_failure_1: the codec URL is not a WebAssembly module', async () => {
+    const session = await issueSession();
+    const e = await rejection(client({ wasmUrl: new URL('../../../package.json', import.meta.url) }).pack(sampleCapture(session.token)));
+    expect(e.code).to.equal('error_wasm_internal_failure_1');
+  });
+
+  it('error_wasm_internal_failure_1: WebAssembly is missing in the worker', async () => {
+    const session = await issueSession();
+    const e = await rejection(client({ workerUrl: new URL('./no-webassembly.worker.ts', import.meta.url) }).pack(sampleCapture(session.token)));
+    expect(e.code).to.equal('error_wasm_internal_failure_1');
+    expect(e.message).to.match(/WebAssembly is not available/);
+  });
+
+  it('error_wasm_internal_failure_2: the payload needs more than the memory ceiling', async () => {
+    const session = await issueSession();
+    const input = sampleCapture(session.token);
+    input.media.push({ name: 'big.webm', tags: ['video_selfie'], mime: 'video/webm', data: sampleBytes(4 << 20, 9) });
+    const e = await rejection(client({ memoryLimitBytes: 2 << 20 }).pack(input));
+    expect(e.code).to.equal('error_wasm_internal_failure_2');
+  });
+
+  it('error_wasm_internal_failure_3: the worker script does not load', async () => {
+    const session = await issueSession();
+    const e = await rejection(client({ workerUrl: new URL('./no-such-worker.js', import.meta.url) }).pack(sampleCapture(session.token)));
+    expect(e.code).to.equal('error_wasm_internal_failure_3');
+  });
+
+  it('error_wasm_internal_failure_4: more media than a container holds, or a name that is not allowed', async () => {
+    const session = await issueSession();
+    const tooMany = sampleCapture(session.token);
+    for (let i = 0; i < 260; i++) tooMany.media.push({ name: `frame_${i}.jpg`, tags: ['frame'], mime: 'image/jpeg', data: new Uint8Array(8) });
+    const c = client();
+    expect((await rejection(c.pack(tooMany))).code).to.equal('error_wasm_internal_failure_4');
+    const badName = sampleCapture(session.token);
+    badName.media[0]!.name = '../escape.webm';
+    expect((await rejection(c.pack(badName))).code).to.equal('error_wasm_internal_failure_4');
+    const duplicate = sampleCapture(session.token);
+    duplicate.media[1]!.name = duplicate.media[0]!.name;
+    expect((await rejection(c.pack(duplicate))).code).to.equal('error_wasm_internal_failure_4');
+  });
+
+  it('error_wasm_internal_failure_5: the session key in the token is not a P-256 point', async () => {
+    const notAPoint = btoa(String.fromCharCode(4, ...new Uint8Array(64).fill(7))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    const session = await issueSession({ hpke: notAPoint });
+    const e = await rejection(client().pack(sampleCapture(session.token)));
+    expect(e.code).to.equal('error_wasm_internal_failure_5');
+  });
+
+  it('error_wasm_internal_failure_1000: the capture was already handed over once', async () => {
+    const session = await issueSession();
+    const input = sampleCapture(session.token);
+    const c = client();
+    await c.pack(input);
+    const e = await rejection(c.pack(input));
+    expect(e.code).to.equal('error_wasm_internal_failure_1000');
+  });
+
+  it('error_wasm_internal_failure_1000: the client is terminated while packing', async () => {
+    const session = await issueSession();
+    const c = client();
+    const packing = c.pack(sampleCapture(session.token, 20));
+    await new Promise((r) => setTimeout(r, 0));
+    c.terminate();
+    expect((await rejection(packing)).code).to.equal('error_wasm_internal_failure_1000');
+  });
+});

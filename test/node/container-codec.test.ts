@@ -1,0 +1,75 @@
+// The codec's limits and rules, checked against the constants src/container/format.ts publishes for them.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Codec, CodecError, compileCodec, type PackSection } from '../../src/container/codec.ts';
+import {
+  CodecStatus, INNER_HEADER_LENGTH, INNER_MAGIC, INNER_VERSION, MAX_MANIFEST_LENGTH, MAX_NAME_LENGTH, MAX_SECTIONS,
+  MAX_INNER_LENGTH, MAX_TECHNICAL_LENGTH, SECTION_KINDS, TABLE_ENTRY_LENGTH,
+} from '../../src/container/format.ts';
+
+const utf8 = new TextEncoder();
+const section = (kind: number, name: string, size: number): PackSection => ({ kind, name: utf8.encode(name), data: new Uint8Array(size) });
+const base = (): PackSection[] => [section(SECTION_KINDS.manifest, 'payload.json', 2), section(SECTION_KINDS.technical, 'technical.json', 2)];
+const codec = async (limit?: number) => Codec.instantiate(await compileCodec(), limit);
+
+async function packStatus(sections: PackSection[], limit?: number): Promise<number> {
+  try {
+    await (await codec(limit)).pack(sections);
+    return CodecStatus.ok;
+  } catch (e) {
+    assert.ok(e instanceof CodecError, String(e));
+    return e.status;
+  }
+}
+
+test('the inner header and table have the published shape', async () => {
+  const inner = await (await codec()).pack([...base(), section(SECTION_KINDS.clip, 'a.webm', 3)]);
+  assert.deepEqual(inner.subarray(0, 4), INNER_MAGIC);
+  const view = new DataView(inner.buffer, inner.byteOffset, inner.byteLength);
+  assert.equal(view.getUint16(4, true), INNER_VERSION);
+  assert.equal(view.getUint16(6, true), 3);
+  assert.equal(view.getUint32(12, true), inner.length);
+  assert.equal(inner.length, INNER_HEADER_LENGTH + 3 * TABLE_ENTRY_LENGTH + 'payload.jsontechnical.jsona.webm'.length + 7);
+});
+
+test('section count: at most MAX_SECTIONS, and at least one medium', async () => {
+  const media = (n: number) => Array.from({ length: n }, (_, i) => section(SECTION_KINDS.image, `f${i}.jpg`, 1));
+  assert.equal(await packStatus([...base(), ...media(MAX_SECTIONS - 2)]), CodecStatus.ok);
+  assert.equal(await packStatus([...base(), ...media(MAX_SECTIONS - 1)]), CodecStatus.sectionCount);
+  assert.equal(await packStatus(base()), CodecStatus.noMedia);
+});
+
+test('names: 1 to MAX_NAME_LENGTH bytes of [A-Za-z0-9._-], unique; fixed names and kinds for the first two', async () => {
+  const clip = (name: string) => [...base(), section(SECTION_KINDS.clip, name, 1)];
+  assert.equal(await packStatus(clip('a'.repeat(MAX_NAME_LENGTH))), CodecStatus.ok);
+  assert.equal(await packStatus(clip('a'.repeat(MAX_NAME_LENGTH + 1))), CodecStatus.badSection);
+  assert.equal(await packStatus(clip('')), CodecStatus.badSection);
+  for (const bad of ['a b', 'a/b', '..\\x', 'é.jpg', 'a\u0000']) assert.equal(await packStatus(clip(bad)), CodecStatus.badSection, bad);
+  assert.equal(await packStatus([...clip('x.webm'), section(SECTION_KINDS.image, 'x.webm', 1)]), CodecStatus.duplicateName);
+  assert.equal(await packStatus([base()[1]!, base()[0]!, section(SECTION_KINDS.clip, 'a', 1)]), CodecStatus.manifestMissing);
+  assert.equal(await packStatus([base()[0]!, section(SECTION_KINDS.technical, 'tech.json', 1), section(SECTION_KINDS.clip, 'a', 1)]), CodecStatus.badSection);
+  assert.equal(await packStatus([...base(), section(SECTION_KINDS.manifest, 'a', 1)]), CodecStatus.badSection);
+});
+
+test('sizes: manifest up to MAX_MANIFEST_LENGTH, technical data up to MAX_TECHNICAL_LENGTH, all up to MAX_INNER_LENGTH', async () => {
+  const withSizes = (m: number, t: number) => [section(SECTION_KINDS.manifest, 'payload.json', m), section(SECTION_KINDS.technical, 'technical.json', t), section(SECTION_KINDS.clip, 'a', 1)];
+  assert.equal(await packStatus(withSizes(MAX_MANIFEST_LENGTH, MAX_TECHNICAL_LENGTH)), CodecStatus.ok);
+  assert.equal(await packStatus(withSizes(MAX_MANIFEST_LENGTH + 1, 1)), CodecStatus.tooLarge);
+  assert.equal(await packStatus(withSizes(1, MAX_TECHNICAL_LENGTH + 1)), CodecStatus.tooLarge);
+  // Refused before any byte is copied: the buffer's pages are never touched.
+  assert.equal(await packStatus([...base(), section(SECTION_KINDS.clip, 'a', MAX_INNER_LENGTH)]), CodecStatus.tooLarge);
+});
+
+test('the memory ceiling covers codec memory and the result; media with a host digest never enter codec memory', async () => {
+  const big = () => [...base(), section(SECTION_KINDS.clip, 'a', 3 << 20)];
+  assert.equal(await packStatus(big(), 2 << 20), CodecStatus.memoryLimit);
+  assert.equal(await packStatus(big(), 4 << 20), CodecStatus.memoryLimit, 'hashed in the codec: in codec memory and in the result');
+  assert.equal(await packStatus(big(), 8 << 20), CodecStatus.ok);
+  const hashed = big();
+  hashed[2]!.digest = new Uint8Array(await crypto.subtle.digest('SHA-256', hashed[2]!.data as Uint8Array<ArrayBuffer>));
+  const c = await codec((3 << 20) + (512 << 10));
+  const inner = await c.pack(hashed);
+  assert.ok(c.memoryBytes < 1 << 20, `codec memory ${c.memoryBytes}`);
+  const plain = await (await codec()).pack(big());
+  assert.deepEqual(inner, plain);
+});

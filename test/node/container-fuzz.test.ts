@@ -1,0 +1,95 @@
+// Fuzzes the codec's parser and verifier with fast-check. The hostile bytes are placed so that they end exactly at
+// the end of the codec's linear memory: a read past the input would trap, which the test counts as a failure, as it
+// does any exception or a status outside the codec's list. FUZZ_RUNS raises the number of cases (default 10,000).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { readFile } from 'node:fs/promises';
+import { Codec, compileCodec } from '../../src/container/codec.ts';
+import { buildSections } from '../../src/container/pack.ts';
+import { CodecStatus } from '../../src/container/format.ts';
+import { sampleBytes } from './container-harness.ts';
+
+const runs = Number(process.env.FUZZ_RUNS ?? 10_000);
+const PAGE = 65536;
+
+interface Raw {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  parse(inner: number, len: number, info: number): number;
+  verify(inner: number, len: number, digests: number, hostMin: number, scratch: number): number;
+}
+
+async function rawCodec(file: string, pages: number): Promise<Raw> {
+  const module = await WebAssembly.compile(await readFile(new URL(`../../wasm/build/${file}`, import.meta.url)));
+  const { exports } = await WebAssembly.instantiate(module, {});
+  const raw = exports as unknown as Raw;
+  raw.memory.grow(pages - raw.memory.buffer.byteLength / PAGE);
+  return raw;
+}
+
+/** Runs parse and verify on `bytes` placed flush against the end of memory; returns both statuses. */
+function probe(raw: Raw, bytes: Uint8Array, hostMin: number): [number, number] {
+  const end = raw.memory.buffer.byteLength;
+  const at = end - bytes.length;
+  const scratch = (raw.heapBase() + 15) & ~15;
+  const info = scratch + 512, digests = info + 256 * 20;
+  assert.ok(at >= digests + 256 * 32, 'fuzz input larger than the probe memory');
+  new Uint8Array(raw.memory.buffer).set(bytes, at);
+  return [raw.parse(at, bytes.length, info), raw.verify(at, bytes.length, digests, hostMin, scratch)];
+}
+
+const known = new Set<number>(Object.values(CodecStatus));
+
+async function validInner(): Promise<Uint8Array> {
+  const codec = await Codec.instantiate(await compileCodec());
+  const inner = await codec.pack(buildSections({
+    sessionToken: 'unused',
+    payload: { 'media:tags': {}, 'folder:meta_data': { id: 1 } },
+    technical: { t: 1 },
+    media: [
+      { name: 'a.webm', tags: ['video_selfie'], mime: 'video/webm', data: sampleBytes(300, 1) },
+      { name: 'b.jpg', tags: ['photo_selfie'], mime: 'image/jpeg', data: sampleBytes(70, 2) },
+      { name: 'c.jpg', tags: [], mime: 'image/jpeg', data: sampleBytes(5, 3) },
+    ],
+  }));
+  return inner.slice();
+}
+
+for (const file of ['codec.wasm', 'codec.debug.wasm']) test(`the codec parser (${file}) survives ${runs} hostile inputs with a typed status`, async () => {
+  const raw = await rawCodec(file, 4);
+  const valid = await validInner();
+  const [p0, v0] = probe(raw, valid, 1 << 30);
+  assert.equal(p0, 5, 'the valid inner parses to 5 sections');
+  assert.equal(v0, CodecStatus.ok);
+
+  const statusOk = ([p, v]: [number, number]) => (p >= 0 || known.has(-p)) && known.has(v) && (p < 0 ? v === -p : true);
+  const mutation = fc.oneof(
+    // random bytes, sometimes with the right magic and version so the parser goes deeper
+    fc.uint8Array({ maxLength: 1200 }).map((b) => b),
+    fc.uint8Array({ minLength: 48, maxLength: 1200 }).map((b) => { b.set([0x4f, 0x5a, 0x43, 0x49, 1, 0]); return b; }),
+    // the valid inner with flipped bits, overwritten u32 fields, truncated or extended
+    fc.array(fc.tuple(fc.nat(valid.length - 1), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 8 })
+      .map((flips) => { const b = valid.slice(); for (const [i, x] of flips) b[i]! ^= x; return b; }),
+    fc.tuple(fc.nat(Math.floor((48 + 5 * 48) / 4) - 1), fc.constantFrom(0, 1, 0xffff, 0x7fffffff, 0xffffffff, valid.length, valid.length + 1), fc.boolean())
+      .map(([slot, value, fix]) => {
+        const b = valid.slice();
+        const view = new DataView(b.buffer);
+        view.setUint32(slot * 4, value, true);
+        if (fix) view.setUint32(12, b.length, true);
+        return b;
+      }),
+    fc.nat(valid.length).map((n) => valid.slice(0, n)),
+    fc.uint8Array({ minLength: 1, maxLength: 64 }).map((tail) => { const b = new Uint8Array(valid.length + tail.length); b.set(valid); b.set(tail, valid.length); return b; }),
+  );
+  const seen = new Map<number, number>();
+  fc.assert(fc.property(mutation, fc.constantFrom(0, 64, 1 << 30), (bytes, hostMin) => {
+    const result = probe(raw, bytes, hostMin);
+    seen.set(result[1], (seen.get(result[1]) ?? 0) + 1);
+    return statusOk(result);
+  }), { numRuns: runs });
+  // The cases must reach every stage of verification, not stop at the magic.
+  for (const status of ['ok', 'badMagic', 'badVersion', 'truncated', 'sectionCount', 'sectionBounds', 'sectionHash', 'summingHash', 'badSection'] as const) {
+    assert.ok(seen.get(CodecStatus[status]), `no fuzz case ended in ${status}: ${JSON.stringify([...seen])}`);
+  }
+});

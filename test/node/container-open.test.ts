@@ -1,0 +1,227 @@
+// Opening in Node: round trips, and every kind of damage rejected with the vendor code the format document names.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { Codec, compileCodec } from '../../src/container/codec.ts';
+import { buildSections, packContainer } from '../../src/container/pack.ts';
+import { sealInner } from '../../src/container/seal.ts';
+import { ContainerOpenError, inspectContainer, openContainer, type OpenContainerOptions } from '../../src/container/open.ts';
+import { issueSession, sampleBytes, sampleCapture, type TestSession } from './container-harness.ts';
+
+const concat = (...parts: Uint8Array[]) => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) { out.set(p, at); at += p.length; }
+  return out;
+};
+const options = (s: TestSession, extra: Partial<OpenContainerOptions> = {}): OpenContainerOptions => ({
+  resolveKey: async (header) => (header.sessionId === s.sid ? s.keys.keyPair : null),
+  tokenVerifier: s.issuerPublicKey,
+  ...extra,
+});
+
+async function pack(s: TestSession, scale = 1): Promise<Uint8Array> {
+  const packed = await packContainer(await Codec.instantiate(await compileCodec()), sampleCapture(s.token, scale));
+  return concat(packed.header, packed.ciphertext);
+}
+
+async function rejects(promise: Promise<unknown>, apiCode: number, reason?: string): Promise<void> {
+  await assert.rejects(promise, (e: unknown) => {
+    assert.ok(e instanceof ContainerOpenError, `expected ContainerOpenError, got ${String(e)}`);
+    assert.equal(e.apiCode, apiCode, `${e.reason}: ${e.message}`);
+    if (reason) assert.equal(e.reason, reason, e.message);
+    return true;
+  });
+}
+
+/**
+ * An independent layout in plain TypeScript (node:crypto hashes), following the document rather than the codec, so
+ * the tests can seal inner containers that a correct packer would never make.
+ */
+function layout(sections: { kind: number; name: string; data: Uint8Array }[], tweak: (view: DataView, bytes: Uint8Array) => void = () => {}): Uint8Array {
+  const names = sections.map((s) => new TextEncoder().encode(s.name));
+  const namesLen = names.reduce((n, b) => n + b.length, 0);
+  const tableEnd = 48 + 48 * sections.length;
+  const total = tableEnd + namesLen + sections.reduce((n, s) => n + s.data.length, 0);
+  const out = new Uint8Array(total);
+  const view = new DataView(out.buffer);
+  out.set([0x4f, 0x5a, 0x43, 0x49]);
+  view.setUint16(4, 1, true);
+  view.setUint16(6, sections.length, true);
+  view.setUint32(8, namesLen, true);
+  view.setUint32(12, total, true);
+  let nameAt = tableEnd, dataAt = tableEnd + namesLen;
+  sections.forEach((s, i) => {
+    const e = 48 + 48 * i;
+    out[e] = s.kind;
+    view.setUint16(e + 2, names[i]!.length, true);
+    view.setUint32(e + 4, nameAt, true);
+    view.setUint32(e + 8, dataAt, true);
+    view.setUint32(e + 12, s.data.length, true);
+    out.set(createHash('sha256').update(s.data).digest(), e + 16);
+    out.set(names[i]!, nameAt);
+    out.set(s.data, dataAt);
+    nameAt += names[i]!.length;
+    dataAt += s.data.length;
+  });
+  tweak(view, out);
+  const summing = createHash('sha256').update(out.subarray(0, 16)).update(out.subarray(48, tableEnd + namesLen))
+    .update(out.subarray(view.getUint32(56, true), view.getUint32(56, true) + view.getUint32(60, true))).digest();
+  out.set(summing, 16);
+  return out;
+}
+
+const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
+const manifest = (tags: Record<string, string[]> = { 'clip.webm': ['video_selfie'] }) => ({ kind: 1, name: 'payload.json', data: json({ 'media:tags': tags, 'folder:meta_data': {} }) });
+const technical = { kind: 2, name: 'technical.json', data: json({ sdk: 'test' }) };
+const clip = { kind: 3, name: 'clip.webm', data: sampleBytes(100_000, 7) };
+
+async function sealed(s: TestSession, inner: Uint8Array): Promise<Uint8Array> {
+  const { header, ciphertext } = await sealInner(inner, { sessionToken: s.token });
+  return concat(header, ciphertext);
+}
+
+test('a capture packed in Node opens, with the session id readable before decryption', async () => {
+  const s = await issueSession();
+  const bytes = await pack(s);
+  assert.equal(inspectContainer(bytes).sessionId, s.sid);
+  const opened = await openContainer(bytes, options(s));
+  assert.equal(opened.header.sessionId, s.sid);
+  const expected = sampleCapture(s.token);
+  assert.deepEqual(opened.media.map((m) => [m.name, m.kind, m.size]), expected.media.map((m) => [m.name, m.mime.startsWith('video/') ? 'clip' : 'image', m.data.length]));
+  for (const [i, m] of opened.media.entries()) assert.deepEqual(m.data, expected.media[i]!.data);
+  assert.deepEqual(opened.media.map((m) => m.sha256), expected.media.map((m) => createHash('sha256').update(m.data).digest('hex')));
+});
+
+test('the independent layout in this test agrees with the codec byte for byte', async () => {
+  const codec = await Codec.instantiate(await compileCodec());
+  const input = sampleCapture('unused', 1);
+  const sections = buildSections(input);
+  const fromCodec = await codec.pack(sections);
+  const fromTest = layout(sections.map((x) => ({ kind: x.kind, name: new TextDecoder().decode(x.name), data: x.data })));
+  assert.deepEqual(fromCodec, fromTest);
+});
+
+test('flipping any single byte, sampled across the whole container, is rejected', async () => {
+  const s = await issueSession();
+  const bytes = await pack(s);
+  const header = inspectContainer(bytes);
+  const positions = new Set<number>();
+  for (let i = 0; i < header.headerLength; i++) positions.add(i);
+  for (let i = header.headerLength; i < bytes.length; i += 97) positions.add(i);
+  positions.add(bytes.length - 1);
+  // Length fields: sid, token, enc, ciphertext. A changed length either leaves the range (14, bad_header) or no
+  // longer fits the bytes (5, bounds); every other byte is caught as invalid (14).
+  const sidLenAt = 20, tokenLenAt = 22 + header.sessionId.length, encLenAt = tokenLenAt + 2 + header.sessionToken.length;
+  const lengthBytes = new Set([sidLenAt, sidLenAt + 1, tokenLenAt, tokenLenAt + 1, encLenAt, encLenAt + 1, ...[1, 2, 3, 4].map((i) => header.headerLength - i)]);
+  let checked = 0;
+  for (const at of positions) {
+    for (const mask of [0x01, 0x80]) {
+      const copy = bytes.slice();
+      copy[at]! ^= mask;
+      await assert.rejects(openContainer(copy, options(s)), (e: unknown) => {
+        assert.ok(e instanceof ContainerOpenError, String(e));
+        if (lengthBytes.has(at)) assert.ok(e.reason === 'bounds' ? e.apiCode === 5 : e.apiCode === 14 && e.reason === 'bad_header', `byte ${at}: ${e.reason}`);
+        else assert.equal(e.apiCode, 14, `byte ${at}: ${e.reason} ${e.message}`);
+        return true;
+      });
+      checked++;
+    }
+  }
+  assert.ok(checked > 2 * header.headerLength);
+});
+
+test('a truncated or extended container is rejected as damaged (5), a foreign file as invalid (14)', async () => {
+  const s = await issueSession();
+  const bytes = await pack(s);
+  for (const length of [5, 21, 60, inspectContainer(bytes).headerLength, bytes.length - 17, bytes.length - 1]) {
+    await rejects(openContainer(bytes.subarray(0, length), options(s)), 5, 'bounds');
+  }
+  await rejects(openContainer(concat(bytes, new Uint8Array([0])), options(s)), 5, 'bounds');
+  await rejects(openContainer(concat(bytes, bytes), options(s)), 5, 'bounds');
+  await rejects(openContainer(bytes.subarray(0, 3), options(s)), 14, 'bad_magic');
+  await rejects(openContainer(new Uint8Array(0), options(s)), 14, 'bad_magic');
+});
+
+test('swapping the session: another session header or key does not open it (14)', async () => {
+  const a = await issueSession();
+  const b = await issueSession();
+  const bytesA = await pack(a);
+  const bytesB = await pack(b);
+  const ha = inspectContainer(bytesA), hb = inspectContainer(bytesB);
+  // B's header (token, sid, enc) in front of A's ciphertext, with A's length.
+  const headerB = bytesB.slice(0, hb.headerLength);
+  new DataView(headerB.buffer).setUint32(hb.headerLength - 4, ha.ciphertextLength);
+  await rejects(openContainer(concat(headerB, bytesA.subarray(ha.headerLength)), options(b)), 14, 'decrypt_failed');
+  // A's container presented with B's key.
+  await rejects(openContainer(bytesA, { ...options(b), resolveKey: async () => b.keys.keyPair, tokenVerifier: a.issuerPublicKey }), 14, 'decrypt_failed');
+  // A's container with a token signed by another issuer.
+  await rejects(openContainer(bytesA, options(b)), 14, 'token_invalid');
+  // No key for the session.
+  await rejects(openContainer(bytesA, { ...options(a), resolveKey: async () => null }), 14, 'unknown_session');
+});
+
+test('replay is visible: the same session id comes out of every copy, so the API can accept it once', async () => {
+  const s = await issueSession();
+  const bytes = await pack(s);
+  const used = new Set<string>();
+  const accept = async (container: Uint8Array) => {
+    const { sessionId } = inspectContainer(container);
+    if (used.has(sessionId)) throw new ContainerOpenError(14, 'replayed', `session ${sessionId} already used`);
+    const opened = await openContainer(container, options(s));
+    used.add(opened.header.sessionId);
+    return opened;
+  };
+  await accept(bytes);
+  await rejects(accept(bytes.slice()), 14, 'replayed');
+});
+
+test('an expired token, a token without sid, and a token for another session are rejected (14)', async () => {
+  const old = await issueSession({ iat: Math.floor(Date.now() / 1000) - 3600, ttlSec: 300 });
+  await rejects(openContainer(await pack(old), options(old)), 14, 'token_expired');
+  const s = await issueSession();
+  const bytes = await pack(s);
+  await rejects(openContainer(bytes, { ...options(s), now: Date.now() + 3600_000 }), 14, 'token_expired');
+  const opened = await openContainer(bytes, { ...options(s), now: null });
+  assert.equal(opened.header.sessionId, s.sid);
+  await rejects(openContainer(bytes, { ...options(s), tokenVerifier: async () => ({ sid: 'other', hpke: s.keys.publicKey, exp: 2e9 }) }), 14, 'session_mismatch');
+  await rejects(openContainer(bytes, { ...options(s), tokenVerifier: async () => ({ sid: '', hpke: s.keys.publicKey, exp: 2e9 }) }), 14, 'token_empty');
+});
+
+test('inside a validly sealed container: missing payload.json (3), no media (4), damage (5), bad summing hash (14)', async () => {
+  const s = await issueSession();
+  const open = async (inner: Uint8Array) => openContainer(await sealed(s, inner), options(s));
+  assert.equal((await open(layout([manifest(), technical, clip]))).media.length, 1);
+  await rejects(open(layout([technical, manifest(), clip])), 3, 'payload_missing');
+  await rejects(open(layout([{ ...manifest(), data: json('not an object') }, technical, clip])), 3, 'payload_invalid');
+  await rejects(open(layout([{ ...manifest(), data: new TextEncoder().encode('{"media:tags":') }, technical, clip])), 3, 'payload_invalid');
+  await rejects(open(layout([manifest({}), technical])), 4, 'no_media');
+  await rejects(open(layout([manifest(), technical, clip], (_, b) => { b[b.length - 1]! ^= 1; })), 5, 'section_hash');
+  await rejects(open(layout([manifest(), technical, clip, { ...clip }])), 5, 'damaged');
+  await rejects(open(layout([manifest(), technical, { ...clip, name: '../clip.webm' }])), 5, 'damaged');
+  await rejects(open(layout([manifest(), technical, { ...clip, kind: 9 }])), 5, 'damaged');
+  await rejects(open(layout([manifest(), technical, clip], (v) => v.setUint32(48 + 96 + 8, v.getUint32(48 + 96 + 8, true) + 1, true))), 5, 'damaged');
+  await rejects(open(layout([manifest({ 'other.webm': [] }), technical, clip])), 5, 'manifest_mismatch');
+  const badSumming = layout([manifest(), technical, clip]);
+  badSumming[20]! ^= 1;
+  await rejects(open(badSumming), 14, 'summing_hash');
+  const badVersion = layout([manifest(), technical, clip], (v) => v.setUint16(4, 2, true));
+  await rejects(open(badVersion), 14, 'inner_invalid');
+  await rejects(open(concat(layout([manifest(), technical, clip]), new Uint8Array(1))), 5, 'damaged');
+});
+
+test('a container over the opener memory ceiling is refused (14), not half-read', async () => {
+  const s = await issueSession();
+  const bytes = await pack(s, 400);
+  await rejects(openContainer(bytes, { ...options(s), memoryLimitBytes: 1 << 20 }), 14, 'too_large');
+  assert.equal((await openContainer(bytes, { ...options(s), memoryLimitBytes: 4 << 20 })).media.length, 4);
+});
+
+test('sections below and above the host-digest threshold are verified either way', async () => {
+  const s = await issueSession();
+  const bytes = await pack(s, 4);
+  for (const hostDigestMin of [0, 1, 64 * 1024, 2 ** 31]) {
+    const opened = await openContainer(bytes, { ...options(s), hostDigestMin });
+    assert.equal(opened.media.length, 4);
+  }
+});
