@@ -1,0 +1,427 @@
+import { OzError } from '../errors.ts';
+import { createJudge, defaultActionOptions, type ActionOptions, type ActionTag } from '../face/actions.ts';
+import type { Box, Detector, DetectorFeature, FaceLandmarks, FrameObservation } from '../face/detector.ts';
+import { firstFrame } from '../face/frame-grab.ts';
+import { defaultOval, defaultThresholds, guide, initialGuidance, type GuidanceState, type GuidanceThresholds, type Hint, type Oval } from '../face/guidance.ts';
+import { WorkerDetector } from '../face/worker-detector.ts';
+import { BestShotPicker, encodeShot, type EncodedShot } from './best-shot.ts';
+import { EvidenceLog, normaliseBox, type EvidenceEntry } from './evidence.ts';
+import { ClipRecorder, type ClipRecorderOptions } from './recorder.ts';
+import { collectTechnical, type CaptureTimings } from './technical.ts';
+
+export type CaptureState = 'loading' | 'positioning' | 'instruct' | 'recording' | 'encoding' | 'done' | 'failed' | 'cancelled';
+
+/** One recorded clip, tagged with the vendor's media tags. */
+export interface CaptureClip {
+  action: ActionTag;
+  tags: string[];
+  mime: string;
+  blob: Blob;
+  duration_ms: number;
+}
+
+/** The vendor's `on_capture_complete` result fields, plus the clips, the technical data and the evidence timeline. */
+export interface CaptureResult {
+  action: ActionTag[];
+  /** JPEG data URL of the best frame (null without `extractBestShot` or when no frame had a face). */
+  best_frame: string | null;
+  best_frame_png: string | null;
+  /** In the recording's pixels. */
+  best_frame_bounding_box: Box | null;
+  best_frame_landmarks: FaceLandmarks | null;
+  /** The best frame of each action, JPEG data URLs, in action order. */
+  frame_list: string[];
+  frame_bounding_box_list: Box[];
+  clips: CaptureClip[];
+  technical: Record<string, unknown>;
+  evidence: EvidenceEntry[];
+}
+
+/** Progress callbacks the element renders. All optional; none may throw (errors are caught and ignored). */
+export interface CaptureCallbacks {
+  onState?(state: CaptureState): void;
+  onHint?(hint: Hint): void;
+  /** 0..1 on every guidance frame. */
+  onOvalFit?(fit: number): void;
+  onObservation?(obs: FrameObservation): void;
+  onActionStarted?(action: ActionTag, index: number, attempt: number): void;
+  onActionProgress?(action: ActionTag, progress: number): void;
+  onActionCompleted?(action: ActionTag, clip: CaptureClip): void;
+  onActionFailed?(action: ActionTag, error: OzError, willRetry: boolean): void;
+}
+
+export interface CaptureFlowOptions extends CaptureCallbacks {
+  /** The live camera stream (its first video track is recorded). */
+  stream: MediaStream;
+  /** A video element playing `stream` (the element's preview; it may be mirrored with CSS, frames are not). */
+  video: HTMLVideoElement;
+  actions: readonly ActionTag[];
+  /** A detector to use instead of the default face worker (hosts, tests). */
+  detector?: Detector;
+  /** Where the default detector finds `models/` and `wasm/`. */
+  assetsUrl?: string | URL;
+  /** Limit for each model load before 'face_model_timeout'. */
+  modelLoadTimeoutMs?: number;
+  /** Width frames are scaled to for detection; coordinates stay in the recording's frame. */
+  detectWidth?: number;
+  /** Upper bound on guidance frames per second (spares the CPU; the camera rarely gives more). */
+  maxFps?: number;
+  thresholds?: Partial<GuidanceThresholds>;
+  oval?: Oval;
+  actionOptions?: Partial<ActionOptions>;
+  /** How long guidance must say 'ok' before the first action starts. */
+  positionHoldMs?: number;
+  /** Limit for positioning before 'action_timeout' (details.stage 'positioning'); 0 waits until cancelled. */
+  positioningTimeoutMs?: number;
+  /** How long each action's instruction shows before recording starts. */
+  instructMs?: number;
+  /** Further attempts after an action times out, before the flow fails with 'action_timeout'. */
+  actionRetries?: number;
+  extractBestShot?: boolean;
+  recorder?: ClipRecorderOptions;
+  /** Stop the stream's tracks when the flow ends in any way (default true: the camera light goes off). */
+  releaseCamera?: boolean;
+}
+
+const ORIENTATION_TAG = (w: number, h: number) => (h >= w ? 'orientation_portrait' : 'orientation_landscape');
+
+/**
+ * Runs one capture: loading -> positioning -> for each action (instruct -> record -> judge) -> encoding -> done.
+ * Everything it starts (the face worker, the recorder, timers, listeners, and by default the camera tracks) is
+ * released when `run` settles, whether it succeeded, failed or was cancelled.
+ */
+export class CaptureFlow {
+  #o: CaptureFlowOptions;
+  #detector: Detector;
+  #ownsDetector: boolean;
+  #abort = new AbortController();
+  #timers = new Set<ReturnType<typeof setTimeout>>();
+  #recorder?: ClipRecorder;
+  #picker = new BestShotPicker();
+  #guidance: GuidanceState = initialGuidance;
+  #thresholds: GuidanceThresholds;
+  #evidence = new EvidenceLog();
+  #state?: CaptureState;
+  #hint?: Hint;
+  #lastFrameAt = 0;
+  #frames = 0;
+  #inferenceMs = 0;
+  #guidanceStart = 0;
+  #timings: CaptureTimings = {};
+  #visibility: { t: number; visible: boolean }[] = [];
+  #orientation: { t: number; orientation: string }[] = [];
+  #videoFrames = { count: 0, first: 0, last: 0, handle: 0 };
+  #cleanup: (() => void)[] = [];
+  #running = false;
+
+  constructor(options: CaptureFlowOptions) {
+    if (!options.actions.length) throw new OzError('invalid_attribute', 'No actions to capture');
+    this.#o = options;
+    this.#ownsDetector = !options.detector;
+    this.#detector = options.detector ?? new WorkerDetector({ assetsUrl: options.assetsUrl, loadTimeoutMs: options.modelLoadTimeoutMs });
+    this.#thresholds = { ...defaultThresholds, ...options.thresholds };
+  }
+
+  get state(): CaptureState | undefined {
+    return this.#state;
+  }
+
+  /** Timers the flow has pending (0 once it has settled). */
+  get pendingTimers(): number {
+    return this.#timers.size;
+  }
+
+  /** The detector in use (the default face worker unless one was passed). */
+  get detector(): Detector {
+    return this.#detector;
+  }
+
+  /** True while a recorder is running. */
+  get recording(): boolean {
+    return this.#recorder?.recording ?? false;
+  }
+
+  /** Stops the capture: `run` rejects with 'user_cancelled' and everything is released. */
+  cancel(): void {
+    if (!this.#abort.signal.aborted) this.#abort.abort(new OzError('user_cancelled', 'The capture was cancelled'));
+  }
+
+  #emit<K extends keyof CaptureCallbacks>(name: K, ...args: Parameters<NonNullable<CaptureCallbacks[K]>>): void {
+    try {
+      (this.#o[name] as ((...a: unknown[]) => void) | undefined)?.(...args);
+    } catch {
+      // A host callback's failure must not break the capture.
+    }
+  }
+
+  #setState(state: CaptureState) {
+    if (this.#state === state) return;
+    this.#state = state;
+    this.#evidence.add({ type: 'state', state });
+    this.#emit('onState', state);
+  }
+
+  #sleep(ms: number): Promise<void> {
+    const signal = this.#abort.signal;
+    return new Promise((resolve, reject) => {
+      if (signal.aborted) return reject(signal.reason);
+      const timer = setTimeout(() => {
+        this.#timers.delete(timer);
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      const onAbort = () => {
+        clearTimeout(timer);
+        this.#timers.delete(timer);
+        reject(signal.reason);
+      };
+      this.#timers.add(timer);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** Settles with `p`, or rejects as soon as the flow is cancelled. */
+  #guard<T>(p: Promise<T>): Promise<T> {
+    const signal = this.#abort.signal;
+    if (signal.aborted) return Promise.reject(signal.reason);
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
+  }
+
+  /** Grabs a frame, runs the detector and guidance, and offers the full frame to the best-shot picker if asked. */
+  async #frame(features: readonly DetectorFeature[], keepShot: boolean): Promise<FrameObservation> {
+    const minGap = 1000 / (this.#o.maxFps ?? 30);
+    const wait = this.#lastFrameAt + minGap - performance.now();
+    if (wait > 1) await this.#sleep(wait);
+    this.#lastFrameAt = performance.now();
+    const video = this.#o.video;
+    const width = video.videoWidth, height = video.videoHeight;
+    const timestamp = performance.now();
+    const detectWidth = Math.min(width, this.#o.detectWidth ?? 320);
+    const resize = { resizeWidth: detectWidth, resizeHeight: Math.round((height * detectWidth) / width), resizeQuality: 'low' } as const;
+    // The full frame is only needed as a best-shot candidate; guidance alone takes the small copy straight away.
+    const wantFull = keepShot && this.#o.extractBestShot !== false;
+    const full = wantFull ? await this.#guard(createImageBitmap(video)) : undefined;
+    let obs: FrameObservation;
+    try {
+      const small = await this.#guard(full ? createImageBitmap(full, resize) : createImageBitmap(video, resize));
+      obs = await this.#guard(this.#detector.detect({ bitmap: small, width, height, timestamp }, features));
+    } catch (e) {
+      full?.close();
+      throw e;
+    }
+    this.#frames++;
+    this.#inferenceMs += obs.inferenceMs;
+    if (full) this.#picker.offer(full, obs);
+    const g = guide(this.#guidance, obs, this.#thresholds, this.#o.oval ?? defaultOval);
+    this.#guidance = g.state;
+    this.#timings.firstGuidanceMs ??= Math.round(performance.now() - this.#evidence.startedAt);
+    this.#emit('onObservation', obs);
+    this.#emit('onOvalFit', g.ovalFit);
+    if (g.hint !== this.#hint) {
+      this.#hint = g.hint;
+      this.#evidence.add({ type: 'hint', hint: g.hint });
+      this.#emit('onHint', g.hint);
+    }
+    return obs;
+  }
+
+  #watchPage() {
+    const onVisibility = () => {
+      const visible = document.visibilityState === 'visible';
+      this.#visibility.push({ t: Math.round(performance.now() - this.#evidence.startedAt), visible });
+      this.#evidence.add({ type: 'visibility', visible });
+    };
+    document.addEventListener('visibilitychange', onVisibility);
+    this.#cleanup.push(() => document.removeEventListener('visibilitychange', onVisibility));
+    const orientation = screen.orientation;
+    if (orientation) {
+      const onOrientation = () => {
+        this.#orientation.push({ t: Math.round(performance.now() - this.#evidence.startedAt), orientation: orientation.type });
+        this.#evidence.add({ type: 'orientation', orientation: orientation.type });
+      };
+      orientation.addEventListener('change', onOrientation);
+      this.#cleanup.push(() => orientation.removeEventListener('change', onOrientation));
+    }
+    const video = this.#o.video;
+    if ('requestVideoFrameCallback' in video) {
+      const count = (now: number) => {
+        const vf = this.#videoFrames;
+        if (vf.count === 0) vf.first = now;
+        vf.count++;
+        vf.last = now;
+        vf.handle = video.requestVideoFrameCallback(count);
+      };
+      this.#videoFrames.handle = video.requestVideoFrameCallback(count);
+      this.#cleanup.push(() => video.cancelVideoFrameCallback(this.#videoFrames.handle));
+    }
+  }
+
+  #release() {
+    for (const fn of this.#cleanup.splice(0)) fn();
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+    this.#recorder?.abort();
+    this.#recorder = undefined;
+    this.#picker.dispose();
+    if (this.#ownsDetector) this.#detector.dispose();
+    if (this.#o.releaseCamera !== false) for (const track of this.#o.stream.getTracks()) track.stop();
+  }
+
+  /** Runs the capture once. Rejects with an OzError ('user_cancelled' after `cancel`). */
+  async run(): Promise<CaptureResult> {
+    if (this.#running) throw new Error('CaptureFlow.run() may be called once');
+    this.#running = true;
+    try {
+      return await this.#run();
+    } catch (e) {
+      const cancelled = this.#abort.signal.aborted;
+      const error = cancelled ? (this.#abort.signal.reason as OzError) : e instanceof OzError ? e : new OzError('recorder_failed', 'The capture failed', { message: String(e) });
+      if (cancelled) this.#evidence.add({ type: 'cancelled' });
+      this.#setState(cancelled ? 'cancelled' : 'failed');
+      throw error;
+    } finally {
+      this.#abort.abort(new OzError('user_cancelled', 'The capture has ended'));
+      this.#release();
+    }
+  }
+
+  async #run(): Promise<CaptureResult> {
+    const o = this.#o;
+    const track = o.stream.getVideoTracks()[0];
+    if (!track || track.readyState !== 'live') throw new OzError('camera_track_ended', 'The camera stream has no live video track');
+    const since = () => Math.round(performance.now() - this.#evidence.startedAt);
+    this.#watchPage();
+    this.#setState('loading');
+    await this.#guard(firstFrame(o.video, this.#abort.signal));
+    this.#timings.firstFrameMs = since();
+    await this.#guard(this.#detector.load(['detect'], this.#abort.signal));
+    this.#timings.modelReadyMs = since();
+
+    this.#setState('positioning');
+    this.#guidanceStart = performance.now();
+    const framesAtStart = this.#frames;
+    const positionHold = o.positionHoldMs ?? 400;
+    const positionLimit = o.positioningTimeoutMs ?? 0;
+    let okSince: number | undefined;
+    for (;;) {
+      const obs = await this.#frame(['detect'], false);
+      if (this.#hint === 'ok') {
+        okSince ??= obs.timestamp;
+        if (obs.timestamp - okSince >= positionHold) break;
+      } else {
+        okSince = undefined;
+      }
+      if (positionLimit > 0 && performance.now() - this.#guidanceStart > positionLimit) {
+        throw new OzError('action_timeout', 'The face was not positioned in time', { stage: 'positioning', hint: this.#hint });
+      }
+    }
+    const positioningFps = ((this.#frames - framesAtStart) * 1000) / (performance.now() - this.#guidanceStart);
+
+    const actionOptions = { ...defaultActionOptions, ...o.actionOptions };
+    const judges = o.actions.map((a) => createJudge(a, actionOptions));
+    const needed = new Set<DetectorFeature>(judges.flatMap((j) => j.features));
+    if (o.extractBestShot !== false) needed.add('mesh');
+    await this.#guard(this.#detector.load([...needed], this.#abort.signal));
+
+    const clips: CaptureClip[] = [];
+    const shots: EncodedShot[] = [];
+    const retries = o.actionRetries ?? 0;
+    for (const [index, action] of o.actions.entries()) {
+      for (let attempt = 0; ; attempt++) {
+        const judge = createJudge(action, actionOptions);
+        const features: DetectorFeature[] = [...new Set<DetectorFeature>([...judge.features, ...(o.extractBestShot !== false ? (['mesh'] as const) : [])])];
+        this.#setState('instruct');
+        this.#evidence.add({ type: 'action_started', action });
+        this.#emit('onActionStarted', action, index, attempt);
+        const instructUntil = performance.now() + (o.instructMs ?? 500);
+        while (performance.now() < instructUntil) await this.#frame(['detect'], false);
+
+        const recorder = new ClipRecorder(o.stream, o.recorder);
+        this.#recorder = recorder;
+        await this.#guard(recorder.start());
+        this.#setState('recording');
+        this.#evidence.add({ type: 'recording_started', action, mime: recorder.mimeType ?? '' });
+        const deadline = performance.now() + actionOptions.timeLimitMs;
+        let passed: FrameObservation | undefined;
+        while (!passed) {
+          const obs = await this.#frame(features, true);
+          const verdict = judge.update(obs);
+          this.#emit('onActionProgress', action, judge.progress);
+          if (verdict === 'passed') passed = obs;
+          else if (performance.now() > deadline) break;
+        }
+        if (!passed) {
+          recorder.abort();
+          this.#recorder = undefined;
+          this.#picker.dispose();
+          const error = new OzError('action_timeout', `The action ${action} was not done within ${actionOptions.timeLimitMs} ms`, { action, timeLimitMs: actionOptions.timeLimitMs, attempt });
+          this.#evidence.add({ type: 'action_failed', action, code: error.code });
+          const willRetry = attempt < retries;
+          this.#emit('onActionFailed', action, error, willRetry);
+          if (!willRetry) throw error;
+          continue;
+        }
+        const recorded = await this.#guard(recorder.stop());
+        this.#recorder = undefined;
+        const face = passed.faces[0];
+        this.#evidence.add({ type: 'action_passed', action, box: face ? normaliseBox(face.box, passed.width, passed.height) : undefined });
+        const clip: CaptureClip = {
+          action,
+          tags: ['video_selfie', action, ORIENTATION_TAG(passed.width, passed.height)],
+          mime: recorded.mime,
+          blob: recorded.blob,
+          duration_ms: Math.round(recorded.durationMs),
+        };
+        clips.push(clip);
+        this.#evidence.add({ type: 'clip', action, bytes: clip.blob.size, durationMs: clip.duration_ms });
+        const best = this.#picker.take();
+        if (best) {
+          try {
+            shots.push(await this.#guard(encodeShot(best)));
+            this.#evidence.add({ type: 'best_shot', action, box: normaliseBox(best.face.box, best.width, best.height), score: Math.round(best.score * 1000) / 1000 });
+          } finally {
+            best.bitmap.close();
+          }
+        }
+        this.#emit('onActionCompleted', action, clip);
+        break;
+      }
+    }
+
+    this.#setState('encoding');
+    const vf = this.#videoFrames;
+    this.#timings.meanInferenceMs = this.#frames ? Math.round((this.#inferenceMs / this.#frames) * 10) / 10 : undefined;
+    this.#timings.guidanceFps = Math.round(positioningFps * 10) / 10;
+    this.#timings.observedFrameRate = vf.count > 1 ? Math.round(((vf.count - 1) * 10000) / (vf.last - vf.first)) / 10 : (track.getSettings().frameRate ?? undefined);
+    this.#timings.totalMs = since();
+    const load = this.#detector instanceof WorkerDetector ? this.#detector.lastLoad : undefined;
+    const technical = await this.#guard(
+      collectTechnical({
+        track,
+        timings: this.#timings,
+        visibilityChanges: this.#visibility,
+        orientationChanges: this.#orientation,
+        models: load ? { backend: load.backend, files: load.models, bytes: load.modelBytes, loadMs: Math.round(load.loadMs) } : undefined,
+      }),
+    );
+    const top = shots.reduce<EncodedShot | undefined>((a, b) => (!a || b.score > a.score ? b : a), undefined);
+    const result: CaptureResult = {
+      action: [...o.actions],
+      best_frame: top?.jpeg ?? null,
+      best_frame_png: top?.png ?? null,
+      best_frame_bounding_box: top?.box ?? null,
+      best_frame_landmarks: top?.landmarks ?? null,
+      frame_list: shots.map((s) => s.jpeg),
+      frame_bounding_box_list: shots.map((s) => s.box),
+      clips,
+      technical: { ...technical, evidence: this.#evidence.entries },
+      evidence: this.#evidence.entries,
+    };
+    this.#setState('done');
+    return result;
+  }
+}

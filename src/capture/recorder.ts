@@ -1,0 +1,120 @@
+import { OzError } from '../errors.ts';
+import { setWebmDuration } from './webm-duration.ts';
+
+/** Containers in order of preference: WebM (Chromium, Firefox), then MP4 (Safari, and Chromium as a fallback). */
+const CANDIDATES = ['video/webm;codecs=vp8', 'video/webm;codecs=vp9', 'video/webm', 'video/mp4;codecs=avc1', 'video/mp4'];
+
+/** The first container this browser can record, or undefined when MediaRecorder is missing or supports none. */
+export function pickRecorderMime(preferred?: string): string | undefined {
+  if (typeof MediaRecorder === 'undefined') return undefined;
+  const list = preferred ? [preferred, ...CANDIDATES] : CANDIDATES;
+  return list.find((m) => MediaRecorder.isTypeSupported(m));
+}
+
+export interface RecordedClip {
+  blob: Blob;
+  /** The container's MIME type without codec parameters ('video/webm' or 'video/mp4'). */
+  mime: string;
+  durationMs: number;
+}
+
+export interface ClipRecorderOptions {
+  mimeType?: string;
+  /** Chunk interval: short enough that the first chunk proves the recorder works within a fraction of a second. */
+  timesliceMs?: number;
+  /** How long to wait for the first chunk before failing with 'recorder_failed'. */
+  firstChunkTimeoutMs?: number;
+  videoBitsPerSecond?: number;
+}
+
+/**
+ * One MediaRecorder clip. `start` resolves when the first chunk has arrived (so "recording" is only shown once it is
+ * true); `stop` resolves with the clip, with its duration written into the WebM header. Failures are 'recorder_failed'.
+ */
+export class ClipRecorder {
+  #recorder?: MediaRecorder;
+  #chunks: Blob[] = [];
+  #startedAt = 0;
+  #opts: Required<Omit<ClipRecorderOptions, 'mimeType' | 'videoBitsPerSecond'>> & ClipRecorderOptions;
+
+  constructor(readonly stream: MediaStream, opts: ClipRecorderOptions = {}) {
+    this.#opts = { timesliceMs: 200, firstChunkTimeoutMs: 3000, ...opts };
+  }
+
+  start(): Promise<void> {
+    const mimeType = pickRecorderMime(this.#opts.mimeType);
+    if (!mimeType) return Promise.reject(new OzError('recorder_failed', 'This browser cannot record video (no MediaRecorder or no supported format)'));
+    let recorder: MediaRecorder;
+    try {
+      recorder = new MediaRecorder(this.stream, { mimeType, videoBitsPerSecond: this.#opts.videoBitsPerSecond });
+    } catch (e) {
+      return Promise.reject(new OzError('recorder_failed', 'The video recorder could not be created', { mimeType, message: String(e) }));
+    }
+    this.#recorder = recorder;
+    this.#chunks = [];
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.abort();
+        reject(new OzError('recorder_failed', `The recorder produced no data within ${this.#opts.firstChunkTimeoutMs} ms`, { mimeType }));
+      }, this.#opts.firstChunkTimeoutMs);
+      recorder.ondataavailable = (e) => {
+        if (e.data.size === 0) return;
+        this.#chunks.push(e.data);
+        if (this.#chunks.length === 1) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      recorder.onerror = (e) => {
+        clearTimeout(timer);
+        this.abort();
+        reject(new OzError('recorder_failed', 'The recorder failed', { mimeType, message: String((e as Event & { error?: unknown }).error ?? e.type) }));
+      };
+      recorder.onstart = () => (this.#startedAt = performance.now());
+      try {
+        recorder.start(this.#opts.timesliceMs);
+      } catch (e) {
+        clearTimeout(timer);
+        reject(new OzError('recorder_failed', 'The recorder could not start', { mimeType, message: String(e) }));
+      }
+    });
+  }
+
+  /** The recorder's MIME type once started. */
+  get mimeType(): string | undefined {
+    return this.#recorder?.mimeType;
+  }
+
+  /** True between a successful `start` and `stop`/`abort`. */
+  get recording(): boolean {
+    return this.#recorder?.state === 'recording';
+  }
+
+  async stop(): Promise<RecordedClip> {
+    const recorder = this.#recorder;
+    if (!recorder || recorder.state === 'inactive') throw new OzError('recorder_failed', 'The recorder is not running');
+    const stopped = new Promise<void>((resolve) => recorder.addEventListener('stop', () => resolve(), { once: true }));
+    recorder.stop();
+    await stopped;
+    const durationMs = performance.now() - this.#startedAt;
+    this.#recorder = undefined;
+    const chunks = this.#chunks;
+    this.#chunks = [];
+    const mime = recorder.mimeType.split(';')[0] || 'video/webm';
+    if (chunks.length === 0 || chunks.every((c) => c.size === 0)) throw new OzError('recorder_failed', 'The recorder produced an empty clip', { mime });
+    let blob = new Blob(chunks, { type: mime });
+    if (mime === 'video/webm') blob = new Blob([setWebmDuration(new Uint8Array(await blob.arrayBuffer()), durationMs) as Uint8Array<ArrayBuffer>], { type: mime });
+    return { blob, mime, durationMs };
+  }
+
+  /** Stops without producing a clip; safe to call at any time. */
+  abort(): void {
+    const recorder = this.#recorder;
+    this.#recorder = undefined;
+    this.#chunks = [];
+    if (!recorder) return;
+    recorder.ondataavailable = null;
+    recorder.onerror = null;
+    if (recorder.state !== 'inactive') recorder.stop();
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * The detector contract: what the capture stage needs to know about the faces in one camera frame.
+ *
+ * Every coordinate is in the recording's pixel frame (the camera track's own width and height, never the mirrored
+ * preview), so boxes and landmarks can be stored next to the clip and the best frame as they are.
+ */
+
+/** A point [x, y] in the recording's pixels. */
+export type Point = [number, number];
+
+/** An axis-aligned box in the recording's pixels. */
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * Head pose in degrees, in the camera's (unmirrored) frame:
+ * - yaw > 0: the person turns their head to their own left (the nose moves towards the image's right edge);
+ * - pitch > 0: the person looks up (chin raised);
+ * - roll > 0: the head tilts towards the person's own left shoulder (clockwise in the image).
+ */
+export interface HeadPose {
+  yaw: number;
+  pitch: number;
+  roll: number;
+}
+
+/** Named landmarks every detector that reports landmarks fills in (recording pixels). */
+export interface FaceLandmarks {
+  leftEye: Point;
+  rightEye: Point;
+  nose: Point;
+  mouthLeft: Point;
+  mouthRight: Point;
+  mouthCentre: Point;
+}
+
+export interface FaceObservation {
+  /** Detection confidence, 0..1. */
+  score: number;
+  box: Box;
+  /** Present when the detector ran a landmark model (the 'mesh' feature). */
+  landmarks?: FaceLandmarks;
+  /** Present when the detector ran a landmark model. */
+  pose?: HeadPose;
+  /** 0..1, how much the person smiles; present with the 'smile' feature. */
+  smile?: number;
+  /** Eye aspect ratio (lid gap / eye width, both eyes averaged): about 0.25-0.35 open, under 0.15 closed. */
+  eyesOpen?: number;
+  /** Mean luma of the face box, 0..1. */
+  brightness: number;
+  /** Variance of the Laplacian of the face box's luma (0..255 scale), higher is sharper. */
+  sharpness: number;
+}
+
+/** Everything a detector reports about one frame. */
+export interface FrameObservation {
+  /** The frame's capture time (performance.now() on the page that grabbed it). */
+  timestamp: number;
+  /** Size of the recording frame the coordinates refer to. */
+  width: number;
+  height: number;
+  faces: FaceObservation[];
+  /** Mean luma of the whole frame, 0..1. */
+  brightness: number;
+  /** Time the detector spent on the frame, in ms. */
+  inferenceMs: number;
+}
+
+/**
+ * What a capture step needs from the detector. 'detect' (boxes only) is the cheap pass guidance runs on;
+ * 'mesh' adds landmarks, head pose and eye openness; 'smile' adds the smile score.
+ */
+export type DetectorFeature = 'detect' | 'mesh' | 'smile';
+
+/** A frame handed to a detector: the bitmap (possibly scaled down) and the recording size it stands for. */
+export interface DetectorFrame {
+  bitmap: ImageBitmap;
+  /** Size of the recording frame; coordinates are reported in this frame whatever the bitmap size. */
+  width: number;
+  height: number;
+  timestamp: number;
+}
+
+/**
+ * A face detector. The capture flow calls `load` once per feature set it needs (loading is incremental and
+ * idempotent), then `detect` once per frame, never two at a time. `detect` owns the bitmap and closes it.
+ * Hosts and tests may pass their own implementation.
+ */
+export interface Detector {
+  load(features: readonly DetectorFeature[], signal?: AbortSignal): Promise<void>;
+  detect(frame: DetectorFrame, features: readonly DetectorFeature[]): Promise<FrameObservation>;
+  dispose(): void;
+}

@@ -1,0 +1,57 @@
+import type { Box } from './detector.ts';
+
+/** Luma statistics of an image region, measured on a small copy so that it costs well under a millisecond. */
+export interface LumaStats {
+  /** Mean luma, 0..1. */
+  brightness: number;
+  /** Variance of the 4-neighbour Laplacian of luma (0..255 scale): a focus measure, higher is sharper. */
+  sharpness: number;
+}
+
+type Canvas2D = OffscreenCanvasRenderingContext2D;
+
+let scratch: { canvas: OffscreenCanvas; ctx: Canvas2D } | undefined;
+
+function context(size: number): Canvas2D {
+  if (!scratch) {
+    const canvas = new OffscreenCanvas(size, size);
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    if (!ctx) throw new Error('OffscreenCanvas 2d context unavailable');
+    scratch = { canvas, ctx };
+  }
+  if (scratch.canvas.width !== size) scratch.canvas.width = scratch.canvas.height = size;
+  return scratch.ctx;
+}
+
+/**
+ * Statistics of `region` (in the source's own pixels; the whole source when omitted), sampled to `size` x `size`.
+ * Sharpness is computed on the same fixed-size sample, so it compares like with like across face sizes.
+ */
+export function lumaStats(source: CanvasImageSource & { width: number; height: number }, region?: Box, size = 64): LumaStats {
+  const r = region ?? { x: 0, y: 0, width: source.width, height: source.height };
+  const x = Math.max(0, r.x), y = Math.max(0, r.y);
+  const w = Math.min(source.width - x, r.width - (x - r.x)), h = Math.min(source.height - y, r.height - (y - r.y));
+  if (w < 1 || h < 1) return { brightness: 0, sharpness: 0 };
+  const ctx = context(size);
+  ctx.drawImage(source, x, y, w, h, 0, 0, size, size);
+  const px = ctx.getImageData(0, 0, size, size).data;
+  const luma = new Float32Array(size * size);
+  let sum = 0;
+  for (let i = 0; i < luma.length; i++) {
+    const l = 0.299 * px[i * 4] + 0.587 * px[i * 4 + 1] + 0.114 * px[i * 4 + 2];
+    luma[i] = l;
+    sum += l;
+  }
+  let lapSum = 0, lapSq = 0, n = 0;
+  for (let j = 1; j < size - 1; j++) {
+    for (let i = 1; i < size - 1; i++) {
+      const k = j * size + i;
+      const lap = luma[k - 1] + luma[k + 1] + luma[k - size] + luma[k + size] - 4 * luma[k];
+      lapSum += lap;
+      lapSq += lap * lap;
+      n++;
+    }
+  }
+  const mean = lapSum / n;
+  return { brightness: sum / luma.length / 255, sharpness: lapSq / n - mean * mean };
+}

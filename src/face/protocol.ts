@@ -1,0 +1,14 @@
+import type { DetectorFeature, FrameObservation } from './detector.ts';
+
+/** Messages the page sends to the face worker. Every request carries an id its response repeats. */
+export type FaceWorkerRequest =
+  | { type: 'load'; id: number; modelBaseUrl: string; wasmUrl: string; features: DetectorFeature[]; maxFaces?: number }
+  | { type: 'detect'; id: number; bitmap: ImageBitmap; width: number; height: number; timestamp: number; features: DetectorFeature[] }
+  | { type: 'dispose'; id: number };
+
+/** Messages the face worker sends back. */
+export type FaceWorkerResponse =
+  | { type: 'loaded'; id: number; backend: string; loadMs: number; models: string[]; modelBytes: Record<string, number> }
+  | { type: 'result'; id: number; observation: FrameObservation }
+  | { type: 'disposed'; id: number }
+  | { type: 'error'; id: number; stage: 'load' | 'detect' | 'dispose'; message: string };

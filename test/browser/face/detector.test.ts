@@ -1,0 +1,95 @@
+import { expect } from '@open-wc/testing';
+import { CaptureFlow } from '../../../src/capture/capture-flow.ts';
+import { OzError } from '../../../src/errors.ts';
+import { faceAssetUrls } from '../../../src/face/assets.ts';
+import { grabFrame } from '../../../src/face/frame-grab.ts';
+import { WorkerDetector } from '../../../src/face/worker-detector.ts';
+import { closeCamera, openCamera } from './helpers.ts';
+
+describe('the face worker (Human on the tfjs wasm backend)', function () {
+  this.timeout(60000);
+
+  it('serves models and wasm from the package files, never a CDN', () => {
+    const { modelBaseUrl, wasmUrl } = faceAssetUrls();
+    expect(new URL(modelBaseUrl).origin).to.equal(location.origin);
+    expect(modelBaseUrl).to.match(/\/node_modules\/@vladmandic\/human\/models\/$/);
+    expect(wasmUrl).to.match(/\/node_modules\/@tensorflow\/tfjs-backend-wasm\/dist\/$/);
+    expect(faceAssetUrls('/static/oz').modelBaseUrl).to.equal(`${location.origin}/static/oz/models/`);
+  });
+
+  it('loads only blazeface for guidance, and the mesh on demand, in the wasm backend', async () => {
+    const cam = await openCamera();
+    const d = new WorkerDetector();
+    try {
+      await d.load(['detect']);
+      expect(d.lastLoad?.backend).to.equal('wasm');
+      expect(d.lastLoad?.models).to.deep.equal(['blazeface.json', 'blazeface.bin']);
+      const boxes = await d.detect(await grabFrame(cam.video, 320), ['detect']);
+      expect(boxes.faces).to.have.length(1);
+      expect(boxes.faces[0].landmarks).to.equal(undefined);
+      expect(boxes.width).to.equal(640);
+      await d.load(['detect', 'mesh']);
+      expect(d.lastLoad?.models).to.include('facemesh.bin');
+      const mesh = await d.detect(await grabFrame(cam.video, 320), ['detect', 'mesh']);
+      const f = mesh.faces[0];
+      expect(Math.abs(f.pose!.yaw)).to.be.lessThan(12);
+      expect(Math.abs(f.pose!.pitch)).to.be.lessThan(12);
+      expect(f.eyesOpen).to.be.greaterThan(0.24);
+      // The person's left eye is on the image's right: coordinates are the camera's, not the mirrored preview's.
+      expect(f.landmarks!.leftEye[0]).to.be.greaterThan(f.landmarks!.rightEye[0]);
+      expect(f.landmarks!.nose[0]).to.be.within(f.box.x, f.box.x + f.box.width);
+    } finally {
+      d.dispose();
+      closeCamera(cam);
+    }
+  });
+
+  it('fails with face_model_load_failed when the model files are missing', async () => {
+    const d = new WorkerDetector({ assetsUrl: '/no-such-assets/' });
+    try {
+      const error = await d.load(['detect']).then(() => null, (e: unknown) => e);
+      expect(error).to.be.instanceOf(OzError);
+      expect((error as OzError).code).to.equal('face_model_load_failed');
+    } finally {
+      d.dispose();
+    }
+  });
+
+  it('fails with face_model_load_failed when the worker script cannot start', async () => {
+    const d = new WorkerDetector({ workerUrl: '/no-such-worker.js' });
+    const error = await d.load(['detect']).then(() => null, (e: unknown) => e);
+    expect((error as OzError).code).to.equal('face_model_load_failed');
+    d.dispose();
+  });
+
+  it('turns a load that does not finish in time into face_model_timeout, and the flow releases the camera', async () => {
+    const cam = await openCamera();
+    try {
+      const flow = new CaptureFlow({ ...cam, actions: ['video_selfie_blank'], modelLoadTimeoutMs: 1 });
+      const error = await flow.run().then(() => null, (e: unknown) => e);
+      expect((error as OzError).code).to.equal('face_model_timeout');
+      expect(flow.state).to.equal('failed');
+      expect(cam.stream.getTracks().every((t) => t.readyState === 'ended')).to.equal(true);
+      expect((flow.detector as WorkerDetector).running).to.equal(false);
+    } finally {
+      closeCamera(cam);
+    }
+  });
+});
+
+describe('models a capture loads', function () {
+  this.timeout(60000);
+  it('a blank capture without a best shot loads blazeface only; with a best shot, facemesh as well', async () => {
+    for (const [extractBestShot, models] of [[false, ['blazeface.json', 'blazeface.bin']], [true, ['blazeface.json', 'blazeface.bin', 'facemesh.json', 'facemesh.bin']]] as const) {
+      const cam = await openCamera();
+      try {
+        const flow = new CaptureFlow({ ...cam, actions: ['video_selfie_blank'], extractBestShot });
+        const result = await flow.run();
+        expect((result.technical.models as { files: string[] }).files).to.deep.equal(models);
+        expect(result.best_frame === null).to.equal(!extractBestShot);
+      } finally {
+        closeCamera(cam);
+      }
+    }
+  });
+});

@@ -1,0 +1,64 @@
+import { expect } from '@open-wc/testing';
+import { ClipRecorder, pickRecorderMime } from '../../../src/capture/recorder.ts';
+import { setWebmDuration } from '../../../src/capture/webm-duration.ts';
+import { virtualCameraHints } from '../../../src/capture/technical.ts';
+import { OzError } from '../../../src/errors.ts';
+import { closeCamera, openCamera, videoDuration } from './helpers.ts';
+
+describe('clip recorder', function () {
+  this.timeout(30000);
+
+  it('records a WebM whose header carries the duration (Chromium writes none)', async () => {
+    const cam = await openCamera();
+    try {
+      expect(pickRecorderMime()).to.match(/^video\/webm/);
+      const rec = new ClipRecorder(cam.stream);
+      await rec.start();
+      expect(rec.recording).to.equal(true);
+      await new Promise((r) => setTimeout(r, 1000));
+      const clip = await rec.stop();
+      expect(clip.mime).to.equal('video/webm');
+      const bytes = new Uint8Array(await clip.blob.arrayBuffer());
+      const original = setWebmDuration(bytes, clip.durationMs);
+      expect(original.length, 'a second patch overwrites, it does not insert again').to.equal(bytes.length);
+      const duration = await videoDuration(clip.blob);
+      expect(duration).to.be.closeTo(clip.durationMs / 1000, 0.05);
+    } finally {
+      closeCamera(cam);
+    }
+  });
+
+  it('records MP4 when asked, with a finite duration', async () => {
+    const cam = await openCamera();
+    try {
+      const rec = new ClipRecorder(cam.stream, { mimeType: 'video/mp4' });
+      await rec.start();
+      await new Promise((r) => setTimeout(r, 600));
+      const clip = await rec.stop();
+      expect(clip.mime).to.equal('video/mp4');
+      expect(Number.isFinite(await videoDuration(clip.blob))).to.equal(true);
+    } finally {
+      closeCamera(cam);
+    }
+  });
+
+  it('fails with recorder_failed when the track has ended (no chunk ever arrives)', async () => {
+    const cam = await openCamera();
+    for (const t of cam.stream.getTracks()) t.stop();
+    const error = await new ClipRecorder(cam.stream, { firstChunkTimeoutMs: 1500 }).start().then(() => null, (e: unknown) => e);
+    expect(error).to.be.instanceOf(OzError);
+    expect((error as OzError).code).to.equal('recorder_failed');
+    closeCamera(cam);
+  });
+
+  it('leaves non-WebM bytes alone', () => {
+    const junk = new Uint8Array([1, 2, 3, 4, 5]);
+    expect(setWebmDuration(junk, 1000)).to.equal(junk);
+  });
+
+  it('names virtual-camera hints from labels', () => {
+    expect(virtualCameraHints('OBS Virtual Camera')).to.deep.equal(['obs', 'virtual']);
+    expect(virtualCameraHints('fake_device_0')).to.deep.equal(['fake_device']);
+    expect(virtualCameraHints('FaceTime HD Camera')).to.deep.equal([]);
+  });
+});
