@@ -4,11 +4,25 @@
 //   test/scenes/<scene>/** the scene of that name (face-far, two-faces, face-zoom, ...), see test/fixtures/camera/
 //   test/no-camera/**     a browser with no camera at all
 //   test/camera-denied/** a browser that denies the camera permission prompt
+// TEST_FILES=<glob> narrows the frontal group while working on a few files.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { existsSync, readdirSync } from 'node:fs';
 import { findChrome, installHint, baseChromeArgs, fakeCameraArgs } from './scripts/find-chrome.mjs';
 import { prepareScenes } from './scripts/fixtures.mjs';
+import { register } from 'tsx/esm/api';
+
+// The emulator is TypeScript; tsx lets this config load it.
+register();
+const { emulatorPlugin } = await import('./test/support/emulator-plugin.ts');
+
+// @hpke/core keeps an `import("crypto")` fallback for Node <= 18 that browsers never reach; the dev server still
+// has to resolve it, so it resolves to the browser's own WebCrypto (what node:crypto's `webcrypto` is).
+const nodeCryptoForBrowsers = {
+  name: 'node-crypto-for-browsers',
+  resolveImport: ({ source }) => (source === 'crypto' || source === 'node:crypto' ? '/__node-crypto__.js' : undefined),
+  serve: (context) => (context.path === '/__node-crypto__.js' ? { body: 'export const webcrypto = globalThis.crypto;', type: 'js' } : undefined),
+};
 
 const executablePath = findChrome();
 if (!executablePath) {
@@ -20,7 +34,7 @@ const scenes = prepareScenes();
 const browser = (args) => chromeLauncher({ launchOptions: { executablePath, headless: true, args: [...baseChromeArgs, ...args] } });
 
 const groups = [
-  { name: 'frontal', files: 'test/browser/**/*.test.ts', browsers: [browser(fakeCameraArgs(scenes['face-frontal']))] },
+  { name: 'frontal', files: process.env.TEST_FILES ?? 'test/browser/**/*.test.ts', browsers: [browser(fakeCameraArgs(scenes['face-frontal']))] },
   { name: 'camera-denied', files: 'test/camera-denied/**/*.test.ts', browsers: [browser([...fakeCameraArgs(scenes['face-frontal'], { prompt: 'ask' }), '--deny-permission-prompts'])] },
   { name: 'no-camera', files: 'test/no-camera/**/*.test.ts', browsers: [browser(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream=device-count=0'])] },
 ];
@@ -37,6 +51,6 @@ export default {
   concurrency: 1,
   testsFinishTimeout: 15 * 60 * 1000,
   testFramework: { config: { timeout: 30000 } },
-  groups: groups.filter((g) => existsSync(g.files.split('/**')[0])),
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
+  groups: groups.filter((g) => existsSync(g.files.split(/[*{]/)[0])),
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), nodeCryptoForBrowsers, emulatorPlugin()],
 };

@@ -4,6 +4,7 @@
  */
 import { OzError } from './errors.js';
 import { LANGS, languages, type Lang, type Strings } from './i18n/index.js';
+import { ACTIONS, type ActionTag } from './face/actions.ts';
 
 export const ARCHITECTURES = ['normal', 'lite', 'capture'] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];
@@ -18,20 +19,8 @@ export const FACING_MODES = ['user', 'environment'] as const;
 export type FacingMode = (typeof FACING_MODES)[number];
 
 /** Action media tags of the Oz API, in the vendor's order. */
-export const ACTIONS = [
-  'video_selfie_blank',
-  'video_selfie_smile',
-  'video_selfie_eyes',
-  'video_selfie_scan',
-  'video_selfie_left',
-  'video_selfie_right',
-  'video_selfie_down',
-  'video_selfie_high',
-  'video_selfie_oneshot',
-  'photo_id_front',
-  'photo_id_back',
-] as const;
-export type ActionTag = (typeof ACTIONS)[number];
+// The element runs the selfie liveness actions; document captures (photo_id_*) are not part of it.
+export { ACTIONS, type ActionTag };
 
 export { LANGS, type Lang };
 

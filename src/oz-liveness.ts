@@ -1,5 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
+import { styleMap } from 'lit/directives/style-map.js';
 import {
   jsonAttributeConverter,
   resolveConfig,
@@ -9,9 +10,26 @@ import {
   type ResultMode,
   type SessionTokenSource,
 } from './config.js';
+import { filterResult } from './api/result.ts';
+import type { CheckResult } from './api/types.ts';
+import { CaptureFlow, type CaptureFlowOptions, type CaptureResult } from './capture/capture-flow.ts';
 import { CameraController } from './controllers/camera.js';
+import { DeliveryController, type Parcel } from './controllers/delivery.ts';
+import type { Detector } from './face/detector.ts';
+import type { ActionTag } from './face/actions.ts';
+import type { Hint } from './face/guidance.ts';
 import { OzError, cameraError, isOzError } from './errors.js';
-import { closeEvent, errorEvent, stateEvent, type OzCloseReason, type OzLivenessEvents, type OzState } from './events.js';
+import {
+  captureCompleteEvent,
+  closeEvent,
+  errorEvent,
+  resultEvent,
+  stateEvent,
+  uploadProgressEvent,
+  type OzCloseReason,
+  type OzLivenessEvents,
+  type OzState,
+} from './events.js';
 import { resolveStrings, type Lang, type StringOverrides, type Strings } from './i18n/index.js';
 import { styles } from './styles.js';
 
@@ -45,6 +63,24 @@ const ACTIVE_STATES: ReadonlySet<OzState> = new Set([
   'processing',
 ]);
 
+/** The capture flow's tuning a host may set: guidance thresholds, action limits, timeouts, detection rate. */
+export type CaptureTuning = Pick<
+  CaptureFlowOptions,
+  | 'thresholds'
+  | 'oval'
+  | 'actionOptions'
+  | 'positionHoldMs'
+  | 'positioningTimeoutMs'
+  | 'instructMs'
+  | 'actionRetries'
+  | 'modelLoadTimeoutMs'
+  | 'maxFps'
+  | 'detectWidth'
+>;
+
+/** An oval fit at or above this counts as a good fit for the oval's colour. */
+const GOOD_FIT = 0.6;
+
 /** A camera that gives no frame for this long is as good as busy; the user gets an error instead of a black box. */
 const FIRST_FRAME_TIMEOUT_MS = 10_000;
 
@@ -55,15 +91,22 @@ const FIRST_FRAME_TIMEOUT_MS = 10_000;
  *
  * @fires {CustomEvent<OzStateDetail>} state - Every state-machine transition; detail `{ state, previous }`.
  * @fires {CustomEvent<OzErrorDetail>} error - A failure with a stable `code`, a `message` in the element's language and optional `details`. Does not bubble: listen on the element.
+ * @fires {CustomEvent<OzCaptureCompleteDetail>} capture-complete - The capture is done (architecture `capture`): detail `{ result, container }`, the container a Blob with `use-wasm-container`, else null.
+ * @fires {CustomEvent<OzUploadProgressDetail>} upload-progress - Upload progress: `{ loaded, total, attempt }`.
+ * @fires {CustomEvent<OzResultDetail>} result - While the API analyses the capture (architecture `normal`): the result so far, filtered by `result-mode`.
+ * @fires {CustomEvent<OzResultDetail>} complete - The check finished (architectures `normal` and `lite`): the result filtered by `result-mode`.
  * @fires {CustomEvent<OzCloseDetail>} close - The flow was closed by `close()`, the cancel button, or removal from the page; the camera is off.
  *
  * @slot start - Replaces the title and text of the start screen (the start button stays).
+ * @slot done - Replaces the title and text of the screen shown when the flow is done.
  *
  * @csspart base - The outer box.
  * @csspart stage - The camera area (video, oval, hint, controls).
  * @csspart video - The camera preview `<video>`.
  * @csspart oval - The face guide; carries `data-fit="none|good|bad"`.
  * @csspart hint - The hint line (an `aria-live` region).
+ * @csspart progress - The progress bar (`role="progressbar"`) of actions and upload.
+ * @csspart done-screen - The screen shown when the flow is done.
  * @csspart controls - The bar holding the camera picker and the cancel button.
  * @csspart camera-select - The camera picker (shown when there is more than one camera).
  * @csspart cancel-button - Closes the flow.
@@ -137,6 +180,12 @@ export class OzLiveness extends LitElement {
   /** Replaces any of the built-in texts, e.g. `{ startButton: 'Go', errors: { camera_busy: '...' } }`. */
   @property({ attribute: false }) strings?: StringOverrides;
 
+  /** Replaces the built-in face detector (the face worker), e.g. with a host's own model. */
+  @property({ attribute: false }) detector?: Detector;
+
+  /** Tunes guidance and actions: thresholds, time limits, retries, detection rate. */
+  @property({ attribute: false }) captureOptions?: CaptureTuning;
+
   @state() private _state: OzState = 'idle';
   @state() private _error: OzError | null = null;
 
@@ -146,12 +195,36 @@ export class OzLiveness extends LitElement {
   /** How the face fits the oval; the capture stage sets it, CSS colours the oval from it. */
   @state() protected ovalFit: 'none' | 'good' | 'bad' = 'none';
 
+  /** Progress of the actions (step of count) or of the upload (percent); null hides the bar. */
+  @state() private _progress: { now: number; max: number; text: string } | null = null;
+
   @query('video') private _video!: HTMLVideoElement;
 
   protected readonly camera = new CameraController(this, {
     strings: () => this.localize,
     onTrackEnded: (error) => this.fail(error),
   });
+
+  protected readonly delivery = new DeliveryController(this, {
+    strings: () => this.localize,
+    onProgress: ({ loaded, total, attempt }) => {
+      const percent = total > 0 ? Math.min(100, Math.round((loaded / total) * 100)) : 0;
+      this._progress = { now: percent, max: 100, text: this.localize.progressUpload(percent) };
+      this.dispatchEvent(uploadProgressEvent({ loaded, total, attempt }));
+    },
+    onResult: (result) => {
+      this.setState('processing');
+      this.hint = this.localize.processing;
+      this.dispatchEvent(resultEvent('result', { result }));
+    },
+  });
+
+  /** The session token of the capture in progress. */
+  #token: Parcel['token'] = null;
+  /** A capture not yet delivered (upload failed): kept for retryUpload(). */
+  #parcel: Parcel | null = null;
+  #hintKey: Hint | null = null;
+  #action: ActionTag | null = null;
 
   /** The run in progress: aborted (with the reason) by close(), a failure, or a camera switch. */
   #run: AbortController | null = null;
@@ -212,6 +285,36 @@ export class OzLiveness extends LitElement {
     return this.#startCamera(config);
   }
 
+  /**
+   * Sends again the capture whose upload failed, without capturing again. A container whose session the API has
+   * already used up is sealed again under a fresh session token (`api-use-session-token="api"`).
+   */
+  async retryUpload(): Promise<void> {
+    const parcel = this.#parcel;
+    if (!parcel || this._state !== 'error') throw new OzError('upload_failed', 'There is no failed upload to retry.');
+    const config = this.config;
+    const run = new AbortController();
+    this.#run = run;
+    this.#parcel = null;
+    this._error = null;
+    try {
+      const stale = this.#lastApiCode === 14 || this.#lastCode === 'session_token_expired';
+      if (stale && config.apiUseSessionToken === 'api') {
+        parcel.token = await this.delivery.sessionToken(config, run.signal);
+        if (parcel.container) parcel.container = await this.delivery.seal(config, parcel.capture, parcel.token);
+      }
+      await this.#upload(config, parcel, run.signal);
+    } catch (error) {
+      if (!run.signal.aborted) this.fail(error, parcel);
+      throw this._error ?? error;
+    }
+  }
+
+  /** When the host set `session-token`: a client token's lifetime counts from then. */
+  #tokenHandedOverAt = Date.now();
+  #lastApiCode: number | undefined;
+  #lastCode: string | undefined;
+
   /** Stops everything, releases the camera and fires `close`. Does nothing when already closed. */
   close(): void {
     this.#close('host');
@@ -235,6 +338,101 @@ export class OzLiveness extends LitElement {
    */
   protected onPreviewReady(): void {
     this.hint = this.localize.hintPreview;
+    const run = this.#run;
+    if (!run) return;
+    this.#capture(this.config, run.signal).catch((error: unknown) => {
+      if (!run.signal.aborted) this.fail(error, this.#parcel ?? undefined);
+    });
+  }
+
+  /** Positioning, actions and recording, then delivery by architecture. */
+  async #capture(config: OzConfig, signal: AbortSignal): Promise<void> {
+    const stream = this.camera.stream;
+    if (!stream) throw new OzError('camera_track_ended', this.localize.errors.camera_track_ended);
+    const actions = config.actions as ActionTag[];
+    const flow = new CaptureFlow({
+      ...this.captureOptions,
+      stream,
+      video: this._video,
+      actions,
+      detector: this.detector,
+      assetsUrl: config.assetsUrl,
+      extractBestShot: config.extractBestShot,
+      onState: (state) => {
+        if (state === 'positioning') this.setState('positioning');
+        else if (state === 'instruct') this.setState('action');
+        else if (state === 'recording') this.setState('recording');
+      },
+      onHint: (hint) => {
+        this.#hintKey = hint;
+        this.#renderHint();
+      },
+      onOvalFit: (fit) => {
+        this.ovalFit = fit >= GOOD_FIT ? 'good' : 'bad';
+      },
+      onActionStarted: (action, index) => {
+        this.#action = action;
+        this._progress = { now: index + 1, max: actions.length, text: this.localize.progressStep(index + 1, actions.length) };
+        this.#renderHint();
+      },
+    });
+    const onAbort = () => flow.cancel();
+    signal.addEventListener('abort', onAbort, { once: true });
+    let capture: CaptureResult;
+    try {
+      capture = await flow.run();
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      this.#action = null;
+    }
+    // The flow has stopped the tracks; the controller forgets them so nothing else holds the camera.
+    this.camera.stop();
+    this.ovalFit = 'none';
+    const parcel: Parcel = { capture, container: null, token: this.#token };
+    this.#parcel = parcel;
+    if (config.useWasmContainer) {
+      this.setState('packing');
+      this.hint = this.localize.packing;
+      parcel.token = await this.delivery.freshToken(config, parcel.token!, signal);
+      parcel.container = await this.delivery.seal(config, capture, parcel.token);
+      signal.throwIfAborted();
+    }
+    if (config.architecture === 'capture') {
+      this.#parcel = null;
+      this.#finish();
+      this.dispatchEvent(captureCompleteEvent({ result: capture, container: parcel.container }));
+      return;
+    }
+    await this.#upload(config, parcel, signal);
+  }
+
+  async #upload(config: OzConfig, parcel: Parcel, signal: AbortSignal): Promise<void> {
+    this.#parcel = parcel;
+    this.setState('uploading');
+    this.hint = this.localize.uploading;
+    this._progress = { now: 0, max: 100, text: this.localize.progressUpload(0) };
+    if (parcel.token && !parcel.container) parcel.token = await this.delivery.freshToken(config, parcel.token, signal);
+    const folder = await this.delivery.upload(config, parcel, signal);
+    signal.throwIfAborted();
+    this.#parcel = null;
+    const result: CheckResult = filterResult(folder, config.resultMode);
+    this.#finish();
+    this.dispatchEvent(resultEvent('complete', { result }));
+  }
+
+  #finish(): void {
+    this._progress = null;
+    this.hint = '';
+    this.#run = null;
+    this.setState('done');
+  }
+
+  #renderHint(): void {
+    const text = this.localize;
+    const key = this.#hintKey;
+    const problem = key !== null && key !== 'ok' && key !== 'hold_still';
+    if (this.#action && !problem) this.hint = text.actions[this.#action];
+    else if (key) this.hint = text.hints[key];
   }
 
   /** Moves the flow to `next` and fires `state`. */
@@ -251,7 +449,7 @@ export class OzLiveness extends LitElement {
    * Ends the run with an error: camera off, error screen, `error` event. Anything thrown that is not an OzError is
    * a defect; it goes out under the catch-all code `error_wasm_internal_failure_1000` so the user still gets a way out.
    */
-  protected fail(reason: unknown): void {
+  protected fail(reason: unknown, undelivered?: Parcel): void {
     const error = isOzError(reason)
       ? reason
       : new OzError('error_wasm_internal_failure_1000', this.localize.errors.error_wasm_internal_failure_1000, {
@@ -259,8 +457,12 @@ export class OzLiveness extends LitElement {
         });
     this.#stopRun(error);
     this._error = error;
+    this._progress = null;
+    this.#parcel = undelivered ?? null;
+    this.#lastCode = error.code;
+    this.#lastApiCode = (error.details as { error_code?: number } | undefined)?.error_code;
     this.setState('error');
-    this.dispatchEvent(errorEvent(error));
+    this.dispatchEvent(errorEvent(error, undelivered ? { capture: undelivered.capture, container: undelivered.container } : undefined));
   }
 
   override disconnectedCallback(): void {
@@ -271,6 +473,7 @@ export class OzLiveness extends LitElement {
 
   // Config is checked before rendering so that texts follow `lang` and a bad value shows in the same update.
   protected override willUpdate(changed: PropertyValues): void {
+    if (changed.has('sessionToken')) this.#tokenHandedOverAt = Date.now();
     if (CONFIG_KEYS.some((key) => changed.has(key))) this.#onConfigChanged();
   }
 
@@ -283,7 +486,8 @@ export class OzLiveness extends LitElement {
     const state = this._state;
     const onStart = state === 'idle' || state === 'closed';
     const onError = state === 'error';
-    const live = !onStart && !onError;
+    const onDone = state === 'done';
+    const live = !onStart && !onError && !onDone;
     return html`
       <div part="base" class="base">
         <div part="stage" class="stage" ?inert=${!live}>
@@ -298,12 +502,14 @@ export class OzLiveness extends LitElement {
           ></video>
           <div part="oval" class="oval" data-fit=${this.ovalFit}></div>
           <p part="hint" class="hint" role="status" aria-live="polite">${live ? this.hint : ''}</p>
+          ${live && this._progress ? this.#renderProgress(this._progress) : nothing}
           <div part="controls" class="controls">
             ${this.camera.devices.length > 1 ? this.#renderCameraSelect(text) : nothing}
             <button part="cancel-button" type="button" @click=${this.#onCancel}>${text.cancelButton}</button>
           </div>
         </div>
         ${onStart ? this.#renderStart(text) : nothing} ${onError ? this.#renderError(text) : nothing}
+        ${onDone ? this.#renderDone(text) : nothing}
       </div>
     `;
   }
@@ -318,6 +524,32 @@ export class OzLiveness extends LitElement {
         <div class="actions">
           <button part="start-button" type="button" @click=${this.#onStart}>${text.startButton}</button>
         </div>
+      </section>
+    `;
+  }
+
+  #renderProgress(progress: { now: number; max: number; text: string }) {
+    return html`<div
+      part="progress"
+      class="progress"
+      role="progressbar"
+      aria-label=${progress.text}
+      aria-valuemin="0"
+      aria-valuemax=${progress.max}
+      aria-valuenow=${progress.now}
+      aria-valuetext=${progress.text}
+    >
+      <div class="progress-value" style=${styleMap({ transform: `scaleX(${progress.now / progress.max})` })}></div>
+    </div>`;
+  }
+
+  #renderDone(text: Strings) {
+    return html`
+      <section part="screen done-screen" class="screen done-screen" aria-labelledby="done-title">
+        <slot name="done">
+          <h2 id="done-title">${text.doneTitle}</h2>
+          <p>${text.doneBody}</p>
+        </slot>
       </section>
     `;
   }
@@ -394,6 +626,10 @@ export class OzLiveness extends LitElement {
       // with the camera still off, until it is connected.
       await this.updateComplete;
       signal.throwIfAborted();
+      // The session token comes first: a missing, expired or unobtainable one fails before the camera turns on.
+      this.#token = DeliveryController.needsToken(config)
+        ? await untilAborted(this.delivery.sessionToken(config, signal, this.#tokenHandedOverAt), signal)
+        : null;
       // close() must not wait for a permission prompt to be answered; the controller releases a late stream itself.
       const stream = await untilAborted(this.camera.start(request), signal);
       const video = this._video;
@@ -447,7 +683,7 @@ export class OzLiveness extends LitElement {
       return;
     }
     const key = JSON.stringify({ deviceId: config.deviceId, facingMode: config.facingMode });
-    if (this._state === 'preview' && key !== this.#cameraKey) this.#startCamera(config).catch(() => undefined);
+    if ((this._state === 'preview' || this._state === 'positioning') && key !== this.#cameraKey) this.#startCamera(config).catch(() => undefined);
   }
 
   #validLang(): Lang {
@@ -469,7 +705,7 @@ export class OzLiveness extends LitElement {
     const target =
       this._state === 'error' && this.#pendingFocus === 'retry'
         ? 'retry-button'
-        : this._state === 'preview' && this.#pendingFocus === 'cancel'
+        : (this._state === 'preview' || this._state === 'positioning') && this.#pendingFocus === 'cancel'
           ? 'cancel-button'
           : null;
     if (!target) return;

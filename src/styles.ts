@@ -128,6 +128,25 @@ export const styles = css`
     display: none;
   }
 
+  .progress {
+    position: absolute;
+    top: 3.4rem;
+    left: 50%;
+    width: min(16rem, calc(100% - 3rem));
+    height: 0.4rem;
+    transform: translateX(-50%);
+    border-radius: 999px;
+    background: rgb(255 255 255 / 0.35);
+    overflow: hidden;
+  }
+
+  .progress-value {
+    height: 100%;
+    background: var(--_accent);
+    transform-origin: left center;
+    transition: transform 200ms ease-out;
+  }
+
   .controls {
     position: absolute;
     right: 0.75rem;

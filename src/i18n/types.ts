@@ -1,4 +1,6 @@
 import type { OzErrorCode } from '../errors.js';
+import type { ActionTag } from '../face/actions.ts';
+import type { Hint } from '../face/guidance.ts';
 
 /** Every text the element shows or speaks. Functions take the parts that change. */
 export interface Strings {
@@ -13,6 +15,20 @@ export interface Strings {
   errorTitle: string;
   hintStarting: string;
   hintPreview: string;
+  /** Guidance while the face is being positioned and during actions. */
+  hints: Record<Hint, string>;
+  /** What the person is asked to do in each action. */
+  actions: Record<ActionTag, string>;
+  /** Spoken and shown while the capture is being packed, uploaded and analysed. */
+  packing: string;
+  uploading: string;
+  processing: string;
+  /** The progress bar's text: step `index` (from 1) of `count`. */
+  progressStep: (index: number, count: number) => string;
+  /** The progress bar's text during an upload, in percent. */
+  progressUpload: (percent: number) => string;
+  doneTitle: string;
+  doneBody: string;
   /** camera_overconstrained when the camera named by `device-id` is not there (rather than too weak). */
   cameraUnavailable: string;
   /** A value outside a fixed list: names the attribute, the bad value and the allowed values. */

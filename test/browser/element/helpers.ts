@@ -3,12 +3,36 @@ import { fixture, html } from '@open-wc/testing';
 import '../../../src/define.ts';
 import type { OzLiveness } from '../../../src/oz-liveness.ts';
 import type { OzErrorEvent, OzState, OzStateEvent } from '../../../src/events.ts';
+import type { Detector, DetectorFrame, FrameObservation } from '../../../src/face/detector.ts';
 
 export type { OzLiveness };
 
+/**
+ * The camera shell's tests look at the camera, not at faces: a detector that never finds one keeps the flow in
+ * positioning with the camera on, without loading a model.
+ */
+export class NoFaceDetector implements Detector {
+  async load(): Promise<void> {}
+  async detect(frame: DetectorFrame): Promise<FrameObservation> {
+    frame.bitmap.close();
+    return { timestamp: frame.timestamp, width: frame.width, height: frame.height, faces: [], brightness: 0.5, inferenceMs: 0 };
+  }
+  dispose(): void {}
+}
+
+/**
+ * Shell defaults: the `capture` architecture (no API, so no session token) and the no-face detector. Tests of other
+ * values set them as attributes.
+ */
+export function shell(el: OzLiveness): OzLiveness {
+  el.architecture = 'capture';
+  el.detector = new NoFaceDetector();
+  return el;
+}
+
 /** A fresh `<oz-liveness>` in the page, with the given attributes, not yet opened. */
 export async function element(attributes: Record<string, string | boolean> = {}): Promise<OzLiveness> {
-  const el = await fixture<OzLiveness>(html`<oz-liveness></oz-liveness>`);
+  const el = shell(await fixture<OzLiveness>(html`<oz-liveness></oz-liveness>`));
   for (const [name, value] of Object.entries(attributes)) {
     if (value === true) el.setAttribute(name, '');
     else if (value !== false) el.setAttribute(name, value);
@@ -22,7 +46,7 @@ export async function element(attributes: Record<string, string | boolean> = {})
  * (an invalid attribute is reported right then).
  */
 export async function elementWithEvents(attributes: Record<string, string>): Promise<{ el: OzLiveness; errors: OzErrorEvent[]; states: OzState[] }> {
-  const el = document.createElement('oz-liveness');
+  const el = shell(document.createElement('oz-liveness'));
   const errors: OzErrorEvent[] = [];
   const states: OzState[] = [];
   el.addEventListener('error', (event) => errors.push(event));

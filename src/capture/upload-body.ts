@@ -1,0 +1,76 @@
+import type { ContainerInput, ContainerMedium } from '../container/types.ts';
+import type { CaptureResult } from './capture-flow.ts';
+
+/** One medium of a capture with the part name it has in the folder (`media:tags` key, multipart part, section). */
+interface NamedMedium {
+  name: string;
+  tags: string[];
+  mime: string;
+  blob: Blob;
+  meta: Record<string, unknown>;
+}
+
+const EXTENSIONS: Record<string, string> = { 'video/webm': 'webm', 'video/mp4': 'mp4', 'image/jpeg': 'jpg', 'image/png': 'png' };
+const extension = (mime: string) => EXTENSIONS[mime.split(';')[0]!.trim()] ?? 'bin';
+
+/** A data URL as a Blob, decoded here: fetching a data: URL needs `connect-src data:`, which a strict CSP forbids. */
+export function dataUrlToBlob(url: string): Blob {
+  const comma = url.indexOf(',');
+  const head = url.slice(5, comma);
+  const mime = head.split(';')[0] || 'application/octet-stream';
+  const text = atob(url.slice(comma + 1));
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return new Blob([bytes], { type: mime });
+}
+
+/**
+ * The media of a capture in the vendor's terms: one clip per action (tagged video_selfie + the action), and the
+ * best shot as `photo_selfie`. Per-action frames are only in the result (`frame_list`): they duplicate the clips.
+ */
+function namedMedia(result: CaptureResult): NamedMedium[] {
+  const media: NamedMedium[] = result.clips.map((clip, index) => ({
+    name: `${clip.action}_${index}.${extension(clip.mime)}`,
+    tags: clip.tags,
+    mime: clip.mime,
+    blob: clip.blob,
+    meta: { duration_ms: clip.duration_ms },
+  }));
+  if (result.best_frame) {
+    media.push({
+      name: 'best_shot.jpg',
+      tags: ['photo_selfie', 'photo_selfie_best_shot'],
+      mime: 'image/jpeg',
+      blob: dataUrlToBlob(result.best_frame),
+      meta: { bounding_box: result.best_frame_bounding_box },
+    });
+  }
+  return media;
+}
+
+function mediaTags(media: NamedMedium[]): Record<string, string[]> {
+  return Object.fromEntries(media.map((m) => [m.name, m.tags]));
+}
+
+/** The classic multipart form: one file part per medium plus the `payload` JSON part. */
+export function multipartBody(result: CaptureResult, meta: Record<string, unknown>): FormData {
+  const media = namedMedia(result);
+  const form = new FormData();
+  for (const m of media) form.append(m.name, m.blob, m.name);
+  form.append('payload', JSON.stringify({ 'media:tags': mediaTags(media), 'folder:meta_data': meta }));
+  return form;
+}
+
+/** What the container worker packs: the same media and manifest as the multipart form, plus the technical data. */
+export async function containerInput(result: CaptureResult, meta: Record<string, unknown>, sessionToken: string): Promise<ContainerInput> {
+  const media = namedMedia(result);
+  const packed: ContainerMedium[] = await Promise.all(
+    media.map(async (m) => ({ name: m.name, tags: m.tags, mime: m.mime, meta: m.meta, data: new Uint8Array(await m.blob.arrayBuffer()) })),
+  );
+  return {
+    sessionToken,
+    payload: { 'media:tags': mediaTags(media), 'folder:meta_data': meta },
+    technical: result.technical,
+    media: packed,
+  };
+}

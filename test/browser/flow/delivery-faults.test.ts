@@ -1,0 +1,105 @@
+// What happens to a finished capture when delivery goes wrong: it is never lost.
+import { expect, fixture, html } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
+import '../../../src/define.ts';
+import type { OzLiveness } from '../../../src/oz-liveness.ts';
+import type { OzErrorEvent, OzResultEvent } from '../../../src/events.ts';
+
+interface Info { apiUrl: string; faultyUrl: string }
+const info = () => executeServerCommand('emulator-info') as Promise<Info>;
+const faults = (list: unknown[]) => executeServerCommand('emulator-faults', { faults: list });
+
+function next<T extends Event>(el: OzLiveness, name: string): Promise<T> {
+  return new Promise((resolve) => el.addEventListener(name, (e) => resolve(e as T), { once: true }));
+}
+
+async function element(apiUrl: string, container: boolean): Promise<OzLiveness> {
+  const el = await fixture<OzLiveness>(html`<oz-liveness architecture="normal" api-url=${apiUrl} result-mode="status" ?use-wasm-container=${container}></oz-liveness>`);
+  el.captureOptions = { positionHoldMs: 200, instructMs: 200 };
+  return el;
+}
+
+describe('delivery faults', () => {
+  afterEach(() => faults([]));
+
+  for (const container of [true, false]) {
+    it(`keeps the capture when every upload attempt fails, and retryUpload() delivers it (container ${container ? 'on' : 'off'})`, async () => {
+      const { faultyUrl } = await info();
+      const el = await element(faultyUrl, container);
+      const failed = next<OzErrorEvent>(el, 'error');
+      // Only the folder upload meets them: a 429, two 500s and a 503 spend the retry budget (4 tries). (A reset is
+      // not used here: Chromium itself resends a POST whose reused connection was reset, so it would not count.)
+      const upload = '/api/folders/';
+      await faults([
+        { path: upload, kind: 'status', status: 429, retryAfterSeconds: 0 },
+        { path: upload, kind: 'status', status: 500 },
+        { path: upload, kind: 'status', status: 500 },
+        { path: upload, kind: 'status', status: 503 },
+      ]);
+      await el.open();
+      const { detail } = await failed;
+      expect(detail.code).to.equal('upload_failed');
+      expect(detail.capture?.clips).to.have.length(1);
+      if (container) expect(detail.container).to.be.instanceOf(Blob);
+      else expect(detail.container).to.equal(null);
+      expect(el.state).to.equal('error');
+      expect(el.shadowRoot!.querySelector('video')!.srcObject).to.equal(null);
+
+      const complete = next<OzResultEvent>(el, 'complete');
+      await el.retryUpload();
+      const { result } = (await complete).detail;
+      expect(result.state).to.equal('finished');
+      expect(result.analyses?.quality?.resolution).to.equal('SUCCESS');
+      expect(el.state).to.equal('done');
+    });
+  }
+
+  it('seals the capture again under a fresh session when its first session was used up by a replayed copy', async () => {
+    const { faultyUrl } = await info();
+    const el = await element(faultyUrl, true);
+    const failed = next<OzErrorEvent>(el, 'error');
+    await faults([{ path: '/api/folders/', kind: 'twice' }]);
+    await el.open();
+    const { detail } = await failed;
+    expect(detail.code).to.equal('api_error');
+    expect((detail.details as { error_code: number }).error_code).to.equal(14);
+    const sealed = detail.container!;
+    const complete = next<OzResultEvent>(el, 'complete');
+    await el.retryUpload();
+    expect((await complete).detail.result.state).to.equal('finished');
+    expect(sealed).to.be.instanceOf(Blob);
+  });
+
+  it('refuses a client token that expired after the host handed it over, before the camera opens', async () => {
+    const { apiUrl } = (await executeServerCommand('emulator-info', { sessionTokenTtlSeconds: 1 })) as Info;
+    const auth = await fetch(`${apiUrl}/api/authorize/auth`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ credentials: { email: 'developer@oz-emulator.test', password: 'emulator' } }),
+    }).then((r) => r.json());
+    const token = (await fetch(`${apiUrl}/api/authorize/session_token`, { headers: { 'X-Forensic-Access-Token': auth.access_token } }).then((r) => r.json())).session_token;
+    const el = await fixture<OzLiveness>(html`<oz-liveness architecture="normal" api-use-session-token="client" api-url=${apiUrl}></oz-liveness>`);
+    el.sessionToken = token;
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const failed = next<OzErrorEvent>(el, 'error');
+    const asked: unknown[] = [];
+    const gum = navigator.mediaDevices.getUserMedia;
+    navigator.mediaDevices.getUserMedia = (c) => (asked.push(c), gum.call(navigator.mediaDevices, c));
+    try {
+      await el.open().catch(() => undefined);
+      expect((await failed).detail.code).to.equal('session_token_expired');
+      expect(asked).to.have.length(0);
+    } finally {
+      navigator.mediaDevices.getUserMedia = gum;
+    }
+  });
+
+  it('refuses client mode without a token before the camera opens', async () => {
+    const { apiUrl } = await info();
+    const el = await fixture<OzLiveness>(html`<oz-liveness api-use-session-token="client" api-url=${apiUrl}></oz-liveness>`);
+    const failed = next<OzErrorEvent>(el, 'error');
+    await el.open().catch(() => undefined);
+    expect((await failed).detail.code).to.equal('session_token_missing');
+    expect(el.shadowRoot!.querySelector('video')!.srcObject).to.equal(null);
+  });
+});
