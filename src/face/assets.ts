@@ -13,8 +13,9 @@ export function faceAssetUrls(assetsUrl?: string | URL): FaceAssetUrls {
     const base = new URL(String(assetsUrl).replace(/\/?$/, '/'), globalThis.location?.href);
     return { modelBaseUrl: new URL('models/', base).href, wasmUrl: new URL('wasm/', base).href };
   }
-  return {
-    modelBaseUrl: new URL('../../node_modules/@vladmandic/human/models/', import.meta.url).href,
-    wasmUrl: new URL('../../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url).href,
-  };
+  // Held in variables: bundlers rewrite `new URL('<literal>', import.meta.url)` into a single asset, and Vite turns a
+  // folder into its package's entry file, while these must stay folders.
+  const models = '../../node_modules/@vladmandic/human/models/';
+  const wasm = '../../node_modules/@tensorflow/tfjs-backend-wasm/dist/';
+  return { modelBaseUrl: new URL(models, import.meta.url).href, wasmUrl: new URL(wasm, import.meta.url).href };
 }
