@@ -118,7 +118,16 @@ liveness.addEventListener('complete', (event) => {
   forwardButton.hidden = true;
   retryButton.hidden = true;
   outcomeText.textContent = JSON.stringify(event.detail.result, null, 2);
+  const folderId = event.detail.result.folder_id;
+  if (folderId) void showFolder(folderId);
 });
+
+/** The emulator's folder, read by the example backend (the page holds no access token). */
+async function showFolder(folderId: string) {
+  const answer = await fetch(`/backend/folders/${encodeURIComponent(folderId)}`);
+  forwardResult.hidden = false;
+  forwardResult.textContent = `The emulator's folder, read by the backend (${answer.status}):\n${JSON.stringify(await answer.json(), null, 2)}`;
+}
 liveness.addEventListener('error', (event) => {
   const { capture, container, ...rest } = event.detail;
   record('error', rest, 'error');
@@ -137,7 +146,7 @@ forwardButton.addEventListener('click', async () => {
     headers: pending.container ? { 'content-type': 'application/octet-stream' } : undefined,
   });
   forwardResult.hidden = false;
-  forwardResult.textContent = `${answer.status}\n${JSON.stringify(await answer.json(), null, 2)}`;
+  forwardResult.textContent = `The API's answer to the backend (${answer.status}):\n${JSON.stringify(await answer.json(), null, 2)}`;
   record('backend forward', { status: answer.status }, answer.ok ? 'ok' : 'error');
 });
 retryButton.addEventListener('click', () => liveness.retryUpload().catch(() => undefined));

@@ -101,4 +101,13 @@ export async function backendExample(app: FastifyInstance, options: { config: Em
 
   /** For api-use-session-token="client": the backend gets the session token and hands it to the page. */
   app.get('/session-token', async (_request, reply) => relay(reply, await authorized('/api/authorize/session_token', { method: 'GET' })));
+
+  /**
+   * The folder as the host's backend sees it, with its analyses: the page shows it after a check, since the page
+   * itself holds no access token (and with `result-mode="safe"` learns no verdict).
+   */
+  app.get('/folders/:id', async (request: FastifyRequest, reply) => {
+    const { id } = request.params as { id: string };
+    return relay(reply, await authorized(`/api/folders/${encodeURIComponent(id)}/?with_analyses=true`, { method: 'GET' }));
+  });
 }

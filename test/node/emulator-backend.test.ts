@@ -28,6 +28,11 @@ describe('backend-forwarding example (capture architecture)', () => {
     const token = await login(emu.url);
     const found = await json(await fetch(`${emu.url}/api/folders/?meta_data=transaction_id==fwd-1`, { headers: { 'X-Forensic-Access-Token': token } }));
     assert.deepEqual(found.map((f: any) => f.folder_id), [folder.folder_id]);
+    // The page shows the folder through the backend, which holds the access token.
+    const shown = await fetch(`${emu.url}/backend/folders/${folder.folder_id}`);
+    assert.equal(shown.status, 200);
+    assert.equal((await json(shown)).folder_id, folder.folder_id);
+    assert.equal((await fetch(`${emu.url}/backend/folders/00000000-0000-4000-8000-000000000000`)).status, 404);
 
     const replay = await fetch(`${emu.url}/backend/forward`, { method: 'POST', headers: { 'Content-Type': 'application/octet-stream' }, body: new Blob([container.slice()]) });
     assert.equal(replay.status, 400);
