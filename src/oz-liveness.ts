@@ -225,6 +225,11 @@ export class OzLiveness extends LitElement {
   #parcel: Parcel | null = null;
   #hintKey: Hint | null = null;
   #action: ActionTag | null = null;
+  /** When the host set `session-token`: a client token's lifetime counts from then. */
+  #tokenHandedOverAt = Date.now();
+  /** The last failure's code and API error code: retryUpload() reseals when the session was used up. */
+  #lastCode: string | undefined;
+  #lastApiCode: number | undefined;
 
   /** The run in progress: aborted (with the reason) by close(), a failure, or a camera switch. */
   #run: AbortController | null = null;
@@ -310,10 +315,6 @@ export class OzLiveness extends LitElement {
     }
   }
 
-  /** When the host set `session-token`: a client token's lifetime counts from then. */
-  #tokenHandedOverAt = Date.now();
-  #lastApiCode: number | undefined;
-  #lastCode: string | undefined;
 
   /** Stops everything, releases the camera and fires `close`. Does nothing when already closed. */
   close(): void {
