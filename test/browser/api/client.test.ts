@@ -1,13 +1,9 @@
 import { expect } from '@open-wc/testing';
-import { executeServerCommand } from '@web/test-runner-commands';
+import { emulator as info, injectFaults as faults, proxiedRequests as requests } from '../../support/emulator.ts';
 import { OzApiClient } from '../../../src/api/client.ts';
 import { parseSessionToken, remainingLifetime } from '../../../src/api/session-token.ts';
 import { OzError } from '../../../src/errors.ts';
 
-interface Info { apiUrl: string; faultyUrl: string }
-const info = () => executeServerCommand('emulator-info') as Promise<Info>;
-const faults = (list: unknown[]) => executeServerCommand('emulator-faults', { faults: list });
-const requests = () => executeServerCommand('emulator-requests') as Promise<number>;
 const fast = { retries: 3, baseDelayMs: 10, maxDelayMs: 40 };
 
 // A tiny but well-formed WebM header: the emulator checks media signatures.

@@ -3,22 +3,10 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import '../../../src/define.ts';
+import { backendSessionToken, emulator as info } from '../../support/emulator.ts';
 import type { OzLiveness } from '../../../src/oz-liveness.ts';
 import type { OzCaptureCompleteEvent, OzErrorEvent, OzResultEvent } from '../../../src/events.ts';
 
-interface Info { apiUrl: string; faultyUrl: string }
-const info = () => executeServerCommand('emulator-info') as Promise<Info>;
-
-/** What a host's backend does in `client` mode: log in with its credentials and ask for a session token. */
-async function backendSessionToken(apiUrl: string): Promise<string> {
-  const auth = await fetch(`${apiUrl}/api/authorize/auth`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ credentials: { email: 'developer@oz-emulator.test', password: 'emulator' } }),
-  }).then((r) => r.json());
-  const answer = await fetch(`${apiUrl}/api/authorize/session_token`, { headers: { 'X-Forensic-Access-Token': auth.access_token } });
-  return (await answer.json()).session_token;
-}
 
 async function element(attrs: { architecture: string; token: 'api' | 'client'; container: boolean; apiUrl: string }): Promise<OzLiveness> {
   const el = await fixture<OzLiveness>(html`<oz-liveness

@@ -1,17 +1,10 @@
 // What happens to a finished capture when delivery goes wrong: it is never lost.
 import { expect, fixture, html } from '@open-wc/testing';
-import { executeServerCommand } from '@web/test-runner-commands';
 import '../../../src/define.ts';
+import { backendSessionToken, emulator as info, injectFaults as faults, nextEvent as next } from '../../support/emulator.ts';
 import type { OzLiveness } from '../../../src/oz-liveness.ts';
 import type { OzErrorEvent, OzResultEvent } from '../../../src/events.ts';
 
-interface Info { apiUrl: string; faultyUrl: string }
-const info = () => executeServerCommand('emulator-info') as Promise<Info>;
-const faults = (list: unknown[]) => executeServerCommand('emulator-faults', { faults: list });
-
-function next<T extends Event>(el: OzLiveness, name: string): Promise<T> {
-  return new Promise((resolve) => el.addEventListener(name, (e) => resolve(e as T), { once: true }));
-}
 
 async function element(apiUrl: string, container: boolean): Promise<OzLiveness> {
   const el = await fixture<OzLiveness>(html`<oz-liveness architecture="normal" api-url=${apiUrl} result-mode="status" ?use-wasm-container=${container}></oz-liveness>`);
@@ -71,13 +64,8 @@ describe('delivery faults', () => {
   });
 
   it('refuses a client token that expired after the host handed it over, before the camera opens', async () => {
-    const { apiUrl } = (await executeServerCommand('emulator-info', { sessionTokenTtlSeconds: 1 })) as Info;
-    const auth = await fetch(`${apiUrl}/api/authorize/auth`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ credentials: { email: 'developer@oz-emulator.test', password: 'emulator' } }),
-    }).then((r) => r.json());
-    const token = (await fetch(`${apiUrl}/api/authorize/session_token`, { headers: { 'X-Forensic-Access-Token': auth.access_token } }).then((r) => r.json())).session_token;
+    const { apiUrl } = await info({ sessionTokenTtlSeconds: 1 });
+    const token = await backendSessionToken(apiUrl);
     const el = await fixture<OzLiveness>(html`<oz-liveness architecture="normal" api-use-session-token="client" api-url=${apiUrl}></oz-liveness>`);
     el.sessionToken = token;
     await new Promise((resolve) => setTimeout(resolve, 1500));

@@ -1,16 +1,11 @@
 // Outcomes between the capture and the end: analyses still running, a container that cannot be made.
 import { expect, fixture, html } from '@open-wc/testing';
-import { executeServerCommand } from '@web/test-runner-commands';
 import '../../../src/define.ts';
+import { emulator as info, nextEvent as next } from '../../support/emulator.ts';
 import type { OzLiveness } from '../../../src/oz-liveness.ts';
 import type { OzErrorEvent, OzResultEvent } from '../../../src/events.ts';
 import { WorkerDetector } from '../../../src/face/worker-detector.ts';
 
-const info = () => executeServerCommand('emulator-info') as Promise<{ apiUrl: string }>;
-
-function next<T extends Event>(el: OzLiveness, name: string): Promise<T> {
-  return new Promise((resolve) => el.addEventListener(name, (e) => resolve(e as T), { once: true }));
-}
 
 describe('outcomes', () => {
   it('fires result while the analyses are PROCESSING, then complete', async () => {

@@ -1,12 +1,11 @@
 // The vendor-compatible global: snake_case options in, on_* callbacks out, over the real element and emulator.
 import { expect } from '@open-wc/testing';
-import { executeServerCommand } from '@web/test-runner-commands';
+import { emulator as info } from '../../support/emulator.ts';
 import '../../../src/global.ts';
 import type { OzLivenessErrorInfo } from '../../../src/global.ts';
 import type { CheckResult } from '../../../src/api/types.ts';
 import type { CaptureResult } from '../../../src/capture/capture-flow.ts';
 
-const info = () => executeServerCommand('emulator-info') as Promise<{ apiUrl: string }>;
 const overlay = () => document.querySelector('[data-oz-liveness-overlay]');
 
 describe('window.OzLiveness', () => {
