@@ -74,7 +74,11 @@ export async function prepareSeal(opts: SealOptions): Promise<(inner: Uint8Array
       throw new SealError('token_invalid', (e as Error).message);
     }
     try {
-      return { sessionId: claims.sid, header, ciphertext: new Uint8Array(await sender.seal(inner, header)) };
+      // @hpke/core copies any typed-array view it is given (twice on the way to WebCrypto); a whole ArrayBuffer goes
+      // through as it is, which at 10 MB saves two copies of the container.
+      const whole = (bytes: Uint8Array) =>
+        bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer ? bytes.buffer : bytes;
+      return { sessionId: claims.sid, header, ciphertext: new Uint8Array(await sender.seal(whole(inner), whole(header))) };
     } catch (e) {
       throw new SealError('encrypt_failed', `sealing failed: ${(e as Error).message}`);
     }
