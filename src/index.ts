@@ -45,5 +45,5 @@ export type {
   OzStateDetail,
   OzStateEvent,
 } from './events.js';
-export { languages, resolveStrings, type Lang, type StringOverrides, type Strings } from './i18n/index.js';
+export { RTL_LANGS, languages, resolveStrings, type Lang, type StringOverrides, type Strings } from './i18n/index.js';
 export { CAMERA_MINIMUM } from './controllers/camera.js';

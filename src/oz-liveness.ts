@@ -30,7 +30,7 @@ import {
   type OzLivenessEvents,
   type OzState,
 } from './events.js';
-import { resolveStrings, type Lang, type StringOverrides, type Strings } from './i18n/index.js';
+import { RTL_LANGS, resolveStrings, type Lang, type StringOverrides, type Strings } from './i18n/index.js';
 import { styles } from './styles.js';
 
 /** Properties that make up the config; a change to any of them re-validates. */
@@ -156,7 +156,7 @@ export class OzLiveness extends LitElement {
   /** Comma-separated action media tags, e.g. `video_selfie_blank,video_selfie_smile`. */
   @property() action = 'video_selfie_blank';
 
-  /** Language of texts and messages: `en` or `ru`. Reflected, so assistive technology reads the right language. */
+  /** Language of texts and messages: `en`, `ru`, `es`, `de`, `fr`, `pt`, `tr` or `ar` (laid out right to left). Reflected, so assistive technology reads the right language. */
   @property({ reflect: true }) override lang: Lang = 'en';
 
   /** How much of the result the element reports: `safe`, `status` or `folder`. */
@@ -490,7 +490,7 @@ export class OzLiveness extends LitElement {
     const onDone = state === 'done';
     const live = !onStart && !onError && !onDone;
     return html`
-      <div part="base" class="base">
+      <div part="base" class="base" dir=${RTL_LANGS.has(this.#validLang()) ? 'rtl' : 'ltr'}>
         <div part="stage" class="stage" ?inert=${!live}>
           <video
             part="video"

@@ -8,7 +8,7 @@ const LISTED: Array<[string, string, string]> = [
   ['api-use-session-token', 'server', 'api, client'],
   ['result-mode', 'verbose', 'safe, status, folder'],
   ['facing-mode', 'front', 'user, environment'],
-  ['lang', 'de', 'en, ru'],
+  ['lang', 'xx', 'en, ru, es, de, fr, pt, tr, ar'],
   ['action', 'video_selfie_blank,video_selfie_jump', 'video_selfie_blank, video_selfie_smile, video_selfie_eyes'],
 ];
 

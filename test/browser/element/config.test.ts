@@ -116,8 +116,8 @@ describe('config: attribute parsing', () => {
   it('writes the messages in the chosen language; a bad lang is reported in English with the languages allowed', () => {
     const ru = thrown(() => resolveConfig({ lang: 'ru', architecture: 'full' }, 'https://example.test/'));
     expect(ru.message).to.equal('Атрибут «architecture» имеет значение «full»; допустимые значения: normal, lite, capture.');
-    const lang = thrown(() => resolveConfig({ lang: 'de' }, 'https://example.test/'));
-    expect(lang.message).to.equal('The "lang" attribute has the value "de"; allowed values: en, ru.');
+    const lang = thrown(() => resolveConfig({ lang: 'kk' }, 'https://example.test/'));
+    expect(lang.message).to.equal('The "lang" attribute has the value "kk"; allowed values: en, ru, es, de, fr, pt, tr, ar.');
   });
 });
 
