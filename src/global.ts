@@ -1,6 +1,7 @@
 // The vendor's classic `OzLiveness` object on top of the element, for pages written against it:
 // OzLiveness.open(options) / close() / hide(), snake_case options and on_* callbacks.
 import type { CaptureResult } from './capture/capture-flow.ts';
+import { parseSessionToken } from './api/session-token.ts';
 import type { CheckResult } from './api/types.ts';
 import './define.ts';
 import type { OzErrorDetail } from './events.ts';
@@ -56,10 +57,9 @@ function attributes(options: OzLivenessOpenOptions): Record<string, string | boo
 }
 
 function sessionId(el: OzLivenessElement): string | null {
-  const token = el.sessionToken;
-  if (!token) return null;
+  if (!el.sessionToken) return null;
   try {
-    return (JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { sid?: string }).sid ?? null;
+    return parseSessionToken(el.sessionToken).sessionId;
   } catch {
     return null;
   }

@@ -1,6 +1,5 @@
+import { list } from './list.ts';
 import type { Strings } from './types.js';
-
-const list = (values: readonly string[]) => values.join('، ');
 
 export const ar: Strings = {
   videoLabel: 'معاينة الكاميرا',
@@ -43,7 +42,7 @@ export const ar: Strings = {
   doneTitle: 'تم',
   doneBody: 'شكرًا لك. اكتمل التسجيل.',
   cameraUnavailable: 'الكاميرا المختارة غير متاحة. اختر كاميرا أخرى ثم حاول مرة أخرى.',
-  invalidValue: (attribute, value, allowed) => `للسمة «${attribute}» القيمة «${value}»؛ القيم المسموح بها: ${list(allowed)}.`,
+  invalidValue: (attribute, value, allowed) => `للسمة «${attribute}» القيمة «${value}»؛ القيم المسموح بها: ${list(allowed, '، ')}.`,
   invalidFormat: (attribute, value, reason) => `للسمة «${attribute}» القيمة «${value}»: ${reason}`,
   errors: {
     error_wasm_internal_failure_1: 'لا يستطيع هذا المتصفح تشغيل WebAssembly اللازم للتحقق.',

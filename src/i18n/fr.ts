@@ -1,6 +1,5 @@
+import { list } from './list.ts';
 import type { Strings } from './types.js';
-
-const list = (values: readonly string[]) => values.join(', ');
 
 export const fr: Strings = {
   videoLabel: 'Aperçu de la caméra',

@@ -4,6 +4,7 @@ import { expect, fixture, html } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import '../../../src/define.ts';
 import { backendSessionToken, emulator as info } from '../../support/emulator.ts';
+import { videoDuration } from '../face/helpers.ts';
 import type { OzLiveness } from '../../../src/oz-liveness.ts';
 import type { OzCaptureCompleteEvent, OzErrorEvent, OzResultEvent } from '../../../src/events.ts';
 
@@ -31,16 +32,6 @@ function outcome<T extends Event>(el: OzLiveness, name: string): Promise<T> {
   });
 }
 
-function clipPlays(blob: Blob): Promise<number> {
-  const video = document.createElement('video');
-  video.muted = true;
-  video.src = URL.createObjectURL(blob);
-  return new Promise((resolve, reject) => {
-    video.onloadedmetadata = () => resolve(video.duration);
-    video.onerror = () => reject(new Error('clip does not load'));
-  }).finally(() => URL.revokeObjectURL(video.src)) as Promise<number>;
-}
-
 describe('capture architecture', () => {
   for (const token of ['api', 'client'] as const) {
     for (const container of [false, true]) {
@@ -54,7 +45,7 @@ describe('capture architecture', () => {
         expect(result.action).to.deep.equal(['video_selfie_blank']);
         expect(result.clips).to.have.length(1);
         expect(result.clips[0]!.tags).to.include('video_selfie_blank');
-        expect(await clipPlays(result.clips[0]!.blob)).to.be.above(0);
+        expect(await videoDuration(result.clips[0]!.blob)).to.be.above(0);
         expect(result.best_frame).to.match(/^data:image\/jpeg;base64,/);
         expect(result.best_frame_bounding_box).to.be.an('object');
         if (container) {
