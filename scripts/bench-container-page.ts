@@ -9,14 +9,22 @@ export interface BenchRow {
   label: string;
   payloadBytes: number;
   containerBytes: number;
+  /** Measured repetitions (after one unmeasured warm-up repetition). */
+  runs: number;
+  /** Medians: the pack request and the floor request, each timed on the page from posting to the answer. */
   packMs: number;
   floorMs: number;
-  /** The floor timed inside a worker, against `workerMs`. */
+  /** The floor timed on the page's own thread (no worker, no messages), for reference. */
+  pageFloorMs: number;
+  /** The floor timed inside its worker, against `workerMs`. */
   workerFloorMs: number;
   layoutMs: number;
   sealMs: number;
   /** The whole request inside the worker (layout, sealing, making the Blob). */
   workerMs: number;
+  /** Ratios of each repetition's pack to the floor measured right next to it: median, lowest, highest. */
+  ratio: Spread;
+  workerRatio: Spread;
   /** Longest main-thread task reported by the Long Tasks API while packing (0: none over 50 ms). */
   longTaskMs: number;
   /** Longest gap between setTimeout(0) ticks on the main thread while packing. */
@@ -28,7 +36,14 @@ export interface BenchRow {
   wasmBytes: number;
 }
 
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const spread = (xs: number[]): Spread => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs) });
 
 export async function createBench(workerUrl: string, wasmUrl: string) {
   const session = await issueSession({ ttlSec: 3600 });
@@ -64,23 +79,26 @@ export async function createBench(workerUrl: string, wasmUrl: string) {
     for (const m of input.media) { out.set(m.data, at); at += m.data.length; }
     return out;
   };
-  // The same floor inside a worker, timed there: the container work runs in a worker, so this compares like with like.
+  // The floor in a worker of its own, given the bytes the way the pack gets them (a fresh copy, transferred) and
+  // timed both inside the worker and on the page from posting to the answer, as the pack is: like with like.
   const floorWorker = new Worker(URL.createObjectURL(new Blob([`
     let key;
     onmessage = async ({ data }) => {
       key ??= await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt']);
       const t = performance.now();
       await crypto.subtle.digest('SHA-256', data);
-      await crypto.subtle.encrypt({ name: 'AES-GCM', iv: crypto.getRandomValues(new Uint8Array(12)) }, key, data);
-      postMessage(performance.now() - t);
+      const ciphertext = await crypto.subtle.encrypt({ name: 'AES-GCM', iv: crypto.getRandomValues(new Uint8Array(12)) }, key, data);
+      postMessage({ ms: performance.now() - t, ciphertext }, [ciphertext]);
     };
   `], { type: 'text/javascript' })));
   const floorInWorker = (bytes: Uint8Array<ArrayBuffer>) =>
-    new Promise<number>((resolve) => {
-      floorWorker.onmessage = (e) => resolve(e.data as number);
-      floorWorker.postMessage(bytes.slice());
+    new Promise<{ ms: number; workerMs: number }>((resolve) => {
+      const fresh = bytes.slice();
+      const t = performance.now();
+      floorWorker.onmessage = (e) => resolve({ ms: performance.now() - t, workerMs: (e.data as { ms: number }).ms });
+      floorWorker.postMessage(fresh, [fresh.buffer]);
     });
-  const floor = async (bytes: Uint8Array<ArrayBuffer>) => {
+  const floorOnPage = async (bytes: Uint8Array<ArrayBuffer>) => {
     const t = performance.now();
     await crypto.subtle.digest('SHA-256', bytes);
     await crypto.subtle.encrypt({ name: 'AES-GCM', iv: crypto.getRandomValues(new Uint8Array(12)) }, aesKey, bytes);
@@ -114,14 +132,29 @@ export async function createBench(workerUrl: string, wasmUrl: string) {
     return { result, ms, longTaskMs, maxGapMs };
   }
 
+  /**
+   * One unmeasured repetition, then `runs` measured ones. Each repetition packs once and runs the floor once on the
+   * same bytes, alternating which goes first so neither always meets the other's garbage; ratios pair the two.
+   */
   async function run(label: string, input: ContainerInput, runs: number): Promise<BenchRow> {
     const bytes = joined(input);
-    const packMs: number[] = [], floorMs: number[] = [], workerFloorMs: number[] = [], layoutMs: number[] = [], sealMs: number[] = [], workerMs: number[] = [];
+    const packMs: number[] = [], floorMs: number[] = [], pageFloorMs: number[] = [], workerFloorMs: number[] = [], layoutMs: number[] = [], sealMs: number[] = [], workerMs: number[] = [];
+    const ratios: number[] = [], workerRatios: number[] = [];
     let longTaskMs = 0, maxGapMs = 0, idleLongTaskMs = 0, idleMaxGapMs = 0, peakHeldBytes = 0, wasmBytes = 0, containerBytes = 0;
-    for (let i = 0; i < runs; i++) {
-      const fresh = copy(input);
-      const packed = await watchMainThread(() => client.packWithStats(fresh));
-      const idle = await watchMainThread(() => new Promise((r) => setTimeout(r, packed.ms)));
+    for (let i = -1; i < runs; i++) {
+      const pack = async () => {
+        const fresh = copy(input);
+        const packed = await watchMainThread(() => client.packWithStats(fresh));
+        const idle = await watchMainThread(() => new Promise((r) => setTimeout(r, packed.ms)));
+        return { packed, idle };
+      };
+      const floors = async () => ({ inWorker: await floorInWorker(bytes), onPage: await floorOnPage(bytes) });
+      const packFirst = i % 2 === 0;
+      const first = packFirst ? await pack() : await floors();
+      const second = packFirst ? await floors() : await pack();
+      const { packed, idle } = (packFirst ? first : second) as Awaited<ReturnType<typeof pack>>;
+      const floor = (packFirst ? second : first) as Awaited<ReturnType<typeof floors>>;
+      if (i < 0) continue;
       packMs.push(packed.ms);
       longTaskMs = Math.max(longTaskMs, packed.longTaskMs);
       maxGapMs = Math.max(maxGapMs, packed.maxGapMs);
@@ -134,11 +167,16 @@ export async function createBench(workerUrl: string, wasmUrl: string) {
       peakHeldBytes = Math.max(peakHeldBytes, stats.peakHeldBytes);
       wasmBytes = Math.max(wasmBytes, stats.wasmBytes);
       containerBytes = blob.size;
-      floorMs.push(await floor(bytes));
-      workerFloorMs.push(await floorInWorker(bytes));
+      floorMs.push(floor.inWorker.ms);
+      workerFloorMs.push(floor.inWorker.workerMs);
+      pageFloorMs.push(floor.onPage);
+      ratios.push(packed.ms / floor.inWorker.ms);
+      workerRatios.push(stats.totalMs / floor.inWorker.workerMs);
     }
     return {
-      label, payloadBytes: bytes.length, containerBytes, packMs: median(packMs), floorMs: median(floorMs), workerFloorMs: median(workerFloorMs), layoutMs: median(layoutMs), sealMs: median(sealMs), workerMs: median(workerMs),
+      label, payloadBytes: bytes.length, containerBytes, runs,
+      packMs: median(packMs), floorMs: median(floorMs), pageFloorMs: median(pageFloorMs), workerFloorMs: median(workerFloorMs),
+      layoutMs: median(layoutMs), sealMs: median(sealMs), workerMs: median(workerMs), ratio: spread(ratios), workerRatio: spread(workerRatios),
       longTaskMs, maxGapMs, idleLongTaskMs, idleMaxGapMs, peakHeldBytes, wasmBytes,
     };
   }
