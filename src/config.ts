@@ -3,7 +3,8 @@
  * A bad value is an OzError 'invalid_attribute' naming the attribute and what is allowed; nothing falls back quietly.
  */
 import { OzError } from './errors.js';
-import { LANGS, languages, type Lang, type Strings } from './i18n/index.js';
+import { en } from './i18n/en.js';
+import { LANGS, loadedStrings, type Lang, type Strings } from './i18n/index.js';
 import { ACTIONS, type ActionTag } from './face/actions.ts';
 
 export const ARCHITECTURES = ['normal', 'lite', 'capture'] as const;
@@ -90,7 +91,7 @@ export function parseEnum<T extends string>(
   value: string | null | undefined,
   allowed: readonly T[],
   fallback: T,
-  strings: Strings = languages.en,
+  strings: Strings = en,
 ): T {
   if (!present(value)) return fallback;
   if ((allowed as readonly string[]).includes(value)) return value as T;
@@ -98,7 +99,7 @@ export function parseEnum<T extends string>(
 }
 
 /** `action`: comma-separated media tags, at least one, each known and listed once. */
-export function parseActions(value: string | null | undefined, strings: Strings = languages.en): ActionTag[] {
+export function parseActions(value: string | null | undefined, strings: Strings = en): ActionTag[] {
   if (!present(value)) return [DEFAULTS.action];
   const tags = value.split(',').map((tag) => tag.trim());
   if (tags.every((tag) => tag === '')) throw invalid({ attribute: 'action', value, allowed: ACTIONS }, strings);
@@ -135,7 +136,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** `meta`: a plain object of folder metadata (JSON in the attribute, an object in the property). */
-export function parseMeta(value: unknown, strings: Strings = languages.en): Record<string, unknown> {
+export function parseMeta(value: unknown, strings: Strings = en): Record<string, unknown> {
   if (value === undefined || value === null) return {};
   if (isPlainObject(value)) {
     try {
@@ -165,7 +166,7 @@ export function parseUrl(
   attribute: string,
   value: string | null | undefined,
   base: string,
-  strings: Strings = languages.en,
+  strings: Strings = en,
 ): string | undefined {
   if (!present(value) || value.trim() === '') return undefined;
   try {
@@ -176,7 +177,7 @@ export function parseUrl(
 }
 
 /** A free-text attribute that, when present, must not be blank (a blank device-id or token is a bug, not a choice). */
-export function parseText(attribute: string, value: string | null | undefined, strings: Strings = languages.en): string | undefined {
+export function parseText(attribute: string, value: string | null | undefined, strings: Strings = en): string | undefined {
   if (!present(value)) return undefined;
   if (value.trim() === '') throw invalid({ attribute, value, reason: 'it is empty; remove the attribute instead.' }, strings);
   return value;
@@ -184,9 +185,14 @@ export function parseText(attribute: string, value: string | null | undefined, s
 
 /**
  * Checks every attribute and returns the config, or throws the first OzError('invalid_attribute'). The language is
- * checked first so that the other messages can be in it; a bad `lang` itself is reported in English.
+ * checked first so that the other messages can be in it; a bad `lang` itself is reported in English. By default the
+ * messages come from the built-in table of `lang`, once loadStrings() has fetched it (English until then).
  */
-export function resolveConfig(raw: RawConfig, base: string, stringsFor: (lang: Lang) => Strings = (lang) => languages[lang]): OzConfig {
+export function resolveConfig(
+  raw: RawConfig,
+  base: string,
+  stringsFor: (lang: Lang) => Strings = (lang) => loadedStrings(lang) ?? en,
+): OzConfig {
   const lang = parseEnum('lang', raw.lang, LANGS, DEFAULTS.lang);
   const strings = stringsFor(lang);
   const config: OzConfig = {

@@ -123,3 +123,22 @@ export function cameraError(error: unknown, strings: Pick<Strings, 'errors' | 'c
   const message = code === 'camera_overconstrained' && constraint === 'deviceId' ? strings.cameraUnavailable : strings.errors[code];
   return new OzError(code, message, details);
 }
+
+/** Codes whose raisers already build a specific message from the string tables (naming the attribute or camera). */
+const WORDED_BY_RAISER: ReadonlySet<OzErrorCode> = new Set<OzErrorCode>(['invalid_attribute', 'camera_overconstrained']);
+
+/**
+ * The error as people see it: its message from `strings` in the element's language. Lower layers (API client,
+ * recorder, workers) word their errors for developers in English; that text stays in `details.technicalMessage`.
+ */
+export function forPeople(error: OzError, strings: Pick<Strings, 'errors'>): OzError {
+  const message = strings.errors[error.code];
+  if (WORDED_BY_RAISER.has(error.code) || error.message === message) return error;
+  const details =
+    error.details !== null && typeof error.details === 'object' && !Array.isArray(error.details)
+      ? { ...(error.details as Record<string, unknown>), technicalMessage: error.message }
+      : { ...(error.details === undefined ? {} : { cause: error.details }), technicalMessage: error.message };
+  const worded = new OzError(error.code, message, details);
+  if (error.stack) worded.stack = error.stack;
+  return worded;
+}

@@ -35,15 +35,21 @@ export {
   type OzErrorCode,
 } from './errors.js';
 export type {
+  OzCaptureCompleteDetail,
+  OzCaptureCompleteEvent,
   OzCloseDetail,
   OzCloseEvent,
   OzCloseReason,
   OzErrorDetail,
   OzErrorEvent,
   OzLivenessEvents,
+  OzResultDetail,
+  OzResultEvent,
   OzState,
   OzStateDetail,
   OzStateEvent,
+  OzUploadProgressDetail,
+  OzUploadProgressEvent,
 } from './events.js';
-export { RTL_LANGS, languages, resolveStrings, type Lang, type StringOverrides, type Strings } from './i18n/index.js';
+export { RTL_LANGS, loadStrings, loadedStrings, resolveStrings, type Lang, type StringOverrides, type Strings } from './i18n/index.js';
 export { CAMERA_MINIMUM } from './controllers/camera.js';

@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { styleMap } from 'lit/directives/style-map.js';
+import { cssomStyle } from './directives/cssom-style.ts';
 import {
   jsonAttributeConverter,
   resolveConfig,
@@ -18,7 +18,7 @@ import { DeliveryController, type Parcel } from './controllers/delivery.ts';
 import type { Detector } from './face/detector.ts';
 import type { ActionTag } from './face/actions.ts';
 import type { Hint } from './face/guidance.ts';
-import { OzError, cameraError, isOzError } from './errors.js';
+import { OzError, cameraError, forPeople, isOzError } from './errors.js';
 import {
   captureCompleteEvent,
   closeEvent,
@@ -30,7 +30,8 @@ import {
   type OzLivenessEvents,
   type OzState,
 } from './events.js';
-import { RTL_LANGS, resolveStrings, type Lang, type StringOverrides, type Strings } from './i18n/index.js';
+import { en } from './i18n/en.js';
+import { LANGS, RTL_LANGS, loadStrings, loadedStrings, resolveStrings, type Lang, type StringOverrides, type Strings } from './i18n/index.js';
 import { styles } from './styles.js';
 
 /** Properties that make up the config; a change to any of them re-validates. */
@@ -99,6 +100,7 @@ const FIRST_FRAME_TIMEOUT_MS = 10_000;
  *
  * @slot start - Replaces the title and text of the start screen (the start button stays).
  * @slot done - Replaces the title and text of the screen shown when the flow is done.
+ * @slot error - Replaces the title and message of the error screen (the retry and close buttons stay). The code is in the `error` event's detail and in the `error` property while the screen shows.
  *
  * @csspart base - The outer box.
  * @csspart stage - The camera area (video, oval, hint, controls).
@@ -262,7 +264,7 @@ export class OzLiveness extends LitElement {
 
   /** The texts in use: the `lang` table with `strings` on top (English while `lang` is invalid). */
   protected get localize(): Strings {
-    return resolveStrings(this.#validLang(), this.strings);
+    return resolveStrings(this.#texts?.table ?? en, this.strings);
   }
 
   /** The checked configuration; throws OzError('invalid_attribute') when an attribute is invalid. */
@@ -279,6 +281,7 @@ export class OzLiveness extends LitElement {
     this.hidden = false;
     if (this.#opening) return this.#opening;
     if (ACTIVE_STATES.has(this._state)) return Promise.resolve();
+    if (!this.#langReady()) return this.#openWithTexts();
     let config: OzConfig;
     try {
       config = this.#checkConfig();
@@ -292,9 +295,13 @@ export class OzLiveness extends LitElement {
 
   /**
    * Sends again the capture whose upload failed, without capturing again. A container whose session the API has
-   * already used up is sealed again under a fresh session token (`api-use-session-token="api"`).
+   * already used up is sealed again under a fresh session token (`api-use-session-token="api"`) or under the
+   * host's newly set `session-token` (`client`). A container that could not be made is packed again; with the
+   * `capture` architecture the capture then goes out in `capture-complete`.
    */
   async retryUpload(): Promise<void> {
+    // A `session-token` the host has just set takes effect in the next update.
+    await this.updateComplete;
     const parcel = this.#parcel;
     if (!parcel || this._state !== 'error') throw new OzError('upload_failed', 'There is no failed upload to retry.');
     const config = this.config;
@@ -304,9 +311,22 @@ export class OzLiveness extends LitElement {
     this._error = null;
     try {
       const stale = this.#lastApiCode === 14 || this.#lastCode === 'session_token_expired';
-      if (stale && config.apiUseSessionToken === 'api') {
-        parcel.token = await this.delivery.sessionToken(config, run.signal);
-        if (parcel.container) parcel.container = await this.delivery.seal(config, parcel.capture, parcel.token);
+      // A used-up or expired session needs another token: a fresh one from the API in `api` mode, the host's current
+      // one in `client` mode (refused again while the host has not handed over a new one).
+      if (stale || !parcel.token) parcel.token = await this.delivery.sessionToken(config, run.signal, this.#tokenHandedOverAt);
+      // A container that was never made (packing failed) or was sealed for the old session is packed again: the
+      // capture never leaves unencrypted when the host asked for a container.
+      if (config.useWasmContainer && (stale || !parcel.container)) {
+        this.setState('packing');
+        this.hint = this.localize.packing;
+        parcel.token = await this.delivery.freshToken(config, parcel.token, run.signal);
+        parcel.container = await this.delivery.seal(config, parcel.capture, parcel.token);
+        run.signal.throwIfAborted();
+      }
+      if (config.architecture === 'capture') {
+        this.#finish();
+        this.dispatchEvent(captureCompleteEvent({ result: parcel.capture, container: parcel.container }));
+        return;
       }
       await this.#upload(config, parcel, run.signal);
     } catch (error) {
@@ -452,7 +472,7 @@ export class OzLiveness extends LitElement {
    */
   protected fail(reason: unknown, undelivered?: Parcel): void {
     const error = isOzError(reason)
-      ? reason
+      ? forPeople(reason, this.localize)
       : new OzError('error_wasm_internal_failure_1000', this.localize.errors.error_wasm_internal_failure_1000, {
           cause: String(reason),
         });
@@ -475,7 +495,12 @@ export class OzLiveness extends LitElement {
   // Config is checked before rendering so that texts follow `lang` and a bad value shows in the same update.
   protected override willUpdate(changed: PropertyValues): void {
     if (changed.has('sessionToken')) this.#tokenHandedOverAt = Date.now();
-    if (CONFIG_KEYS.some((key) => changed.has(key))) this.#onConfigChanged();
+    if (CONFIG_KEYS.some((key) => changed.has(key))) this.#configChanged = true;
+    // Messages are written in `lang`: the check waits for its table (fetched once per language, in a few ms).
+    if (this.#configChanged && this.#langReady()) {
+      this.#configChanged = false;
+      this.#onConfigChanged();
+    }
   }
 
   protected override updated(changed: PropertyValues): void {
@@ -483,6 +508,8 @@ export class OzLiveness extends LitElement {
   }
 
   protected override render() {
+    // Until the first table is in, an empty frame: no text in a language the page did not ask for.
+    if (!this.#texts) return html`<div part="base" class="base" aria-busy="true"></div>`;
     const text = this.localize;
     const state = this._state;
     const onStart = state === 'idle' || state === 'closed';
@@ -490,7 +517,7 @@ export class OzLiveness extends LitElement {
     const onDone = state === 'done';
     const live = !onStart && !onError && !onDone;
     return html`
-      <div part="base" class="base" dir=${RTL_LANGS.has(this.#validLang()) ? 'rtl' : 'ltr'}>
+      <div part="base" class="base" dir=${RTL_LANGS.has(this.#texts.lang) ? 'rtl' : 'ltr'}>
         <div part="stage" class="stage" ?inert=${!live}>
           <video
             part="video"
@@ -540,7 +567,7 @@ export class OzLiveness extends LitElement {
       aria-valuenow=${progress.now}
       aria-valuetext=${progress.text}
     >
-      <div class="progress-value" style=${styleMap({ transform: `scaleX(${progress.now / progress.max})` })}></div>
+      <div class="progress-value" ${cssomStyle({ transform: `scaleX(${progress.now / progress.max})` })}></div>
     </div>`;
   }
 
@@ -564,8 +591,10 @@ export class OzLiveness extends LitElement {
         aria-labelledby="error-title"
         aria-describedby="error-message"
       >
-        <h2 id="error-title" part="error-title">${text.errorTitle}</h2>
-        <p id="error-message" part="error-message">${this._error?.message ?? ''}</p>
+        <slot name="error">
+          <h2 id="error-title" part="error-title">${text.errorTitle}</h2>
+          <p id="error-message" part="error-message">${this._error?.message ?? ''}</p>
+        </slot>
         <div class="actions">
           <button part="retry-button" type="button" @click=${this.#onStart}>${text.retryButton}</button>
           <button part="close-button" class="secondary" type="button" @click=${this.#onCancel}>
@@ -665,7 +694,7 @@ export class OzLiveness extends LitElement {
 
   #checkConfig(): OzConfig {
     this.#config = null;
-    const config = resolveConfig(this, document.baseURI, (lang) => resolveStrings(lang, this.strings));
+    const config = resolveConfig(this, document.baseURI, (lang) => resolveStrings(loadedStrings(lang) ?? en, this.strings));
     this.#config = config;
     return config;
   }
@@ -687,12 +716,52 @@ export class OzLiveness extends LitElement {
     if ((this._state === 'preview' || this._state === 'positioning') && key !== this.#cameraKey) this.#startCamera(config).catch(() => undefined);
   }
 
-  #validLang(): Lang {
-    try {
-      return this.config.lang;
-    } catch {
-      return 'en';
+  /** The table on screen and its language; a `lang` whose table is loading keeps the one before (none at first). */
+  #texts: { lang: Lang; table: Strings } | null = null;
+  #tableLoad: Promise<void> | null = null;
+  /** A config change not yet checked: it waits for the table of `lang`. */
+  #configChanged = false;
+
+  /**
+   * Whether the table of `lang` (English for a `lang` that is not valid) is here, and then on screen; if not, loads
+   * it and updates again once it is.
+   */
+  #langReady(): boolean {
+    const lang: Lang = (LANGS as readonly string[]).includes(this.lang) ? this.lang : 'en';
+    const table = loadedStrings(lang);
+    if (table) {
+      this.#texts = { lang, table };
+      return true;
     }
+    this.#tableLoad ??= loadStrings(lang).then(() => {
+      this.#tableLoad = null;
+      this.requestUpdate();
+    });
+    return false;
+  }
+
+  /** open() for a `lang` whose table is loading: opens once it is in, unless closed meanwhile. */
+  #openWithTexts(): Promise<void> {
+    const waiting = new AbortController();
+    // close() aborts the run in progress; this one stands for the run about to start.
+    this.#run = waiting;
+    const opening = this.updateComplete.then(() => {
+      if (this.#opening === opening) this.#opening = null;
+      if (waiting.signal.aborted) throw new OzError('user_cancelled', this.localize.errors.user_cancelled);
+      return this.open();
+    });
+    this.#opening = opening;
+    return opening;
+  }
+
+  /** Also waits for the table of `lang` when it is loading, and for the update that puts it on screen. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    let complete = await super.getUpdateComplete();
+    while (this.#tableLoad) {
+      await this.#tableLoad;
+      complete = await super.getUpdateComplete();
+    }
+    return complete;
   }
 
   #mirrored(): boolean {
@@ -717,7 +786,11 @@ export class OzLiveness extends LitElement {
 
 /** `promise`, or the abort reason as soon as `signal` aborts. */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  if (signal.aborted) {
+    // Its late failure is of no interest after the abort, but must not surface as an unhandled rejection.
+    promise.catch(() => undefined);
+    return Promise.reject(signal.reason as Error);
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason as Error);
     signal.addEventListener('abort', onAbort, { once: true });

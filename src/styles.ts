@@ -114,6 +114,8 @@ export const styles = css`
     top: 0.75rem;
     left: 50%;
     transform: translateX(-50%);
+    /* Without it the box shrinks to the half of the stage right of left: 50%, and a short hint wraps under the bar. */
+    width: max-content;
     max-width: calc(100% - 1.5rem);
     margin: 0;
     padding: 0.4rem 0.9rem;

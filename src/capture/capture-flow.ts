@@ -85,6 +85,9 @@ export interface CaptureFlowOptions extends CaptureCallbacks {
 
 const ORIENTATION_TAG = (w: number, h: number) => (h >= w ? 'orientation_portrait' : 'orientation_landscape');
 
+/** The page went to the background during an action: the clip so far is discarded and the action starts over. */
+class PageHidden extends Error {}
+
 /**
  * Runs one capture: loading -> positioning -> for each action (instruct -> record -> judge) -> encoding -> done.
  * Everything it starts (the face worker, the recorder, timers, listeners, and by default the camera tracks) is
@@ -109,6 +112,8 @@ export class CaptureFlow {
   #guidanceStart = 0;
   #timings: CaptureTimings = {};
   #visibility: { t: number; visible: boolean }[] = [];
+  /** When the page was last hidden (performance.now()), or null while it is visible. */
+  #hiddenAt: number | null = null;
   #orientation: { t: number; orientation: string }[] = [];
   #videoFrames = { count: 0, first: 0, last: 0, handle: 0 };
   #cleanup: (() => void)[] = [];
@@ -183,7 +188,11 @@ export class CaptureFlow {
   /** Settles with `p`, or rejects as soon as the flow is cancelled. */
   #guard<T>(p: Promise<T>): Promise<T> {
     const signal = this.#abort.signal;
-    if (signal.aborted) return Promise.reject(signal.reason);
+    if (signal.aborted) {
+      // The work was started anyway; its own failure after the cancel is of no interest, but must not go unhandled.
+      p.catch(() => undefined);
+      return Promise.reject(signal.reason);
+    }
     return new Promise<T>((resolve, reject) => {
       const onAbort = () => reject(signal.reason);
       signal.addEventListener('abort', onAbort, { once: true });
@@ -232,10 +241,12 @@ export class CaptureFlow {
   #watchPage() {
     const onVisibility = () => {
       const visible = document.visibilityState === 'visible';
+      this.#hiddenAt = visible ? null : (this.#hiddenAt ?? performance.now());
       this.#visibility.push({ t: Math.round(performance.now() - this.#evidence.startedAt), visible });
       this.#evidence.add({ type: 'visibility', visible });
     };
     document.addEventListener('visibilitychange', onVisibility);
+    if (document.visibilityState !== 'visible') this.#hiddenAt = performance.now();
     this.#cleanup.push(() => document.removeEventListener('visibilitychange', onVisibility));
     const orientation = screen.orientation;
     if (orientation) {
@@ -269,6 +280,39 @@ export class CaptureFlow {
     this.#picker.dispose();
     if (this.#ownsDetector) this.#detector.dispose();
     if (this.#o.releaseCamera !== false) for (const track of this.#o.stream.getTracks()) track.stop();
+  }
+
+  #throwIfHidden(): void {
+    if (this.#hiddenAt !== null) throw new PageHidden();
+  }
+
+  /**
+   * Resolves once the page is visible again; fails with 'action_timeout' (details.reason 'page_hidden') when it stays
+   * hidden longer than `limitMs`, so a forgotten background tab does not keep the camera on.
+   */
+  async #whileHidden(limitMs: number, details: Record<string, unknown>): Promise<void> {
+    while (this.#hiddenAt !== null) {
+      const left = this.#hiddenAt + limitMs - performance.now();
+      if (left <= 0) {
+        throw new OzError('action_timeout', `The page was hidden for longer than ${limitMs} ms`, { ...details, reason: 'page_hidden', timeLimitMs: limitMs });
+      }
+      await this.#sleep(Math.min(left, 100));
+    }
+  }
+
+  /** Guidance until the face has been in the oval for `holdMs`, after an interruption; hidden again, it waits again. */
+  async #position(holdMs: number, hiddenLimitMs: number, action: ActionTag): Promise<void> {
+    this.#setState('positioning');
+    let okSince: number | undefined;
+    for (;;) {
+      if (this.#hiddenAt !== null) {
+        await this.#whileHidden(hiddenLimitMs, { stage: 'action', action });
+        okSince = undefined;
+      }
+      const obs = await this.#frame(['detect'], false);
+      if (this.#hint !== 'ok') okSince = undefined;
+      else if (obs.timestamp - (okSince ??= obs.timestamp) >= holdMs) return;
+    }
   }
 
   /** Runs the capture once. Rejects with an OzError ('user_cancelled' after `cancel`). */
@@ -307,7 +351,13 @@ export class CaptureFlow {
     const positionHold = o.positionHoldMs ?? 400;
     const positionLimit = o.positioningTimeoutMs ?? 0;
     let okSince: number | undefined;
+    const actionOptions = { ...defaultActionOptions, ...o.actionOptions };
     for (;;) {
+      if (this.#hiddenAt !== null) {
+        // Nobody can look at the oval in a background tab: wait for the page to come back, within the action limit.
+        await this.#whileHidden(actionOptions.timeLimitMs, { stage: 'positioning' });
+        okSince = undefined;
+      }
       const obs = await this.#frame(['detect'], false);
       if (this.#hint === 'ok') {
         okSince ??= obs.timestamp;
@@ -321,10 +371,9 @@ export class CaptureFlow {
     }
     const positioningFps = ((this.#frames - framesAtStart) * 1000) / (performance.now() - this.#guidanceStart);
 
-    const actionOptions = { ...defaultActionOptions, ...o.actionOptions };
     const judges = o.actions.map((a) => createJudge(a, actionOptions));
+    // The best shot needs no model of its own: it takes the face detector's keypoints when no action loads the mesh.
     const needed = new Set<DetectorFeature>(judges.flatMap((j) => j.features));
-    if (o.extractBestShot !== false) needed.add('mesh');
     await this.#guard(this.#detector.load([...needed], this.#abort.signal));
 
     const clips: CaptureClip[] = [];
@@ -333,26 +382,44 @@ export class CaptureFlow {
     for (const [index, action] of o.actions.entries()) {
       for (let attempt = 0; ; attempt++) {
         const judge = createJudge(action, actionOptions);
-        const features: DetectorFeature[] = [...new Set<DetectorFeature>([...judge.features, ...(o.extractBestShot !== false ? (['mesh'] as const) : [])])];
+        const features: DetectorFeature[] = [...judge.features];
         this.#setState('instruct');
         this.#evidence.add({ type: 'action_started', action });
         this.#emit('onActionStarted', action, index, attempt);
-        const instructUntil = performance.now() + (o.instructMs ?? 500);
-        while (performance.now() < instructUntil) await this.#frame(['detect'], false);
-
         const recorder = new ClipRecorder(o.stream, o.recorder);
-        this.#recorder = recorder;
-        await this.#guard(recorder.start());
-        this.#setState('recording');
-        this.#evidence.add({ type: 'recording_started', action, mime: recorder.mimeType ?? '' });
-        const deadline = performance.now() + actionOptions.timeLimitMs;
         let passed: FrameObservation | undefined;
-        while (!passed) {
-          const obs = await this.#frame(features, true);
-          const verdict = judge.update(obs);
-          this.#emit('onActionProgress', action, judge.progress);
-          if (verdict === 'passed') passed = obs;
-          else if (performance.now() > deadline) break;
+        try {
+          const instructUntil = performance.now() + (o.instructMs ?? 500);
+          while (performance.now() < instructUntil) {
+            this.#throwIfHidden();
+            await this.#frame(['detect'], false);
+          }
+          this.#throwIfHidden();
+          this.#recorder = recorder;
+          await this.#guard(recorder.start());
+          this.#setState('recording');
+          this.#evidence.add({ type: 'recording_started', action, mime: recorder.mimeType ?? '' });
+          const deadline = performance.now() + actionOptions.timeLimitMs;
+          while (!passed) {
+            this.#throwIfHidden();
+            const obs = await this.#frame(features, true);
+            const verdict = judge.update(obs);
+            this.#emit('onActionProgress', action, judge.progress);
+            if (verdict === 'passed') passed = obs;
+            else if (performance.now() > deadline) break;
+          }
+        } catch (e) {
+          if (!(e instanceof PageHidden)) throw e;
+          // What was recorded while the page went away is not a clip of the action: drop it, wait for the page,
+          // guide the face back into the oval, then run the action again (an interruption is not a failed attempt).
+          recorder.abort();
+          this.#recorder = undefined;
+          this.#picker.dispose();
+          this.#evidence.add({ type: 'action_interrupted', action, reason: 'page_hidden' });
+          await this.#whileHidden(actionOptions.timeLimitMs, { stage: 'action', action });
+          await this.#position(positionHold, actionOptions.timeLimitMs, action);
+          attempt--;
+          continue;
         }
         if (!passed) {
           recorder.abort();

@@ -10,6 +10,8 @@ export type EvidenceEvent =
   | { type: 'recording_started'; action: string; mime: string }
   | { type: 'action_passed'; action: string; box?: NormalisedBox }
   | { type: 'action_failed'; action: string; code: string }
+  /** The page was hidden during the action: its clip was discarded and the action ran again. */
+  | { type: 'action_interrupted'; action: string; reason: 'page_hidden' }
   | { type: 'clip'; action: string; bytes: number; durationMs: number }
   | { type: 'best_shot'; action: string; box: NormalisedBox; score: number }
   | { type: 'visibility'; visible: boolean }

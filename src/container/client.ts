@@ -1,7 +1,9 @@
 // The main-thread side of the container worker. Media buffers are transferred to the worker, not copied: after
 // pack() the caller's media Uint8Arrays are detached (length 0).
 import { OzError } from '../errors.ts';
+import { DEFAULT_CODEC_URL } from './codec.ts';
 import { DEFAULT_MEMORY_LIMIT } from './format.ts';
+import { TrustedWorker } from '../trusted-types.ts';
 import type { ContainerRequest, ContainerResponse, PackStats } from './protocol.ts';
 import type { ContainerInput } from './types.ts';
 
@@ -81,7 +83,9 @@ export class ContainerClient {
         this.abortStart = reject;
         let worker: Worker;
         try {
-          // The literal new URL(...) form lets bundlers find and emit the worker.
+          // The literal new URL(...) form lets bundlers find and emit the worker; `Worker` is bound to TrustedWorker
+          // so that pages enforcing Trusted Types accept it.
+          const Worker = TrustedWorker;
           worker = this.options.workerUrl
             ? new Worker(this.options.workerUrl, { type: 'module' })
             : new Worker(new URL('./container.worker.ts', import.meta.url), { type: 'module' });
@@ -121,7 +125,9 @@ export class ContainerClient {
             else p.reject(new OzError(msg.code, msg.message, msg.details));
           }
         });
-        const wasmUrl = this.options.wasmUrl === undefined ? null : new URL(this.options.wasmUrl, globalThis.location?.href).href;
+        // The default codec URL is resolved here, not in the worker: a host's bundler copies the files this module
+        // names, and may copy the prebuilt worker as a plain file without looking inside it.
+        const wasmUrl = new URL(this.options.wasmUrl ?? DEFAULT_CODEC_URL, globalThis.location?.href).href;
         const init: ContainerRequest = { type: 'init', wasmUrl, memoryLimitBytes: this.options.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT };
         worker.postMessage(init);
       });

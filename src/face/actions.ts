@@ -86,7 +86,7 @@ function soleFace(obs: FrameObservation): FaceObservation | undefined {
 const centre = (b: Box): [number, number] => [b.x + b.width / 2, b.y + b.height / 2];
 
 class HoldStill implements ActionJudge {
-  // Stillness is judged from boxes alone; landmarks are loaded only if the best shot needs them.
+  // Stillness is judged from boxes alone; the best shot takes the detector's keypoints, so blank loads no mesh.
   readonly features = ['detect'] as const;
   #since?: number;
   #last?: Box;

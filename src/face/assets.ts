@@ -1,21 +1,36 @@
 /**
  * Where the face model files and the tfjs WebAssembly binaries are served from. By default they are the package's own
- * dependencies, resolved relative to this module; a host that serves them elsewhere passes `assetsUrl`, a folder that
+ * files, each named by a literal `new URL('…', import.meta.url)`: that form is what bundlers (Vite, webpack, Parcel)
+ * recognise, so the package build copies them into dist/assets/ and a host's build copies them again into its own
+ * output (renamed, hence the per-file table). A host that serves them elsewhere passes `assetsUrl`, a folder that
  * holds `models/` (Human's model files) and `wasm/` (the tfjs-backend-wasm `dist/` files). Never a CDN.
  */
 export interface FaceAssetUrls {
   modelBaseUrl: string;
   wasmUrl: string;
+  /** The default files one by one, by file name; absent with `assetsUrl`. */
+  files?: Record<string, string>;
 }
+
+// Only the models the detector uses (human-detector.ts featureModels): blazeface, facemesh, emotion. `?no-inline`
+// keeps a library build from inlining them as data: URLs; a static server ignores the query.
+const packaged = (): Record<string, string> => ({
+  'blazeface.json': new URL('../../node_modules/@vladmandic/human/models/blazeface.json?no-inline', import.meta.url).href,
+  'blazeface.bin': new URL('../../node_modules/@vladmandic/human/models/blazeface.bin?no-inline', import.meta.url).href,
+  'facemesh.json': new URL('../../node_modules/@vladmandic/human/models/facemesh.json?no-inline', import.meta.url).href,
+  'facemesh.bin': new URL('../../node_modules/@vladmandic/human/models/facemesh.bin?no-inline', import.meta.url).href,
+  'emotion.json': new URL('../../node_modules/@vladmandic/human/models/emotion.json?no-inline', import.meta.url).href,
+  'emotion.bin': new URL('../../node_modules/@vladmandic/human/models/emotion.bin?no-inline', import.meta.url).href,
+  'tfjs-backend-wasm.wasm': new URL('../../node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?no-inline', import.meta.url).href,
+  'tfjs-backend-wasm-simd.wasm': new URL('../../node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?no-inline', import.meta.url).href,
+  'tfjs-backend-wasm-threaded-simd.wasm': new URL('../../node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?no-inline', import.meta.url).href,
+});
 
 export function faceAssetUrls(assetsUrl?: string | URL): FaceAssetUrls {
   if (assetsUrl !== undefined) {
     const base = new URL(String(assetsUrl).replace(/\/?$/, '/'), globalThis.location?.href);
     return { modelBaseUrl: new URL('models/', base).href, wasmUrl: new URL('wasm/', base).href };
   }
-  // Held in variables: bundlers rewrite `new URL('<literal>', import.meta.url)` into a single asset, and Vite turns a
-  // folder into its package's entry file, while these must stay folders.
-  const models = '../../node_modules/@vladmandic/human/models/';
-  const wasm = '../../node_modules/@tensorflow/tfjs-backend-wasm/dist/';
-  return { modelBaseUrl: new URL(models, import.meta.url).href, wasmUrl: new URL(wasm, import.meta.url).href };
+  const files = packaged();
+  return { modelBaseUrl: new URL('./', files['blazeface.json']).href, wasmUrl: new URL('./', files['tfjs-backend-wasm.wasm']).href, files };
 }

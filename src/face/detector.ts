@@ -28,21 +28,24 @@ export interface HeadPose {
   roll: number;
 }
 
-/** Named landmarks every detector that reports landmarks fills in (recording pixels). */
+/**
+ * Named landmarks (recording pixels). Eyes, nose and mouth centre come with every detection (the face detector's own
+ * keypoints); the mouth corners need a landmark model (the 'mesh' feature), which also makes the others more exact.
+ */
 export interface FaceLandmarks {
   leftEye: Point;
   rightEye: Point;
   nose: Point;
-  mouthLeft: Point;
-  mouthRight: Point;
   mouthCentre: Point;
+  mouthLeft?: Point;
+  mouthRight?: Point;
 }
 
 export interface FaceObservation {
   /** Detection confidence, 0..1. */
   score: number;
   box: Box;
-  /** Present when the detector ran a landmark model (the 'mesh' feature). */
+  /** Present when the detector reports landmarks: keypoints with 'detect', the refined set with 'mesh'. */
   landmarks?: FaceLandmarks;
   /** Present when the detector ran a landmark model. */
   pose?: HeadPose;
@@ -71,8 +74,8 @@ export interface FrameObservation {
 }
 
 /**
- * What a capture step needs from the detector. 'detect' (boxes only) is the cheap pass guidance runs on;
- * 'mesh' adds landmarks, head pose and eye openness; 'smile' adds the smile score.
+ * What a capture step needs from the detector. 'detect' (boxes and coarse landmarks) is the cheap pass guidance and
+ * the best shot run on; 'mesh' adds exact landmarks, head pose and eye openness; 'smile' adds the smile score.
  */
 export type DetectorFeature = 'detect' | 'mesh' | 'smile';
 

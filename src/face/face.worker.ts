@@ -13,7 +13,7 @@ async function handle(msg: FaceWorkerRequest): Promise<void> {
     case 'load': {
       const started = performance.now();
       try {
-        detector ??= new HumanDetector({ modelBaseUrl: msg.modelBaseUrl, wasmUrl: msg.wasmUrl, maxFaces: msg.maxFaces });
+        detector ??= new HumanDetector({ modelBaseUrl: msg.modelBaseUrl, wasmUrl: msg.wasmUrl, files: msg.files, maxFaces: msg.maxFaces });
         await detector.load(msg.features);
         reply({ type: 'loaded', id: msg.id, backend: detector.human.tf.getBackend(), loadMs: performance.now() - started, models: detector.loadedModels, modelBytes: detector.modelBytes });
       } catch (e) {

@@ -7,9 +7,35 @@ export interface HumanDetectorOptions {
   modelBaseUrl: string;
   /** Folder with the tfjs-backend-wasm binaries. */
   wasmUrl: string;
+  /**
+   * The same files one by one, by file name (`blazeface.json`, `tfjs-backend-wasm-simd.wasm`, ...), overriding the two
+   * folders: a host's bundler that copies the package's files renames each (content hashes), which breaks the folder
+   * layout Human and tfjs assume (a model's `.bin` is looked up next to its `.json`).
+   */
+  files?: Record<string, string>;
   /** Faces reported at most; two are enough to tell "several faces". */
   maxFaces?: number;
   minConfidence?: number;
+}
+
+/** The tfjs-backend-wasm binaries; tfjs picks one by the browser's SIMD and thread support. */
+const wasmBinaries = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
+
+let virtualFolders = 0;
+
+/**
+ * Makes tfjs load model files from a name → URL table: model paths under `folder` (a scheme no built-in tfjs loader
+ * claims) are fetched from the table, the `.bin` a `.json` names included.
+ */
+function routeModelFiles(tf: Human['tf'], folder: string, files: Record<string, string>): void {
+  const fetchFunc = (url: string | Request, init?: RequestInit) => {
+    const href = typeof url === 'string' ? url : url.url;
+    const name = href.slice(folder.length).replace(/[?#].*$/, '');
+    const target = files[name];
+    // A name outside the table answers 404, as a missing file on a server would.
+    return target ? fetch(target, init) : Promise.resolve(new Response(null, { status: 404, statusText: `${name} is not a packaged model file` }));
+  };
+  tf.io.registerLoadRouter((url: unknown) => (typeof url === 'string' && url.startsWith(folder) ? tf.io.http(url, { fetchFunc }) : null));
 }
 
 /** Model files each feature needs, relative to the model folder. */
@@ -71,6 +97,14 @@ export function eyeOpenness(mesh: Point[]): number {
   return (ear(M.rightEye) + ear(M.leftEye)) / 2;
 }
 
+/**
+ * Landmarks from blazeface's own keypoints, which Human reports as the face's points when the mesh does not run:
+ * the person's right eye (image left), left eye, nose tip, mouth centre, then the ears.
+ */
+function landmarksFromKeypoints(k: Point[]): FaceLandmarks {
+  return { rightEye: k[0], leftEye: k[1], nose: k[2], mouthCentre: k[3] };
+}
+
 function landmarksFromMesh(mesh: Point[]): FaceLandmarks {
   const avg = (idx: number[]): Point => {
     let x = 0, y = 0;
@@ -89,24 +123,32 @@ function landmarksFromMesh(mesh: Point[]): FaceLandmarks {
 
 /**
  * The default detector: @vladmandic/human on the tfjs WebAssembly backend, with only the face models a step needs
- * (blazeface for boxes; facemesh for landmarks, pose and blinks; the emotion model for smiles). Runs wherever it is
+ * (blazeface for boxes and keypoints; facemesh for exact landmarks, pose and blinks; the emotion model for smiles). Runs wherever it is
  * constructed; the capture stage runs it inside the face worker.
  */
 export class HumanDetector implements Detector {
   readonly human: Human;
   #loaded = new Set<DetectorFeature>();
-  #opts: Required<HumanDetectorOptions>;
+  #opts: Required<Omit<HumanDetectorOptions, 'files'>>;
+  /** What Human gets as `wasmPath`: the folder, or tfjs's own name → URL form of `setWasmPaths`. */
+  #wasmPath: string | Record<string, string>;
 
   constructor(opts: HumanDetectorOptions) {
-    this.#opts = { ...opts, maxFaces: opts.maxFaces ?? 3, minConfidence: opts.minConfidence ?? 0.5 };
+    const files = opts.files;
+    // Human takes its model folder when constructed, so the virtual folder is named first and routed after.
+    const folder = files ? `oz-model-files:${++virtualFolders}/` : opts.modelBaseUrl;
+    this.#opts = { ...opts, modelBaseUrl: folder, maxFaces: opts.maxFaces ?? 3, minConfidence: opts.minConfidence ?? 0.5 };
+    this.#wasmPath = files && wasmBinaries.every((name) => files[name]) ? Object.fromEntries(wasmBinaries.map((name) => [name, files[name]])) : opts.wasmUrl;
     this.human = new Human(this.#config(['detect']));
+    if (files) routeModelFiles(this.human.tf, folder, files);
   }
 
   #config(features: readonly DetectorFeature[]): Partial<Config> {
     const mesh = features.includes('mesh') || features.includes('smile');
     return {
       backend: 'wasm',
-      wasmPath: this.#opts.wasmUrl,
+      // Human hands wasmPath to tfjs's setWasmPaths, which takes either form; Human's type names only the string.
+      wasmPath: this.#wasmPath as string,
       modelBasePath: this.#opts.modelBaseUrl,
       debug: false,
       async: true,
@@ -152,7 +194,8 @@ export class HumanDetector implements Detector {
     // Human logs a failed fetch or backend start and carries on; a capture without its model must fail instead.
     const backend = this.human.tf.getBackend();
     if (backend !== 'wasm') throw new Error(`the tfjs wasm backend did not start (backend: ${backend || 'none'})`);
-    const loaded = this.human.models.loaded();
+    // Human lists a model whose files failed to load as loaded (the model object exists); one with weights is loaded.
+    const loaded = this.human.models.list().filter((m) => m.loaded && m.size > 0).map((m) => m.name);
     const missing = features.map((f) => featureModelNames[f]).filter((name) => !loaded.includes(name));
     if (missing.length) throw new Error(`model not loaded: ${missing.join(', ')}`);
     for (const f of features) this.#loaded.add(f);
@@ -217,6 +260,8 @@ export class HumanDetector implements Detector {
       obs.landmarks = landmarksFromMesh(mesh);
       obs.pose = poseFromMesh(mesh);
       obs.eyesOpen = eyeOpenness(mesh);
+    } else if (f.mesh && f.mesh.length >= 4) {
+      obs.landmarks = landmarksFromKeypoints(f.mesh.map((p) => [p[0] * scale, p[1] * scale] as Point));
     }
     if (smile) obs.smile = f.emotion?.find((e) => e.emotion === 'happy')?.score ?? 0;
     return obs;

@@ -2,7 +2,7 @@ import type { DetectorFeature, FrameObservation } from './detector.ts';
 
 /** Messages the page sends to the face worker. Every request carries an id its response repeats. */
 export type FaceWorkerRequest =
-  | { type: 'load'; id: number; modelBaseUrl: string; wasmUrl: string; features: DetectorFeature[]; maxFaces?: number }
+  | { type: 'load'; id: number; modelBaseUrl: string; wasmUrl: string; files?: Record<string, string>; features: DetectorFeature[]; maxFaces?: number }
   | { type: 'detect'; id: number; bitmap: ImageBitmap; width: number; height: number; timestamp: number; features: DetectorFeature[] }
   | { type: 'dispose'; id: number };
 

@@ -1,5 +1,6 @@
 import { OzError } from '../errors.ts';
 import { faceAssetUrls } from './assets.ts';
+import { TrustedWorker } from '../trusted-types.ts';
 import type { Detector, DetectorFeature, DetectorFrame, FrameObservation } from './detector.ts';
 import type { FaceWorkerRequest, FaceWorkerResponse } from './protocol.ts';
 
@@ -43,7 +44,9 @@ export class WorkerDetector implements Detector {
 
   #start(): Worker {
     if (this.#worker) return this.#worker;
-    // The literal `new Worker(new URL(...))` form is what bundlers recognise and emit as a worker chunk.
+    // The literal `new Worker(new URL(...))` form is what bundlers recognise and emit as a worker chunk; `Worker` is
+    // bound to TrustedWorker so that pages enforcing Trusted Types accept it.
+    const Worker = TrustedWorker;
     const worker = this.#opts.workerUrl
       ? new Worker(this.#opts.workerUrl, { type: 'module', name: 'oz-face' })
       : new Worker(new URL('./face.worker.ts', import.meta.url), { type: 'module', name: 'oz-face' });
@@ -79,7 +82,7 @@ export class WorkerDetector implements Detector {
   async load(features: readonly DetectorFeature[], signal?: AbortSignal): Promise<void> {
     if (this.#disposed) throw new OzError('face_model_load_failed', 'The face detector was disposed');
     signal?.throwIfAborted();
-    const { modelBaseUrl, wasmUrl } = faceAssetUrls(this.#opts.assetsUrl);
+    const { modelBaseUrl, wasmUrl, files } = faceAssetUrls(this.#opts.assetsUrl);
     const id = this.#nextId++;
     const timeoutMs = this.#opts.loadTimeoutMs ?? 15_000;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -90,7 +93,7 @@ export class WorkerDetector implements Detector {
       signal?.addEventListener('abort', onAbort, { once: true });
     });
     try {
-      const res = await Promise.race([this.#request({ type: 'load', id, modelBaseUrl, wasmUrl, features: [...features], maxFaces: this.#opts.maxFaces }), guard]);
+      const res = await Promise.race([this.#request({ type: 'load', id, modelBaseUrl, wasmUrl, files, features: [...features], maxFaces: this.#opts.maxFaces }), guard]);
       if (res.type === 'error') throw new OzError('face_model_load_failed', 'The face model could not be loaded', { message: res.message, modelBaseUrl, wasmUrl });
       if (res.type === 'loaded') this.lastLoad = { backend: res.backend, loadMs: res.loadMs, models: res.models, modelBytes: res.modelBytes };
     } catch (e) {

@@ -11,7 +11,8 @@ import {
 } from '../../../src/config.ts';
 import { cameraConstraints, cameraShortfall } from '../../../src/controllers/camera.ts';
 import { OZ_ERROR_CODES, OzError, cameraError, cameraErrorCode } from '../../../src/errors.ts';
-import { languages, resolveStrings } from '../../../src/i18n/index.ts';
+import { en } from '../../../src/i18n/en.ts';
+import { LANGS, loadStrings, resolveStrings } from '../../../src/i18n/index.ts';
 
 function thrown(fn: () => unknown): OzError {
   try {
@@ -113,7 +114,8 @@ describe('config: attribute parsing', () => {
     expect(thrown(() => parseUrl('api-url', 'http://[::1', 'https://example.test/')).message).to.contain('"api-url"');
   });
 
-  it('writes the messages in the chosen language; a bad lang is reported in English with the languages allowed', () => {
+  it('writes the messages in the chosen language; a bad lang is reported in English with the languages allowed', async () => {
+    await loadStrings('ru');
     const ru = thrown(() => resolveConfig({ lang: 'ru', architecture: 'full' }, 'https://example.test/'));
     expect(ru.message).to.equal('Атрибут «architecture» имеет значение «full»; допустимые значения: normal, lite, capture.');
     const lang = thrown(() => resolveConfig({ lang: 'kk' }, 'https://example.test/'));
@@ -122,18 +124,20 @@ describe('config: attribute parsing', () => {
 });
 
 describe('i18n', () => {
-  it('has a message for every error code in every language', () => {
-    for (const [lang, table] of Object.entries(languages)) {
+  it('has a message for every error code in every language', async () => {
+    for (const lang of LANGS) {
+      const table = await loadStrings(lang);
       for (const code of OZ_ERROR_CODES) expect(table.errors[code], `${lang}: ${code}`).to.be.a('string').and.not.empty;
     }
   });
 
-  it('lets a host override single texts and single error messages', () => {
-    const strings = resolveStrings('ru', { startButton: 'Поехали', errors: { camera_busy: 'Занято' }, retryButton: undefined });
+  it('lets a host override single texts and single error messages', async () => {
+    const ru = await loadStrings('ru');
+    const strings = resolveStrings(ru, { startButton: 'Поехали', errors: { camera_busy: 'Занято' }, retryButton: undefined });
     expect(strings.startButton).to.equal('Поехали');
-    expect(strings.retryButton).to.equal(languages.ru.retryButton);
+    expect(strings.retryButton).to.equal(ru.retryButton);
     expect(strings.errors.camera_busy).to.equal('Занято');
-    expect(strings.errors.camera_not_found).to.equal(languages.ru.errors.camera_not_found);
+    expect(strings.errors.camera_not_found).to.equal(ru.errors.camera_not_found);
   });
 });
 
@@ -152,8 +156,8 @@ describe('camera errors and constraints', () => {
     for (const [name, code] of Object.entries(cases)) {
       expect(cameraErrorCode(new DOMException('x', name)), name).to.equal(code);
     }
-    const error = cameraError(new DOMException('Could not start video source', 'NotReadableError'), languages.en);
-    expect(error.message).to.equal(languages.en.errors.camera_busy);
+    const error = cameraError(new DOMException('Could not start video source', 'NotReadableError'), en);
+    expect(error.message).to.equal(en.errors.camera_busy);
     expect(error.details).to.deep.equal({ name: 'NotReadableError', message: 'Could not start video source' });
   });
 

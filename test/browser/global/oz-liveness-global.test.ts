@@ -5,6 +5,7 @@ import '../../../src/global.ts';
 import type { OzLivenessErrorInfo } from '../../../src/global.ts';
 import type { CheckResult } from '../../../src/api/types.ts';
 import type { CaptureResult } from '../../../src/capture/capture-flow.ts';
+import { loadStrings } from '../../../src/i18n/index.ts';
 
 const overlay = () => document.querySelector('[data-oz-liveness-overlay]');
 
@@ -48,6 +49,15 @@ describe('window.OzLiveness', () => {
     expect(error.code).to.equal('session_token_missing');
     expect(error.message).to.be.a('string').and.not.empty;
     expect(error.event_session_id).to.equal(null);
+  });
+
+  it('reports in the language of `lang`, whose table it fetches first', async () => {
+    const { apiUrl } = await info();
+    const error = await new Promise<OzLivenessErrorInfo>((resolve) => {
+      void window.OzLiveness.open({ lang: 'ar', api_url: apiUrl, api_use_session_token: 'client', on_error: resolve });
+    });
+    expect(error.code).to.equal('session_token_missing');
+    expect(error.message).to.equal((await loadStrings('ar')).errors.session_token_missing);
   });
 
   it('close() turns the camera off, removes the overlay and calls only on_close', async () => {
