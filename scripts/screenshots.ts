@@ -1,0 +1,242 @@
+// `npm run screenshots`: pictures of each screen of <oz-liveness> for the docs, taken from the real element in
+// headless Chromium. A dev server serves the sources, the API emulator answers the uploads, and Chromium's fake
+// camera plays the real face scenes of test/fixtures/camera/ (one browser per scene). PNGs go to docs/screenshots/.
+import { startDevServer } from '@web/dev-server';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildEmulator } from '../server/app.ts';
+import { ar } from '../src/i18n/ar.ts';
+import { en } from '../src/i18n/en.ts';
+
+// The .mjs helpers are plain JavaScript without declarations; these are the parts of their shapes used here.
+const findChromeModule: string = './find-chrome.mjs';
+const fixturesModule: string = './fixtures.mjs';
+const { baseChromeArgs, fakeCameraArgs, findChrome, installHint } = (await import(findChromeModule)) as {
+  baseChromeArgs: string[];
+  fakeCameraArgs(file?: string, options?: { prompt?: 'accept' | 'ask' }): string[];
+  findChrome(): string | null;
+  installHint: string;
+};
+const { prepareScenes } = (await import(fixturesModule)) as { prepareScenes(): Record<string, string> };
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const outDir = join(root, 'docs/screenshots');
+/** Wide enough to read, small enough to commit: the element is 480 x 360 CSS pixels, shot at scale 1. */
+const WIDTH = 480;
+const WAIT_MS = 60_000;
+
+// Attributes come from the query string and are set before the element upgrades, so a first-update error shows too.
+const page = `<!doctype html><html lang="en"><meta charset="utf-8"><title>oz-liveness screenshots</title>
+<style>
+  body { margin: 0; padding: 0; background: #ffffff; }
+  @media (prefers-color-scheme: dark) { body { background: #0e1114; } }
+  oz-liveness { width: ${WIDTH}px; }
+</style>
+<body><oz-liveness></oz-liveness><script type="module">
+const el = document.querySelector('oz-liveness');
+for (const [name, value] of new URLSearchParams(location.search)) el.setAttribute(name, value);
+await import('/src/define.ts');
+await el.updateComplete;
+window.shotReady = true;
+</script>`;
+
+// @hpke/core keeps an import("crypto") for Node <= 18 that browsers never reach; it resolves to WebCrypto here.
+const nodeCryptoForBrowsers = {
+  name: 'node-crypto-for-browsers',
+  resolveImport: ({ source }: { source: string }) => (source === 'crypto' || source === 'node:crypto' ? '/__node-crypto__.js' : undefined),
+  serve: (context: { path: string }) =>
+    context.path === '/__node-crypto__.js' ? { body: 'export const webcrypto = globalThis.crypto;', type: 'js' } : undefined,
+};
+
+interface Shot {
+  file: string;
+  what: string;
+  scene: string;
+  prompt?: 'accept' | 'ask';
+  dark?: boolean;
+  attributes: Record<string, string>;
+  /** Brings the element into the state to show; resolves when the screenshot may be taken. */
+  reach(tab: Page): Promise<void>;
+}
+
+const state = (tab: Page, wanted: string) =>
+  tab.waitForFunction((s) => (document.querySelector('oz-liveness') as unknown as { state: string }).state === s, { timeout: WAIT_MS }, wanted);
+const hint = (tab: Page, text: string) =>
+  tab.waitForFunction(
+    (t) => document.querySelector('oz-liveness')?.shadowRoot?.querySelector('[part~="hint"]')?.textContent === t,
+    { timeout: WAIT_MS },
+    text,
+  );
+/** open() as the start button does it; its outcome shows on screen. */
+const open = (tab: Page) => tab.evaluate(() => void (document.querySelector('oz-liveness') as unknown as { open(): Promise<void> }).open().catch(() => undefined));
+/** The oval and hint fade in (CSS transitions); a settled frame makes a steady picture. */
+const settle = (tab: Page) => tab.evaluate(() => new Promise((r) => setTimeout(r, 400)));
+
+function shots(apiUrl: string): Shot[] {
+  const capture = { architecture: 'capture' };
+  return [
+    { file: 'start.png', what: 'start screen', scene: 'face-frontal', attributes: capture, reach: async () => {} },
+    {
+      file: 'guidance-move-closer.png',
+      what: 'camera preview with the "Move closer" hint (face far away)',
+      scene: 'face-far',
+      attributes: capture,
+      reach: async (tab) => {
+        await open(tab);
+        await hint(tab, en.hints.too_far);
+      },
+    },
+    {
+      file: 'guidance-no-face.png',
+      what: 'camera preview with the "No face found" hint',
+      scene: 'no-face',
+      attributes: capture,
+      reach: async (tab) => {
+        await open(tab);
+        await hint(tab, en.hints.no_face);
+      },
+    },
+    {
+      file: 'action.png',
+      what: 'second action in progress (recording, step 2 of 2)',
+      scene: 'face-frontal',
+      attributes: { ...capture, action: 'video_selfie_blank,video_selfie_left' },
+      reach: async (tab) => {
+        await open(tab);
+        // A still photo never turns its head: the second action stays in recording until its time limit.
+        await hint(tab, en.actions.video_selfie_left);
+        await state(tab, 'recording');
+      },
+    },
+    {
+      file: 'processing.png',
+      what: 'capture uploaded, the API analysing it',
+      scene: 'face-frontal',
+      attributes: {
+        architecture: 'normal',
+        'api-url': apiUrl,
+        // The emulator keeps the analysis in PROCESSING for that many reads (about one a second).
+        meta: JSON.stringify({ emulator_resolution: 'PROCESSING', emulator_processing_polls: 6 }),
+      },
+      reach: async (tab) => {
+        await open(tab);
+        await state(tab, 'processing');
+      },
+    },
+    {
+      file: 'done.png',
+      what: 'done screen after the check',
+      scene: 'face-frontal',
+      attributes: { architecture: 'normal', 'api-url': apiUrl },
+      reach: async (tab) => {
+        await open(tab);
+        await state(tab, 'done');
+      },
+    },
+    {
+      file: 'error-camera-denied.png',
+      what: 'error screen: camera permission denied',
+      scene: 'face-frontal',
+      prompt: 'ask',
+      attributes: capture,
+      reach: async (tab) => {
+        await open(tab);
+        await state(tab, 'error');
+      },
+    },
+    { file: 'dark.png', what: 'start screen in dark mode', scene: 'face-frontal', dark: true, attributes: capture, reach: async () => {} },
+    {
+      file: 'rtl-arabic.png',
+      what: 'Arabic (right to left), preview with the "Move closer" hint',
+      scene: 'face-far',
+      attributes: { ...capture, lang: 'ar' },
+      reach: async (tab) => {
+        await open(tab);
+        await hint(tab, ar.hints.too_far);
+      },
+    },
+  ];
+}
+
+const chrome = findChrome();
+if (!chrome) {
+  console.error(installHint);
+  process.exit(1);
+}
+const only = process.argv.slice(2);
+const scenes = prepareScenes();
+const dataDir = mkdtempSync(join(tmpdir(), 'oz-screenshots-'));
+const server = await startDevServer({
+  config: {
+    rootDir: root,
+    port: 0,
+    nodeResolve: true,
+    plugins: [
+      { name: 'screenshot-page', serve: (ctx: { path: string }) => (ctx.path === '/__screenshots__.html' ? { body: page, type: 'html' } : undefined) },
+      nodeCryptoForBrowsers,
+      esbuildPlugin({ ts: true, target: 'es2022', tsconfig: resolve(root, 'tsconfig.json') }),
+    ],
+  },
+  readCliArgs: false,
+  readFileConfig: false,
+  logStartMessage: false,
+});
+const address = server.server?.address();
+const pageOrigin = `http://localhost:${typeof address === 'object' && address ? address.port : 0}`;
+// The page is a web-adapter origin of the emulator: it gets session tokens without an access token.
+const emulator = await buildEmulator({ dataDir, allowedOrigins: [pageOrigin] });
+const apiUrl = await emulator.listen({ port: 0, host: '127.0.0.1' });
+
+mkdirSync(outDir, { recursive: true });
+const browsers = new Map<string, Browser>();
+let failed = false;
+try {
+  for (const shot of shots(apiUrl)) {
+    if (only.length && !only.includes(shot.file)) continue;
+    const key = `${shot.scene}/${shot.prompt ?? 'accept'}`;
+    let browser = browsers.get(key);
+    if (!browser) {
+      const args = [...baseChromeArgs.filter((a) => !a.startsWith('--headless')), ...fakeCameraArgs(scenes[shot.scene], { prompt: shot.prompt ?? 'accept' })];
+      if (shot.prompt === 'ask') args.push('--deny-permission-prompts');
+      browser = await puppeteer.launch({ executablePath: chrome, headless: true, args });
+      browsers.set(key, browser);
+    }
+    const tab = await browser.newPage();
+    try {
+      tab.on('pageerror', (e) => console.error(`  page error (${shot.file}):`, e));
+      await tab.setViewport({ width: WIDTH, height: 480, deviceScaleFactor: 1 });
+      await tab.emulateMediaFeatures([
+        { name: 'prefers-color-scheme', value: shot.dark ? 'dark' : 'light' },
+        // Shots should not catch a transition half-way.
+        { name: 'prefers-reduced-motion', value: 'reduce' },
+      ]);
+      await tab.goto(`${pageOrigin}/__screenshots__.html?${new URLSearchParams(shot.attributes)}`);
+      await tab.waitForFunction('window.shotReady === true', { timeout: WAIT_MS });
+      await shot.reach(tab);
+      await settle(tab);
+      const el = (await tab.$('oz-liveness'))!;
+      const path = join(outDir, shot.file) as `${string}.png`;
+      await el.screenshot({ path, type: 'png' });
+      const seen = await tab.evaluate(() => {
+        const el = document.querySelector('oz-liveness') as unknown as { state: string; error: { code: string } | null; shadowRoot: ShadowRoot };
+        return { state: el.state, code: el.error?.code ?? null, hint: el.shadowRoot.querySelector('[part~="hint"]')?.textContent ?? '' };
+      });
+      console.log(`${relative(root, path)}  ${shot.what}  (state ${seen.state}${seen.code ? `, ${seen.code}` : ''}${seen.hint ? `, hint "${seen.hint}"` : ''})`);
+    } catch (error) {
+      failed = true;
+      console.error(`${shot.file}: ${(error as Error).message}`);
+    } finally {
+      await tab.close();
+    }
+  }
+} finally {
+  for (const browser of browsers.values()) await browser.close();
+  await emulator.close();
+  await server.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+process.exit(failed ? 1 : 0);
