@@ -240,7 +240,7 @@ export class OzLiveness extends LitElement {
   /** Request of the open camera, to know whether a device-id / facing-mode change needs a restart. */
   #cameraKey = '';
   /** Where focus goes after the next render; set only when the flow (not the host page) had the user's attention. */
-  #pendingFocus: 'retry' | 'cancel' | null = null;
+  #pendingFocus: 'retry' | 'cancel' | 'done' | 'start' | null = null;
 
   /** The current state of the flow. */
   get state(): OzState {
@@ -409,6 +409,8 @@ export class OzLiveness extends LitElement {
     // The flow has stopped the tracks; the controller forgets them so nothing else holds the camera.
     this.camera.stop();
     this.ovalFit = 'none';
+    // The actions' step bar has nothing more to say once they are over.
+    this._progress = null;
     const parcel: Parcel = { capture, container: null, token: this.#token };
     this.#parcel = parcel;
     if (config.useWasmContainer) {
@@ -462,6 +464,9 @@ export class OzLiveness extends LitElement {
     if (previous === next) return;
     // An error that interrupts the flow takes focus (alertdialog); one found at page load does not steal it.
     if (next === 'error' && (ACTIVE_STATES.has(previous) || this.matches(':focus-within'))) this.#pendingFocus = 'retry';
+    // Done or cancelled while the user was in the flow: the stage turns inert, so focus goes to the screen that takes
+    // its place instead of falling back to the page.
+    else if ((next === 'done' || next === 'closed') && this.matches(':focus-within')) this.#pendingFocus = next === 'done' ? 'done' : 'start';
     this._state = next;
     this.dispatchEvent(stateEvent({ state: next, previous }));
   }
@@ -529,7 +534,7 @@ export class OzLiveness extends LitElement {
             autoplay
           ></video>
           <div part="oval" class="oval" data-fit=${this.ovalFit}></div>
-          <p part="hint" class="hint" role="status" aria-live="polite">${live ? this.hint : ''}</p>
+          <p part="hint" class="hint" role="status" aria-live="polite">${live ? this.#renderHintText() : ''}</p>
           ${live && this._progress ? this.#renderProgress(this._progress) : nothing}
           <div part="controls" class="controls">
             ${this.camera.devices.length > 1 ? this.#renderCameraSelect(text) : nothing}
@@ -556,6 +561,15 @@ export class OzLiveness extends LitElement {
     `;
   }
 
+  /**
+   * The hint as shown, and during an action as spoken: a screen reader also hears which step it is, which a sighted
+   * user reads from the progress bar.
+   */
+  #renderHintText() {
+    if (!this.#action || !this._progress || !this.hint) return this.hint;
+    return html`<span aria-hidden="true">${this.hint}</span><span class="visually-hidden">${this._progress.text}: ${this.hint}</span>`;
+  }
+
   #renderProgress(progress: { now: number; max: number; text: string }) {
     return html`<div
       part="progress"
@@ -573,7 +587,7 @@ export class OzLiveness extends LitElement {
 
   #renderDone(text: Strings) {
     return html`
-      <section part="screen done-screen" class="screen done-screen" aria-labelledby="done-title">
+      <section part="screen done-screen" class="screen done-screen" aria-labelledby="done-title" tabindex="-1">
         <slot name="done">
           <h2 id="done-title">${text.doneTitle}</h2>
           <p>${text.doneBody}</p>
@@ -777,10 +791,14 @@ export class OzLiveness extends LitElement {
         ? 'retry-button'
         : (this._state === 'preview' || this._state === 'positioning') && this.#pendingFocus === 'cancel'
           ? 'cancel-button'
-          : null;
+          : this._state === 'done' && this.#pendingFocus === 'done'
+            ? 'done-screen'
+            : this._state === 'closed' && this.#pendingFocus === 'start'
+              ? 'start-button'
+              : null;
     if (!target) return;
     this.#pendingFocus = null;
-    this.renderRoot.querySelector<HTMLButtonElement>(`[part~="${target}"]`)?.focus();
+    this.renderRoot.querySelector<HTMLElement>(`[part~="${target}"]`)?.focus();
   }
 }
 

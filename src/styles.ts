@@ -22,6 +22,7 @@ export const styles = css`
     --_radius: var(--oz-radius, 12px);
     --_font: var(--oz-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
     --_transition: 160ms ease-out;
+    --_transition-progress: 200ms ease-out;
 
     display: block;
     position: relative;
@@ -46,6 +47,7 @@ export const styles = css`
   @media (prefers-reduced-motion: reduce) {
     :host {
       --_transition: 0s;
+      --_transition-progress: 0s;
     }
   }
 
@@ -130,6 +132,20 @@ export const styles = css`
     display: none;
   }
 
+  /* Read by screen readers, not shown. */
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
+
+  .done-screen:focus {
+    outline: none;
+  }
+
   .progress {
     position: absolute;
     top: 3.4rem;
@@ -146,7 +162,7 @@ export const styles = css`
     height: 100%;
     background: var(--_accent);
     transform-origin: left center;
-    transition: transform 200ms ease-out;
+    transition: transform var(--_transition-progress);
   }
 
   .controls {
