@@ -8,16 +8,8 @@ import puppeteer from 'puppeteer-core';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// The .mjs helpers are plain JavaScript without declarations; these are the parts of their shapes used here.
-const findChromeModule: string = './find-chrome.mjs';
-const fixturesModule: string = './fixtures.mjs';
-const { baseChromeArgs, fakeCameraArgs, findChrome, installHint } = (await import(findChromeModule)) as {
-  baseChromeArgs: string[];
-  fakeCameraArgs(file?: string): string[];
-  findChrome(): string | null;
-  installHint: string;
-};
-const { prepareScenes } = (await import(fixturesModule)) as { prepareScenes(): Record<string, string> };
+import { baseChromeArgs, fakeCameraArgs, findChrome, installHint } from './find-chrome.mjs';
+import { prepareScenes } from './fixtures.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const GUIDANCE_WINDOW_MS = 4000;

@@ -12,16 +12,8 @@ import { buildEmulator } from '../server/app.ts';
 import { ar } from '../src/i18n/ar.ts';
 import { en } from '../src/i18n/en.ts';
 
-// The .mjs helpers are plain JavaScript without declarations; these are the parts of their shapes used here.
-const findChromeModule: string = './find-chrome.mjs';
-const fixturesModule: string = './fixtures.mjs';
-const { baseChromeArgs, fakeCameraArgs, findChrome, installHint } = (await import(findChromeModule)) as {
-  baseChromeArgs: string[];
-  fakeCameraArgs(file?: string, options?: { prompt?: 'accept' | 'ask' }): string[];
-  findChrome(): string | null;
-  installHint: string;
-};
-const { prepareScenes } = (await import(fixturesModule)) as { prepareScenes(): Record<string, string> };
+import { baseChromeArgs, fakeCameraArgs, findChrome, installHint } from './find-chrome.mjs';
+import { prepareScenes } from './fixtures.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'docs/screenshots');

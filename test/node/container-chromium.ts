@@ -6,9 +6,7 @@ import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 
-// scripts/find-chrome.mjs is plain JavaScript without declarations; this is the part of its shape used here.
-const findChromeModule: string = '../../scripts/find-chrome.mjs';
-const { baseChromeArgs, findChrome, installHint } = (await import(findChromeModule)) as { baseChromeArgs: string[]; findChrome(): string | null; installHint: string };
+import { baseChromeArgs, findChrome, installHint } from '../../scripts/find-chrome.mjs';
 
 const root = new URL('../../', import.meta.url);
 

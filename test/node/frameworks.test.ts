@@ -15,16 +15,8 @@ import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { build } from 'vite';
 import { startEmulator, type Running } from './emulator-harness.ts';
 
-// The scripts are plain JavaScript without declarations; these are the parts of their shape used here.
-const findChromeModule: string = '../../scripts/find-chrome.mjs';
-const fixturesModule: string = '../../scripts/fixtures.mjs';
-const { baseChromeArgs, fakeCameraArgs, findChrome, installHint } = (await import(findChromeModule)) as {
-  baseChromeArgs: string[];
-  fakeCameraArgs(file: string): string[];
-  findChrome(): string | null;
-  installHint: string;
-};
-const { prepareScenes } = (await import(fixturesModule)) as { prepareScenes(): Record<string, string> };
+import { baseChromeArgs, fakeCameraArgs, findChrome, installHint } from '../../scripts/find-chrome.mjs';
+import { prepareScenes } from '../../scripts/fixtures.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 /** Long enough for a capture with the default timings on a busy machine; only there so that a hang ends. */

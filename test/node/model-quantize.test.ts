@@ -10,11 +10,8 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import type { Box } from '../../src/face/detector.ts';
 
-// The .mjs helpers are plain JavaScript without declarations; these are the parts of their shapes used here.
-const findChromeModule: string = '../../scripts/find-chrome.mjs';
-const quantizeModule: string = '../../scripts/quantize-models.mjs';
-const { baseChromeArgs, findChrome, installHint } = (await import(findChromeModule)) as { baseChromeArgs: string[]; findChrome(): string | null; installHint: string };
-const { quantizedModels, toHalf } = (await import(quantizeModule)) as { quantizedModels(): string; toHalf(v: number): number };
+import { baseChromeArgs, findChrome, installHint } from '../../scripts/find-chrome.mjs';
+import { quantizedModels, toHalf } from '../../scripts/quantize-models.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;
 const scenes = readdirSync(new URL('../fixtures/camera/', import.meta.url)).filter((f) => f.endsWith('.jpg'));

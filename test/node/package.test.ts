@@ -18,16 +18,8 @@ import { issueSession, sampleCapture } from './container-harness.ts';
 const exec = promisify(execFile);
 const root = new URL('../../', import.meta.url).pathname;
 
-// scripts/*.mjs are plain JavaScript without declarations; these are the parts of their shape used here.
-const findChromeModule: string = '../../scripts/find-chrome.mjs';
-const fixturesModule: string = '../../scripts/fixtures.mjs';
-const { baseChromeArgs, fakeCameraArgs, findChrome, installHint } = (await import(findChromeModule)) as {
-  baseChromeArgs: string[];
-  fakeCameraArgs(file?: string): string[];
-  findChrome(): string | null;
-  installHint: string;
-};
-const { prepareScenes } = (await import(fixturesModule)) as { prepareScenes(): Record<string, string> };
+import { baseChromeArgs, fakeCameraArgs, findChrome, installHint } from '../../scripts/find-chrome.mjs';
+import { prepareScenes } from '../../scripts/fixtures.mjs';
 
 /** Runs a command to the end; a failure carries its output, which is what anyone debugging it needs. */
 async function run(file: string, args: string[], cwd: string, timeout = 600_000): Promise<{ stdout: string; stderr: string }> {
