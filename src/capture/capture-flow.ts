@@ -300,18 +300,26 @@ export class CaptureFlow {
     }
   }
 
-  /** Guidance until the face has been in the oval for `holdMs`, after an interruption; hidden again, it waits again. */
-  async #position(holdMs: number, hiddenLimitMs: number, action: ActionTag): Promise<void> {
+  /**
+   * Guidance until the face has been in the oval for `holdMs`. While the page is hidden it waits (failing after
+   * `hiddenLimitMs`, with `hiddenDetails`), then starts the hold over. `limitMs` > 0 bounds the whole positioning.
+   */
+  async #position(holdMs: number, limitMs: number, hiddenLimitMs: number, hiddenDetails: Record<string, unknown>): Promise<void> {
     this.#setState('positioning');
+    const start = performance.now();
     let okSince: number | undefined;
     for (;;) {
       if (this.#hiddenAt !== null) {
-        await this.#whileHidden(hiddenLimitMs, { stage: 'action', action });
+        // Nobody can look at the oval in a background tab: wait for the page to come back.
+        await this.#whileHidden(hiddenLimitMs, hiddenDetails);
         okSince = undefined;
       }
       const obs = await this.#frame(['detect'], false);
       if (this.#hint !== 'ok') okSince = undefined;
       else if (obs.timestamp - (okSince ??= obs.timestamp) >= holdMs) return;
+      if (limitMs > 0 && performance.now() - start > limitMs) {
+        throw new OzError('action_timeout', 'The face was not positioned in time', { stage: 'positioning', hint: this.#hint });
+      }
     }
   }
 
@@ -345,30 +353,11 @@ export class CaptureFlow {
     await this.#guard(this.#detector.load(['detect'], this.#abort.signal));
     this.#timings.modelReadyMs = since();
 
-    this.#setState('positioning');
     this.#guidanceStart = performance.now();
     const framesAtStart = this.#frames;
     const positionHold = o.positionHoldMs ?? 400;
-    const positionLimit = o.positioningTimeoutMs ?? 0;
-    let okSince: number | undefined;
     const actionOptions = { ...defaultActionOptions, ...o.actionOptions };
-    for (;;) {
-      if (this.#hiddenAt !== null) {
-        // Nobody can look at the oval in a background tab: wait for the page to come back, within the action limit.
-        await this.#whileHidden(actionOptions.timeLimitMs, { stage: 'positioning' });
-        okSince = undefined;
-      }
-      const obs = await this.#frame(['detect'], false);
-      if (this.#hint === 'ok') {
-        okSince ??= obs.timestamp;
-        if (obs.timestamp - okSince >= positionHold) break;
-      } else {
-        okSince = undefined;
-      }
-      if (positionLimit > 0 && performance.now() - this.#guidanceStart > positionLimit) {
-        throw new OzError('action_timeout', 'The face was not positioned in time', { stage: 'positioning', hint: this.#hint });
-      }
-    }
+    await this.#position(positionHold, o.positioningTimeoutMs ?? 0, actionOptions.timeLimitMs, { stage: 'positioning' });
     const positioningFps = ((this.#frames - framesAtStart) * 1000) / (performance.now() - this.#guidanceStart);
 
     const judges = o.actions.map((a) => createJudge(a, actionOptions));
@@ -417,7 +406,7 @@ export class CaptureFlow {
           this.#picker.dispose();
           this.#evidence.add({ type: 'action_interrupted', action, reason: 'page_hidden' });
           await this.#whileHidden(actionOptions.timeLimitMs, { stage: 'action', action });
-          await this.#position(positionHold, actionOptions.timeLimitMs, action);
+          await this.#position(positionHold, 0, actionOptions.timeLimitMs, { stage: 'action', action });
           attempt--;
           continue;
         }
