@@ -16,6 +16,18 @@ export const emulator = (options?: { sessionTokenTtlSeconds: number }) =>
 /** Queues faults for the next requests through the proxy (and resets its request count). */
 export const injectFaults = (faults: Fault[]) => executeServerCommand('emulator-faults', { faults });
 
+/**
+ * Faults that spend the whole retry budget of the folder upload (4 tries) on answers the client retries: a 429, two
+ * 500s and a 503. A reset is not among them: Chromium itself resends a POST whose reused connection was reset.
+ */
+export const failEveryUploadAttempt = () =>
+  injectFaults([
+    { path: '/api/folders/', kind: 'status', status: 429, retryAfterSeconds: 0 },
+    { path: '/api/folders/', kind: 'status', status: 500 },
+    { path: '/api/folders/', kind: 'status', status: 500 },
+    { path: '/api/folders/', kind: 'status', status: 503 },
+  ]);
+
 /** Requests that reached the proxy since the last injectFaults(). */
 export const proxiedRequests = () => executeServerCommand('emulator-requests') as Promise<number>;
 

@@ -1,26 +1,11 @@
 // Accessibility through a whole real run: the frontal scene through the real detector, recorder, container worker
 // and emulator, with axe run in every state the element passes through, plus keyboard use, reduced motion and the
 // live region's wording.
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
 import { emulateMedia, sendKeys } from '@web/test-runner-commands';
 import { emulator, injectFaults } from '../../support/emulator.ts';
-import { element, part, type OzLiveness } from './helpers.ts';
+import { element, flowElement, part, TUNING, type OzLiveness } from './helpers.ts';
 import type { OzState } from '../../../src/events.ts';
-
-/** Short holds so the flow takes seconds, and a generous model-load limit for a busy machine. */
-const TUNING = { positionHoldMs: 200, instructMs: 200, modelLoadTimeoutMs: 60_000 };
-
-/** A run with the built-in detector (no `detector` property), not yet opened. */
-async function flowElement(attributes: Record<string, string | boolean>): Promise<OzLiveness> {
-  const el = await fixture<OzLiveness>(html`<oz-liveness></oz-liveness>`);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === true) el.setAttribute(name, '');
-    else if (value !== false) el.setAttribute(name, value);
-  }
-  el.captureOptions = { ...TUNING };
-  await el.updateComplete;
-  return el;
-}
 
 /** Settles when the element first enters each state (listening from now on, so no state is missed). */
 function watchStates(el: OzLiveness) {

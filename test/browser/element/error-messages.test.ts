@@ -6,7 +6,7 @@ import { en } from '../../../src/i18n/en.ts';
 import { loadedStrings } from '../../../src/i18n/index.ts';
 import type { StringOverrides } from '../../../src/i18n/types.ts';
 import type { OzErrorEvent } from '../../../src/events.ts';
-import { emulator, injectFaults, nextEvent } from '../../support/emulator.ts';
+import { emulator, failEveryUploadAttempt, injectFaults, nextEvent } from '../../support/emulator.ts';
 import { part, type OzLiveness } from './helpers.ts';
 
 /** A folder with no models/ in it, as a host's misconfigured assets-url gives: the real face worker cannot load. */
@@ -59,14 +59,7 @@ describe('<oz-liveness> error messages follow the language', function () {
     const el = await fixture<OzLiveness>(html`<oz-liveness lang="ru" architecture="normal" api-url=${faultyUrl} result-mode="status"></oz-liveness>`);
     el.captureOptions = { positionHoldMs: 200, instructMs: 200 };
     const failed = nextEvent<OzErrorEvent>(el, 'error');
-    // Only the folder upload meets them: the retry budget (4 tries) is spent on answers the client retries.
-    const upload = '/api/folders/';
-    await injectFaults([
-      { path: upload, kind: 'status', status: 429, retryAfterSeconds: 0 },
-      { path: upload, kind: 'status', status: 500 },
-      { path: upload, kind: 'status', status: 500 },
-      { path: upload, kind: 'status', status: 503 },
-    ]);
+    await failEveryUploadAttempt();
     await el.open();
     const { detail } = await failed;
     const ru = loadedStrings('ru')!;
@@ -78,7 +71,7 @@ describe('<oz-liveness> error messages follow the language', function () {
     expect(detail.details).to.deep.include({
       status: 503,
       attempts: 4,
-      url: `${faultyUrl}${upload}`,
+      url: `${faultyUrl}/api/folders/`,
       technicalMessage: 'POST /api/folders/ failed after 4 attempts.',
     });
     // The capture is still handed over with the worded error.

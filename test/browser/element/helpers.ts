@@ -30,13 +30,33 @@ export function shell(el: OzLiveness): OzLiveness {
   return el;
 }
 
-/** A fresh `<oz-liveness>` in the page, with the given attributes, not yet opened. */
-export async function element(attributes: Record<string, string | boolean> = {}): Promise<OzLiveness> {
-  const el = shell(await fixture<OzLiveness>(html`<oz-liveness></oz-liveness>`));
+/** Boolean attributes as present (true) or absent (false), the others as their text. */
+function setAttributes(el: OzLiveness, attributes: Record<string, string | boolean>): void {
   for (const [name, value] of Object.entries(attributes)) {
     if (value === true) el.setAttribute(name, '');
     else if (value !== false) el.setAttribute(name, value);
   }
+}
+
+/** A fresh `<oz-liveness>` in the page, with the given attributes, not yet opened. */
+export async function element(attributes: Record<string, string | boolean> = {}): Promise<OzLiveness> {
+  const el = shell(await fixture<OzLiveness>(html`<oz-liveness></oz-liveness>`));
+  setAttributes(el, attributes);
+  await el.updateComplete;
+  return el;
+}
+
+/**
+ * Short holds so a flow takes seconds; a generous model-load limit because the machine running the tests may be busy
+ * (the 15 s default is for users' devices, not for a shared CI box).
+ */
+export const TUNING = { positionHoldMs: 200, instructMs: 200, modelLoadTimeoutMs: 60_000 };
+
+/** A fresh element with the given attributes and short holds, so a flow takes seconds (real detector unless set). */
+export async function flowElement(attributes: Record<string, string | boolean> = {}): Promise<OzLiveness> {
+  const el = await fixture<OzLiveness>(html`<oz-liveness></oz-liveness>`);
+  setAttributes(el, attributes);
+  el.captureOptions = { ...TUNING };
   await el.updateComplete;
   return el;
 }

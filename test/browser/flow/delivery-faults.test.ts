@@ -1,7 +1,7 @@
 // What happens to a finished capture when delivery goes wrong: it is never lost.
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../../src/define.ts';
-import { backendSessionToken, emulator as info, injectFaults as faults, nextEvent as next } from '../../support/emulator.ts';
+import { backendSessionToken, emulator as info, failEveryUploadAttempt, injectFaults as faults, nextEvent as next } from '../../support/emulator.ts';
 import type { OzLiveness } from '../../../src/oz-liveness.ts';
 import type { OzErrorEvent, OzResultEvent } from '../../../src/events.ts';
 
@@ -20,15 +20,7 @@ describe('delivery faults', () => {
       const { faultyUrl } = await info();
       const el = await element(faultyUrl, container);
       const failed = next<OzErrorEvent>(el, 'error');
-      // Only the folder upload meets them: a 429, two 500s and a 503 spend the retry budget (4 tries). (A reset is
-      // not used here: Chromium itself resends a POST whose reused connection was reset, so it would not count.)
-      const upload = '/api/folders/';
-      await faults([
-        { path: upload, kind: 'status', status: 429, retryAfterSeconds: 0 },
-        { path: upload, kind: 'status', status: 500 },
-        { path: upload, kind: 'status', status: 500 },
-        { path: upload, kind: 'status', status: 503 },
-      ]);
+      await failEveryUploadAttempt();
       await el.open();
       const { detail } = await failed;
       expect(detail.code).to.equal('upload_failed');

@@ -1,32 +1,16 @@
 // Shared by the fault-matrix tests: watchers over what the element really does (camera streams, workers, HTTP
 // requests, unhandled rejections), so each test can assert the outcome from the outside.
 import './worker-spy.ts';
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
 import '../../../src/define.ts';
 import type { OzLiveness } from '../../../src/oz-liveness.ts';
 import type { OzErrorEvent, OzState } from '../../../src/events.ts';
 import { watchGetUserMedia } from '../element/helpers.ts';
+export { TUNING, flowElement } from '../element/helpers.ts';
 
 export type { OzLiveness };
 export { watchWorkers, type WatchedWorker } from './worker-spy.ts';
 
-/**
- * Short holds so a flow takes seconds; a generous model-load limit because the machine running the tests may be busy
- * (the 15 s default is for users' devices, not for a shared CI box).
- */
-export const TUNING = { positionHoldMs: 200, instructMs: 200, modelLoadTimeoutMs: 60_000 };
-
-/** A fresh element with the given attributes and short holds, so a flow takes seconds (real detector unless set). */
-export async function flowElement(attributes: Record<string, string | boolean> = {}): Promise<OzLiveness> {
-  const el = await fixture<OzLiveness>(html`<oz-liveness></oz-liveness>`);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === true) el.setAttribute(name, '');
-    else if (value !== false) el.setAttribute(name, value);
-  }
-  el.captureOptions = { ...TUNING };
-  await el.updateComplete;
-  return el;
-}
 
 /** Resolves when the element enters `state` (at once if it is there). */
 export function reached(el: OzLiveness, state: OzState): Promise<void> {
