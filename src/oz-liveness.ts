@@ -176,7 +176,7 @@ export class OzLiveness extends LitElement {
   /** Which camera to prefer when no `device-id` is given: `user` (front, mirrored) or `environment` (back). */
   @property({ attribute: 'facing-mode' }) facingMode: FacingMode = 'user';
 
-  /** Where the worker, wasm and model files are served from (defaults to next to the module). */
+  /** A folder holding `models/`, `wasm/` and `codec.wasm` (as `dist/assets/`) to load them from; the workers stay in the bundle. */
   @property({ attribute: 'assets-url' }) assetsUrl?: string;
 
   /** Replaces any of the built-in texts, e.g. `{ startButton: 'Go', errors: { camera_busy: '...' } }`. */
