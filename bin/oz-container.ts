@@ -35,7 +35,8 @@ function printHeader(h: ContainerHeader, size: number): void {
   console.log(`token         ${h.sessionToken.length} bytes, claims ${JSON.stringify(claims)}`);
   console.log(`enc           ${toHex(h.enc)}`);
   console.log(`header        ${h.headerLength} bytes`);
-  console.log(`ciphertext    ${h.ciphertextLength} bytes`);
+  const chunks = h.chunkLengths.length;
+  console.log(`ciphertext    ${h.ciphertextLength} bytes in ${chunks} chunk${chunks === 1 ? '' : 's'} (${h.chunkLengths.join(', ')})`);
   console.log(`total         ${size} bytes`);
 }
 

@@ -146,12 +146,13 @@ export class Codec {
   }
 
   /**
-   * Lays out the inner container and resolves with it in a fresh buffer. Only the sections the codec must read
-   * (the manifest, for the summing hash, and those without a host digest) enter codec memory; the large media go
-   * straight from the input to their place in the result, at the offsets the codec wrote into the table.
-   * The memory ceiling covers codec memory plus that result.
+   * Lays out the inner container and resolves with it as consecutive pieces, ready to be sealed chunk by chunk. Only
+   * the sections the codec must read (the manifest, for the summing hash, and those without a host digest) enter
+   * codec memory. Each section with a host digest is one piece: its own bytes, not a copy. The bytes before, between
+   * and after those sections (header, table, names, the small sections) are copied out of codec memory, one piece
+   * per run. The memory ceiling covers codec memory plus the inner container.
    */
-  async pack(sections: PackSection[]): Promise<Uint8Array> {
+  async layout(sections: PackSection[]): Promise<{ pieces: Uint8Array[]; length: number }> {
     const x = this.x;
     if (sections.length < 2 || sections.length > MAX_SECTIONS) this.fail(CodecStatus.sectionCount, 'pack');
     const namesLen = sections.reduce((n, s) => n + s.name.length, 0);
@@ -198,25 +199,44 @@ export class Codec {
     });
     const end = x.packEnd(desc, out, scratch);
     if (end !== CodecStatus.ok) this.fail(end, 'pack');
-    const inner = new Uint8Array(total);
-    inner.set(mem.subarray(out, out + dataStart));
-    sections.forEach((s, i) => inner.set(s.data, dataOffset(i)));
-    return inner;
+    const pieces: Uint8Array[] = [];
+    let from = 0;
+    const run = (to: number) => { if (to > from) pieces.push(mem.slice(out + from, out + to)); };
+    sections.forEach((s, i) => {
+      if (inCodec[i]) return;
+      const offset = dataOffset(i);
+      run(offset);
+      if (s.data.length) pieces.push(s.data);
+      from = offset + s.data.length;
+    });
+    run(total);
+    return { pieces, length: total };
+  }
+
+  /** Lays out the inner container in one fresh buffer (see layout()). */
+  async pack(sections: PackSection[]): Promise<Uint8Array> {
+    const { pieces, length } = await this.layout(sections);
+    return concatBytes(pieces, length);
   }
 
   /**
-   * Copies `inner` into codec memory, parses it strictly, hashes the large sections with WebCrypto over exactly the
-   * ranges the codec reported, and lets the codec check those digests, the small sections and the summing hash.
+   * Copies the inner container (whole, or as the consecutive pieces a chunked container decrypts to) into codec
+   * memory, parses it strictly, hashes the large sections with WebCrypto over exactly the ranges the codec reported,
+   * and lets the codec check those digests, the small sections and the summing hash.
    */
-  async open(inner: Uint8Array, hostDigestMin = HOST_DIGEST_MIN): Promise<{ sections: CodecSection[]; summingHash: Uint8Array }> {
+  async open(inner: Uint8Array | readonly Uint8Array[], hostDigestMin = HOST_DIGEST_MIN): Promise<{ sections: CodecSection[]; summingHash: Uint8Array }> {
     const x = this.x;
+    const pieces = inner instanceof Uint8Array ? [inner] : inner;
+    const length = pieces.reduce((n, p) => n + p.length, 0);
     const scratch = align(x.heapBase());
     const info = scratch + SCRATCH_AREA;
     const digests = info + MAX_SECTIONS * INFO;
     const input = align(digests + MAX_SECTIONS * 32);
-    this.reserve(input + inner.length);
-    new Uint8Array(x.memory.buffer).set(inner, input);
-    const n = x.parse(input, inner.length, info);
+    this.reserve(input + length);
+    const into = new Uint8Array(x.memory.buffer);
+    let at = input;
+    for (const p of pieces) { into.set(p, at); at += p.length; }
+    const n = x.parse(input, length, info);
     if (n < 0) this.fail(-n, 'open');
     const mem = new Uint8Array(x.memory.buffer);
     const view = new DataView(x.memory.buffer);
@@ -235,7 +255,7 @@ export class Codec {
       const digest = await crypto.subtle.digest('SHA-256', mem.subarray(input + r.dataOff, input + r.dataOff + r.dataLen));
       mem.set(new Uint8Array(digest), digests + i * 32);
     }));
-    const status = x.verify(input, inner.length, digests, hostDigestMin, scratch);
+    const status = x.verify(input, length, digests, hostDigestMin, scratch);
     if (status !== CodecStatus.ok) this.fail(status, 'open');
     return {
       summingHash: mem.slice(input + 16, input + 48),
@@ -247,6 +267,14 @@ export class Codec {
       })),
     };
   }
+}
+
+/** The pieces joined into one fresh buffer of `length` bytes. */
+export function concatBytes(pieces: readonly Uint8Array[], length = pieces.reduce((n, p) => n + p.length, 0)): Uint8Array {
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const p of pieces) { out.set(p, at); at += p.length; }
+  return out;
 }
 
 export const kindName = (kind: number) => SECTION_KIND_NAMES[kind as 1 | 2 | 3 | 4];

@@ -38,8 +38,9 @@ function fail(id: number | null, e: unknown): void {
 async function pack(request: Extract<ContainerRequest, { type: 'pack' }>): Promise<void> {
   const started = performance.now();
   const packed = await packContainer(async () => Codec.instantiate(await module!, memoryLimitBytes), request.input, { createdAt: request.createdAt, releaseInput: true });
-  const sealedBytes = packed.header.length + packed.ciphertext.length;
-  const blob = new Blob([packed.header as Uint8Array<ArrayBuffer>, packed.ciphertext as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' });
+  const parts = [packed.header, ...packed.chunks] as Uint8Array<ArrayBuffer>[];
+  const sealedBytes = parts.reduce((n, p) => n + p.length, 0);
+  const blob = new Blob(parts, { type: 'application/octet-stream' });
   scope.postMessage({
     type: 'packed',
     id: request.id,
@@ -52,7 +53,7 @@ async function pack(request: Extract<ContainerRequest, { type: 'pack' }>): Promi
       sealMs: packed.sealMs,
       totalMs: performance.now() - started,
       wasmBytes: packed.wasmBytes,
-      // Making the Blob holds the ciphertext and the Blob's copy of it.
+      // Making the Blob holds the chunks and the Blob's copy of them.
       peakHeldBytes: Math.max(packed.peakHeldBytes, 2 * sealedBytes),
     },
   });

@@ -4,14 +4,18 @@
 import type { ContainerHeader } from './types.ts';
 
 export const ENVELOPE_MAGIC = new Uint8Array([0x4f, 0x5a, 0x43, 0x46]); // "OZCF"
-export const FORMAT_VERSION = 1;
+/** The version packers write. Openers also accept every version in SUPPORTED_VERSIONS. */
+export const FORMAT_VERSION = 2;
+/** 1: one ciphertext for the whole inner container. 2: the inner container sealed in chunks (see the format doc). */
+export const SUPPORTED_VERSIONS: readonly number[] = [1, 2];
 /** RFC 9180 identifiers of the one suite this version allows. */
 export const KEM_ID = 0x0010; // DHKEM(P-256, HKDF-SHA256)
 export const KDF_ID = 0x0001; // HKDF-SHA256
 export const AEAD_ID = 0x0002; // AES-256-GCM
 export const SUITE_NAME = 'DHKEM-P256-HKDF-SHA256/HKDF-SHA256/AES-256-GCM';
-/** HPKE `info`: binds the key schedule to this format and version. */
-export const HPKE_INFO = new TextEncoder().encode('oz-liveness container v1');
+/** HPKE `info`: binds the key schedule to the format and its version. */
+export const hpkeInfo = (version: number): Uint8Array => new TextEncoder().encode(`oz-liveness container v${version}`);
+export const HPKE_INFO = hpkeInfo(FORMAT_VERSION);
 export const ENC_LENGTH = 65;
 export const AEAD_TAG_LENGTH = 16;
 
@@ -20,6 +24,7 @@ export const MAX_TOKEN_LENGTH = 8192;
 /** Fixed part of the header: magic, version, 3 suite ids, created_at. */
 const FIXED_LENGTH = 4 + 2 + 6 + 8;
 export const MIN_HEADER_LENGTH = FIXED_LENGTH + 2 + 1 + 2 + 1 + 2 + ENC_LENGTH + 4;
+
 
 /** Inner container limits, enforced by the codec (wasm/assembly/layout.ts holds the same numbers). */
 export const INNER_MAGIC = new Uint8Array([0x4f, 0x5a, 0x43, 0x49]); // "OZCI"
@@ -73,19 +78,42 @@ const ascii = new TextEncoder();
 const latin = new TextDecoder('latin1');
 const PRINTABLE = /^[\x21-\x7e]+$/;
 
-/** Encodes the envelope header (the AEAD associated data) for a ciphertext of `ciphertextLength` bytes. */
-export function encodeHeader(h: { sessionId: string; createdAt: number; sessionToken: string; enc: Uint8Array; ciphertextLength: number }): Uint8Array {
+/**
+ * Version 2 seals the inner container in chunks: at most one per section and one per run of small sections between
+ * them, so at most 2 * MAX_SECTIONS + 1.
+ */
+export const MAX_CHUNKS = 2 * MAX_SECTIONS + 1;
+
+export interface HeaderFields {
+  sessionId: string;
+  createdAt: number;
+  sessionToken: string;
+  enc: Uint8Array;
+  /** Ciphertext length of each chunk in order (plaintext + 16); version 1 has exactly one. */
+  chunkLengths: readonly number[];
+  /** Defaults to FORMAT_VERSION. */
+  version?: number;
+}
+
+/** Encodes the envelope header (the AEAD associated data of every chunk) for chunks of the given ciphertext lengths. */
+export function encodeHeader(h: HeaderFields): Uint8Array {
+  const version = h.version ?? FORMAT_VERSION;
+  if (!SUPPORTED_VERSIONS.includes(version)) throw new RangeError(`format version ${version} is not supported`);
   if (!PRINTABLE.test(h.sessionId) || h.sessionId.length > MAX_SESSION_ID_LENGTH) throw new RangeError('session id must be 1-128 printable ASCII characters');
   if (!PRINTABLE.test(h.sessionToken) || h.sessionToken.length > MAX_TOKEN_LENGTH) throw new RangeError('session token must be 1-8192 printable ASCII characters');
   if (h.enc.length !== ENC_LENGTH) throw new RangeError('encapsulated key must be 65 bytes');
   if (!Number.isSafeInteger(h.createdAt) || h.createdAt < 0) throw new RangeError('createdAt must be a non-negative integer');
+  const chunks = h.chunkLengths;
+  if (chunks.length < 1 || chunks.length > (version === 1 ? 1 : MAX_CHUNKS)) throw new RangeError(`${chunks.length} chunks: version ${version} allows 1..${version === 1 ? 1 : MAX_CHUNKS}`);
+  if (chunks.some((n) => !Number.isInteger(n) || n < AEAD_TAG_LENGTH || n > 0xffffffff)) throw new RangeError('every chunk is 16 bytes to 4 GiB of ciphertext');
   const sid = ascii.encode(h.sessionId);
   const token = ascii.encode(h.sessionToken);
-  const length = FIXED_LENGTH + 2 + sid.length + 2 + token.length + 2 + ENC_LENGTH + 4;
+  const table = version === 1 ? 4 : 2 + 4 * chunks.length;
+  const length = FIXED_LENGTH + 2 + sid.length + 2 + token.length + 2 + ENC_LENGTH + table;
   const out = new Uint8Array(length);
   const view = new DataView(out.buffer);
   out.set(ENVELOPE_MAGIC, 0);
-  view.setUint16(4, FORMAT_VERSION);
+  view.setUint16(4, version);
   view.setUint16(6, KEM_ID);
   view.setUint16(8, KDF_ID);
   view.setUint16(10, AEAD_ID);
@@ -94,17 +122,18 @@ export function encodeHeader(h: { sessionId: string; createdAt: number; sessionT
   view.setUint16(at, sid.length); out.set(sid, at + 2); at += 2 + sid.length;
   view.setUint16(at, token.length); out.set(token, at + 2); at += 2 + token.length;
   view.setUint16(at, ENC_LENGTH); out.set(h.enc, at + 2); at += 2 + ENC_LENGTH;
-  view.setUint32(at, h.ciphertextLength);
+  if (version !== 1) { view.setUint16(at, chunks.length); at += 2; }
+  for (const n of chunks) { view.setUint32(at, n); at += 4; }
   return out;
 }
 
-/** Parses and checks the envelope header of a whole container; the ciphertext must end exactly at the last byte. */
+/** Parses and checks the envelope header of a whole container; the last chunk must end exactly at the last byte. */
 export function decodeHeader(bytes: Uint8Array): ContainerHeader {
   if (bytes.length < 4 || ENVELOPE_MAGIC.some((b, i) => bytes[i] !== b)) throw new HeaderError('bad_magic', 'not an oz container (magic)');
   if (bytes.length < MIN_HEADER_LENGTH) throw new HeaderError('bounds', 'container truncated inside the header');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint16(4);
-  if (version !== FORMAT_VERSION) throw new HeaderError('bad_version', `unsupported format version ${version}`);
+  if (!SUPPORTED_VERSIONS.includes(version)) throw new HeaderError('bad_version', `unsupported format version ${version}`);
   const kemId = view.getUint16(6), kdfId = view.getUint16(8), aeadId = view.getUint16(10);
   if (kemId !== KEM_ID || kdfId !== KDF_ID || aeadId !== AEAD_ID) throw new HeaderError('bad_suite', `unsupported HPKE suite ${kemId}/${kdfId}/${aeadId}`);
   const createdBig = view.getBigUint64(12);
@@ -123,14 +152,26 @@ export function decodeHeader(bytes: Uint8Array): ContainerHeader {
   const tokenBytes = field(MAX_TOKEN_LENGTH, 'session token');
   const enc = field(ENC_LENGTH, 'encapsulated key');
   if (enc.length !== ENC_LENGTH) throw new HeaderError('bad_header', 'encapsulated key must be 65 bytes');
-  if (at + 4 > bytes.length) throw new HeaderError('bounds', 'container truncated at ciphertext length');
-  const ciphertextLength = view.getUint32(at);
-  at += 4;
-  if (ciphertextLength < AEAD_TAG_LENGTH) throw new HeaderError('bad_header', 'ciphertext shorter than the AEAD tag');
+  let count = 1;
+  if (version !== 1) {
+    if (at + 2 > bytes.length) throw new HeaderError('bounds', 'container truncated at the chunk count');
+    count = view.getUint16(at);
+    at += 2;
+    if (count < 1 || count > MAX_CHUNKS) throw new HeaderError('bad_header', `chunk count ${count} out of range 1..${MAX_CHUNKS}`);
+  }
+  if (at + 4 * count > bytes.length) throw new HeaderError('bounds', 'container truncated inside the chunk lengths');
+  const chunkLengths: number[] = [];
+  for (let i = 0; i < count; i++, at += 4) {
+    const n = view.getUint32(at);
+    if (n < AEAD_TAG_LENGTH) throw new HeaderError('bad_header', `chunk ${i} is shorter than the AEAD tag`);
+    chunkLengths.push(n);
+  }
+  const ciphertextLength = chunkLengths.reduce((a, b) => a + b, 0);
+  if (ciphertextLength - AEAD_TAG_LENGTH * count > MAX_INNER_LENGTH) throw new HeaderError('bad_header', `inner container over ${MAX_INNER_LENGTH} bytes`);
   if (at + ciphertextLength !== bytes.length) throw new HeaderError('bounds', `ciphertext length ${ciphertextLength} does not match the ${bytes.length - at} bytes present`);
   const sessionId = latin.decode(sidBytes), sessionToken = latin.decode(tokenBytes);
   if (!PRINTABLE.test(sessionId) || !PRINTABLE.test(sessionToken)) throw new HeaderError('bad_header', 'session id and token must be printable ASCII');
-  return { version, kemId, kdfId, aeadId, sessionId, createdAt: Number(createdBig), sessionToken, enc: enc.slice(), ciphertextLength, headerLength: at };
+  return { version, kemId, kdfId, aeadId, sessionId, createdAt: Number(createdBig), sessionToken, enc: enc.slice(), chunkLengths, ciphertextLength, headerLength: at };
 }
 
 export function toHex(bytes: Uint8Array): string {

@@ -3,7 +3,7 @@
 import { Aes256Gcm, CipherSuite, DhkemP256HkdfSha256, HkdfSha256 } from '@hpke/core';
 import { base64urlDecode, base64urlEncode } from './format.ts';
 
-/** The one HPKE suite of format version 1: DHKEM(P-256, HKDF-SHA256), HKDF-SHA256, AES-256-GCM. */
+/** The one HPKE suite of format versions 1 and 2: DHKEM(P-256, HKDF-SHA256), HKDF-SHA256, AES-256-GCM. */
 export function createSuite(): CipherSuite {
   return new CipherSuite({ kem: new DhkemP256HkdfSha256(), kdf: new HkdfSha256(), aead: new Aes256Gcm() });
 }

@@ -2,7 +2,7 @@
 // verification. Runs in Node (the API emulator, backends holding the key, the CLI) and in browsers.
 import { compactVerify, decodeJwt, importJWK } from 'jose';
 import { Codec, CodecError, compileCodec, type CodecSource, HOST_DIGEST_MIN, kindName } from './codec.ts';
-import { CodecStatus, decodeHeader, DEFAULT_MEMORY_LIMIT, HeaderError, HPKE_INFO, toHex } from './format.ts';
+import { CodecStatus, decodeHeader, DEFAULT_MEMORY_LIMIT, HeaderError, hpkeInfo, toHex } from './format.ts';
 import { createSuite, importPrivateKeyJwk } from './keys.ts';
 import type { ContainerHeader, ContainerManifest, OpenedContainer, OpenedMedium, SessionClaims } from './types.ts';
 
@@ -122,13 +122,25 @@ export async function openContainer(bytes: Uint8Array, opts: OpenContainerOption
   if (!key) return reject(14, 'unknown_session', `no key for session ${header.sessionId}`);
   // A key that cannot be imported is the caller's fault, not the sender's: it throws as it is.
   const recipientPrivate = await recipientKey(key);
-  let inner: Uint8Array;
+  // Chunks are opened in order (the HPKE sequence number is the chunk's index), each with the whole header as
+  // associated data: a chunk moved, dropped, repeated or taken from another container does not open.
+  const inner: Uint8Array[] = [];
   try {
-    const recipient = await createSuite().createRecipientContext({ recipientKey: recipientPrivate, enc: header.enc, info: HPKE_INFO });
-    inner = new Uint8Array(await recipient.open(bytes.subarray(header.headerLength), bytes.subarray(0, header.headerLength)));
+    const recipient = await createSuite().createRecipientContext({ recipientKey: recipientPrivate, enc: header.enc, info: hpkeInfo(header.version) });
+    const aad = bytes.slice(0, header.headerLength);
+    let at = header.headerLength;
+    for (const [i, n] of header.chunkLengths.entries()) {
+      try {
+        inner.push(new Uint8Array(await recipient.open(bytes.subarray(at, at + n), aad)));
+      } catch (e) {
+        throw new Error(`chunk ${i}: ${(e as Error).message}`);
+      }
+      at += n;
+    }
   } catch (e) {
     return reject(14, 'decrypt_failed', `container does not decrypt for this session: ${(e as Error).message}`);
   }
+  const innerLength = inner.reduce((n, p) => n + p.length, 0);
   const codec = await Codec.instantiate(await compileCodec(opts.wasm), opts.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT);
   let parsed: Awaited<ReturnType<Codec['open']>>;
   try {
@@ -176,7 +188,7 @@ export async function openContainer(bytes: Uint8Array, opts: OpenContainerOption
       data: s.data,
     };
   });
-  return { header, claims, payload, technical: isObject(technical) ? technical : {}, media, sections, summingHash: toHex(parsed.summingHash), innerLength: inner.length };
+  return { header, claims, payload, technical: isObject(technical) ? technical : {}, media, sections, summingHash: toHex(parsed.summingHash), innerLength };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

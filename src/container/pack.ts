@@ -2,7 +2,7 @@
 // codec and sealed with HPKE. Shared by the worker and Node (test vectors, tools).
 import { Codec, HOST_DIGEST_MIN, type PackSection } from './codec.ts';
 import { MANIFEST_NAME, SECTION_KINDS, TECHNICAL_NAME } from './format.ts';
-import { prepareSeal, type Sealed } from './seal.ts';
+import { prepareSeal, type Sealed, type SealOptions } from './seal.ts';
 import type { ContainerInput, ContainerManifest } from './types.ts';
 
 /** The input cannot become a container (bad names, types or structure). */
@@ -68,10 +68,12 @@ export interface PackOptions {
   ekm?: Uint8Array;
   hostDigestMin?: number;
   /**
-   * Drop the input's media once they are laid out, so their memory can go before sealing allocates the
-   * ciphertext. The worker sets it: the buffers were transferred to it and nobody else holds them.
+   * Drop each medium once its chunk is sealed, so its memory can go while the rest is encrypted. The worker sets it:
+   * the buffers were transferred to it and nobody else holds them.
    */
   releaseInput?: boolean;
+  /** The format version to write (default 2); see SealOptions. */
+  version?: SealOptions['version'];
 }
 
 export interface Packed extends Sealed {
@@ -82,42 +84,57 @@ export interface Packed extends Sealed {
   /** The codec's linear memory at its largest (a fresh instance per container). */
   wasmBytes: number;
   /**
-   * The most bytes referenced at once: input + codec memory + the inner container while laying out, inner container
-   * + ciphertext while sealing. WebCrypto's own copy of the plaintext during encryption is not visible.
+   * The most bytes referenced at once: input + codec memory + the pieces copied out of it while laying out; while
+   * sealing, the pieces not yet sealed (the whole input when it is not released) + the chunks sealed so far,
+   * counting the chunk just made. WebCrypto's own copy of the plaintext during encryption is not visible.
    */
   peakHeldBytes: number;
 }
 
 /**
  * Lays out and seals one container. Given a factory rather than a codec, the instance it makes is dropped as soon
- * as the layout is done, so its memory can go while sealing. The HPKE sender context
- * is set up while the sections are hashed and laid out; it fails on its own (SealError) if the token's key is unusable.
+ * as the layout is done, so its memory can go while sealing. The HPKE sender context is set up while the sections
+ * are hashed and laid out; it fails on its own (SealError) if the token's key is unusable. The large media are
+ * sealed straight from the input, each as its own chunk: no copy of the inner container is ever made.
  */
 export async function packContainer(codecOrFactory: Codec | (() => Promise<Codec>), input: ContainerInput, opts: PackOptions = {}): Promise<Packed> {
   const started = performance.now();
-  const sealer = prepareSeal({ sessionToken: input?.sessionToken, createdAt: opts.createdAt, ekm: opts.ekm });
+  const sealer = prepareSeal({ sessionToken: input?.sessionToken, createdAt: opts.createdAt, ekm: opts.ekm, version: opts.version });
   // Its failure is reported where it is awaited, after the layout; this only stops an early one counting as unhandled.
   sealer.catch(() => {});
   let sections: PackSection[] = buildSections(input);
   const inputBytes = sections.reduce((n, s) => n + s.data.byteLength, 0);
   addHostDigests(sections, opts.hostDigestMin);
   let codec: Codec | null = codecOrFactory instanceof Codec ? codecOrFactory : await codecOrFactory();
-  const inner = await codec.pack(sections);
+  const { pieces, length } = await codec.layout(sections);
   const wasmBytes = codec.memoryBytes;
   codec = null;
-  // The sections reference the input media; let them go before the ciphertext is allocated.
+  // From here on only the pieces reference the large media.
   sections = [];
+  const media = new Set<ArrayBufferLike>(input.media.map((m) => m.data.buffer));
+  const copied = pieces.reduce((n, p) => n + (media.has(p.buffer) ? 0 : p.length), 0);
   if (opts.releaseInput) for (const m of input.media) m.data = new Uint8Array(0);
-  const heldInput = input.media.reduce((n, m) => n + m.data.byteLength, 0);
+  const sizes = pieces.map((p) => p.length);
   const laidOut = performance.now();
-  const sealed = await (await sealer)(inner);
-  const sealedBytes = sealed.header.length + sealed.ciphertext.length;
+  const sealed = await (await sealer)(pieces, opts.releaseInput);
+  // Sealing held the pieces not yet sealed (all of them, with the input kept) and the chunks made so far.
+  let peakSeal = 0;
+  if (sizes.length === sealed.chunks.length) {
+    for (let k = 0, done = 0; k < sizes.length; k++) {
+      done += sealed.chunks[k]!.length;
+      const pending = opts.releaseInput ? sizes.slice(k).reduce((a, b) => a + b, 0) : inputBytes + copied;
+      peakSeal = Math.max(peakSeal, pending + done);
+    }
+  } else {
+    // Version 1: the pieces joined into one buffer, then one chunk.
+    peakSeal = length + sealed.chunks[0]!.length + (opts.releaseInput ? 0 : inputBytes + copied);
+  }
   return {
     ...sealed,
-    innerLength: inner.length,
+    innerLength: length,
     layoutMs: laidOut - started,
     sealMs: performance.now() - laidOut,
     wasmBytes,
-    peakHeldBytes: Math.max(inputBytes + wasmBytes + inner.length, inner.length + sealedBytes + heldInput),
+    peakHeldBytes: Math.max(inputBytes + wasmBytes + copied, peakSeal),
   };
 }

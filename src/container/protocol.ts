@@ -19,9 +19,9 @@ export interface PackStats {
   /** The codec's linear memory at its peak (it only grows; a fresh instance per pack). */
   wasmBytes: number;
   /**
-   * Bytes the worker referenced at once at its peak: input + codec memory + the inner container while laying out,
-   * inner container + ciphertext while sealing, ciphertext + the Blob's copy at the end. WebCrypto's internal copy
-   * of the plaintext during encryption is not visible here.
+   * Bytes the worker referenced at once at its peak: input + codec memory + the small pieces copied out of it while
+   * laying out; the media not yet sealed + the chunks made so far while sealing; the chunks + the Blob's copy at the
+   * end. WebCrypto's internal copy of the chunk it is encrypting is not visible here.
    */
   peakHeldBytes: number;
 }

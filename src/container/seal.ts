@@ -2,7 +2,8 @@
 import { decodeJwt } from 'jose';
 import type { SenderContext } from '@hpke/core';
 import { createSuite, deserializePublicKey } from './keys.ts';
-import { AEAD_TAG_LENGTH, encodeHeader, HPKE_INFO } from './format.ts';
+import { concatBytes } from './codec.ts';
+import { AEAD_TAG_LENGTH, encodeHeader, FORMAT_VERSION, hpkeInfo } from './format.ts';
 import type { SessionClaims } from './types.ts';
 
 /** Why a container could not be sealed: the token or its key is unusable, or encryption failed. */
@@ -32,22 +33,36 @@ export interface SealOptions {
   createdAt?: number;
   /** Fixed ephemeral key material, for test vectors only: never set it for a real container. */
   ekm?: Uint8Array;
+  /**
+   * The format version to write: 2 (the default) seals each piece as its own chunk; 1, kept so openers can be tested
+   * against the containers older packers made, seals the pieces joined as one.
+   */
+  version?: 1 | 2;
 }
 
 export interface Sealed {
   sessionId: string;
-  /** The envelope header, also the AEAD associated data. */
+  /** The envelope header, also the AEAD associated data of every chunk. */
   header: Uint8Array;
-  ciphertext: Uint8Array;
+  /** The sealed chunks, in order; the container is the header followed by them. */
+  chunks: Uint8Array[];
+}
+
+/** The container's bytes in one buffer (Node and tests; the browser worker makes a Blob of the same parts). */
+export function containerBytes(sealed: Pick<Sealed, 'header' | 'chunks'>): Uint8Array {
+  return concatBytes([sealed.header, ...sealed.chunks]);
 }
 
 /**
- * Checks the token and sets up the HPKE sender context for it; the returned function seals one inner container
- * (the context is single-use) with the header bound as associated data.
+ * Checks the token and sets up the HPKE sender context for it. The returned function seals one inner container,
+ * given as its consecutive pieces (the context is single-use): each piece becomes one chunk, sealed in order (the
+ * HPKE sequence number is the chunk's index) with the whole header as associated data. With `release`, each entry
+ * of `pieces` is dropped once its chunk is sealed, so the plaintext can go while the rest is encrypted.
  */
-export async function prepareSeal(opts: SealOptions): Promise<(inner: Uint8Array) => Promise<Sealed>> {
+export async function prepareSeal(opts: SealOptions): Promise<(pieces: Uint8Array[], release?: boolean) => Promise<Sealed>> {
   if (typeof opts.sessionToken !== 'string' || !opts.sessionToken) throw new SealError('token_invalid', 'no session token');
   const claims = readSessionClaims(opts.sessionToken);
+  const version = opts.version ?? FORMAT_VERSION;
   let recipientPublicKey: CryptoKey;
   try {
     recipientPublicKey = await deserializePublicKey(claims.hpke);
@@ -56,36 +71,48 @@ export async function prepareSeal(opts: SealOptions): Promise<(inner: Uint8Array
   }
   let sender: SenderContext;
   try {
-    sender = await createSuite().createSenderContext({ recipientPublicKey, info: HPKE_INFO, ...(opts.ekm ? { ekm: opts.ekm } : {}) });
+    sender = await createSuite().createSenderContext({ recipientPublicKey, info: hpkeInfo(version), ...(opts.ekm ? { ekm: opts.ekm } : {}) });
   } catch (e) {
     throw new SealError('key_invalid', `HPKE setup failed: ${(e as Error).message}`);
   }
-  return async (inner) => {
+  return async (given, release = false) => {
+    const pieces = version === 1 ? [concatBytes(given)] : given.filter((p) => p.length > 0);
+    if (release) given.length = 0;
+    if (pieces.length === 0) throw new SealError('encrypt_failed', 'nothing to seal');
     let header: Uint8Array;
     try {
       header = encodeHeader({
+        version,
         sessionId: claims.sid,
         createdAt: opts.createdAt ?? Date.now(),
         sessionToken: opts.sessionToken,
         enc: new Uint8Array(sender.enc),
-        ciphertextLength: inner.length + AEAD_TAG_LENGTH,
+        chunkLengths: pieces.map((p) => p.length + AEAD_TAG_LENGTH),
       });
     } catch (e) {
       throw new SealError('token_invalid', (e as Error).message);
     }
+    // @hpke/core copies any typed-array view it is given (twice on the way to WebCrypto); a whole ArrayBuffer goes
+    // through as it is, which at 10 MB saves two copies of the chunk.
+    const whole = (bytes: Uint8Array) =>
+      bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer ? bytes.buffer : bytes;
+    const aad = whole(header);
+    const chunks: Uint8Array[] = [];
     try {
-      // @hpke/core copies any typed-array view it is given (twice on the way to WebCrypto); a whole ArrayBuffer goes
-      // through as it is, which at 10 MB saves two copies of the container.
-      const whole = (bytes: Uint8Array) =>
-        bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer ? bytes.buffer : bytes;
-      return { sessionId: claims.sid, header, ciphertext: new Uint8Array(await sender.seal(whole(inner), whole(header))) };
+      for (let i = 0; i < pieces.length; i++) {
+        chunks.push(new Uint8Array(await sender.seal(whole(pieces[i]!), aad)));
+        if (release) pieces[i] = EMPTY;
+      }
     } catch (e) {
       throw new SealError('encrypt_failed', `sealing failed: ${(e as Error).message}`);
     }
+    return { sessionId: claims.sid, header, chunks };
   };
 }
 
-/** Seals `inner` to the recipient key named in the session token. */
-export async function sealInner(inner: Uint8Array, opts: SealOptions): Promise<Sealed> {
-  return (await prepareSeal(opts))(inner);
+const EMPTY = new Uint8Array(0);
+
+/** Seals the inner container `inner` (one buffer, or its consecutive pieces) to the recipient key named in the session token. */
+export async function sealInner(inner: Uint8Array | Uint8Array[], opts: SealOptions): Promise<Sealed> {
+  return (await prepareSeal(opts))(inner instanceof Uint8Array ? [inner] : inner);
 }

@@ -51,6 +51,9 @@ export interface ContainerHeader {
   sessionToken: string;
   /** The HPKE encapsulated key (65 bytes). */
   enc: Uint8Array;
+  /** Ciphertext length of each chunk, in order (version 1: one chunk). */
+  chunkLengths: number[];
+  /** All chunks together. */
   ciphertextLength: number;
   /** Header length in bytes: these bytes are the AEAD associated data. */
   headerLength: number;

@@ -23,7 +23,8 @@ test('a container packed in the Chromium worker opens in Node and with oz-contai
       const c = (window as any).container;
       const session = await c.issueSession();
       const client = new c.ContainerClient({ workerUrl: '/container.worker.js', wasmUrl: '/codec.wasm' });
-      const blob: Blob = await client.pack(c.sampleCapture(session.token, 10));
+      // Scaled by 100: three media over 64 KiB, each sealed as its own chunk, and one under.
+      const blob: Blob = await client.pack(c.sampleCapture(session.token, 100));
       client.terminate();
       const bytes = new Uint8Array(await blob.arrayBuffer());
       let bin = '';
@@ -41,7 +42,9 @@ test('a container packed in the Chromium worker opens in Node and with oz-contai
       resolveKey: async (header) => (header.sessionId === made.sid ? made.key : null),
       tokenVerifier: made.issuer,
     });
-    const expected = sampleCapture(made.token, 10);
+    const expected = sampleCapture(made.token, 100);
+    assert.equal(opened.header.version, 2);
+    assert.equal(opened.header.chunkLengths.length, 5);
     assert.equal(opened.header.sessionToken, made.token);
     assert.deepEqual(opened.media.map((m) => [m.name, m.sha256]), expected.media.map((m) => [m.name, createHash('sha256').update(m.data).digest('hex')]));
     assert.deepEqual(opened.technical, expected.technical);
@@ -56,6 +59,7 @@ test('a container packed in the Chromium worker opens in Node and with oz-contai
 
     const inspected = await run(process.execPath, [cli, 'inspect', file]);
     assert.match(inspected.stdout, new RegExp(`session\\s+${made.sid}`));
+    assert.match(inspected.stdout, /in 5 chunks/);
 
     const tampered = bytes.slice();
     tampered[tampered.length - 100]! ^= 1;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Codec, compileCodec } from '../../src/container/codec.ts';
 import { packContainer } from '../../src/container/pack.ts';
+import { containerBytes } from '../../src/container/seal.ts';
 import { issueSession, sampleCapture } from './container-harness.ts';
 
 const exec = promisify(execFile);
@@ -27,7 +28,7 @@ test('oz-container inspect and open: output, and exit codes for each kind of fai
   try {
     const s = await issueSession();
     const packed = await packContainer(await Codec.instantiate(await compileCodec()), sampleCapture(s.token));
-    const bytes = new Uint8Array([...packed.header, ...packed.ciphertext]);
+    const bytes = containerBytes(packed);
     const file = join(dir, 'c.bin'), key = join(dir, 'key.jwk'), other = join(dir, 'other.jwk');
     await writeFile(file, bytes);
     await writeFile(key, JSON.stringify(s.keys.privateJwk));
@@ -35,7 +36,7 @@ test('oz-container inspect and open: output, and exit codes for each kind of fai
 
     const inspected = await run('inspect', file);
     assert.equal(inspected.code, 0, inspected.stderr);
-    assert.match(inspected.stdout, /OZCF version 1/);
+    assert.match(inspected.stdout, /OZCF version 2/);
     assert.match(inspected.stdout, /KEM 0x0010 DHKEM\(P-256, HKDF-SHA256\), KDF 0x0001 HKDF-SHA256, AEAD 0x0002 AES-256-GCM/);
     assert.match(inspected.stdout, new RegExp(`session\\s+${s.sid}`));
 

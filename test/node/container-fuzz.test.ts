@@ -1,4 +1,4 @@
-// Fuzzes the codec's parser and verifier with fast-check. The hostile bytes are placed so that they end exactly at
+// Fuzzes the codec's parser and verifier, and the envelope parser, with fast-check. The hostile bytes are placed so that they end exactly at
 // the end of the codec's linear memory: a read past the input would trap, which the test counts as a failure, as it
 // does any exception or a status outside the codec's list. FUZZ_RUNS raises the number of cases (default 10,000).
 import { test } from 'node:test';
@@ -6,9 +6,11 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { readFile } from 'node:fs/promises';
 import { Codec, compileCodec } from '../../src/container/codec.ts';
-import { buildSections } from '../../src/container/pack.ts';
+import { buildSections, packContainer } from '../../src/container/pack.ts';
 import { CodecStatus } from '../../src/container/format.ts';
-import { sampleBytes } from './container-harness.ts';
+import { ContainerOpenError, inspectContainer, openContainer } from '../../src/container/open.ts';
+import { containerBytes } from '../../src/container/seal.ts';
+import { issueSession, sampleBytes, sampleCapture } from './container-harness.ts';
 
 const runs = Number(process.env.FUZZ_RUNS ?? 10_000);
 const PAGE = 65536;
@@ -92,4 +94,57 @@ for (const file of ['codec.wasm', 'codec.debug.wasm']) test(`the codec parser ($
   for (const status of ['ok', 'badMagic', 'badVersion', 'truncated', 'sectionCount', 'sectionBounds', 'sectionHash', 'summingHash', 'badSection'] as const) {
     assert.ok(seen.get(CodecStatus[status]), `no fuzz case ended in ${status}: ${JSON.stringify([...seen])}`);
   }
+});
+
+test(`the envelope parser survives ${runs} hostile headers with a typed error, and what it accepts fits the bytes`, async () => {
+  const s = await issueSession();
+  // Scaled by 50: two clips over 64 KiB, so four chunks (the layout, each clip, the two smaller images).
+  const chunked = containerBytes(await packContainer(await Codec.instantiate(await compileCodec()), sampleCapture(s.token, 50)));
+  assert.equal(inspectContainer(chunked).chunkLengths.length, 4);
+  const valid = chunked.subarray(0, inspectContainer(chunked).headerLength + 4096);
+  const head = inspectContainer(chunked);
+  const tableAt = head.headerLength - 2 - 4 * head.chunkLengths.length;
+  const field = fc.constantFrom(0, 1, 15, 16, 17, 0xffff, 0x7fffffff, 0xffffffff);
+  const mutation = fc.oneof(
+    fc.uint8Array({ maxLength: 600 }).map((b) => { if (b.length >= 6) b.set([0x4f, 0x5a, 0x43, 0x46, 0, 2]); return b; }),
+    fc.array(fc.tuple(fc.nat(head.headerLength - 1), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 6 })
+      .map((flips) => { const b = chunked.slice(); for (const [i, x] of flips) b[i]! ^= x; return b; }),
+    // the chunk count and lengths overwritten, sometimes with the file cut to what the new lengths say
+    fc.tuple(fc.nat(head.chunkLengths.length), field, fc.boolean()).map(([slot, value, fit]) => {
+      const b = chunked.slice();
+      const view = new DataView(b.buffer);
+      if (slot === 0) view.setUint16(tableAt, value & 0xffff);
+      else view.setUint32(tableAt + 2 + 4 * (slot - 1), value >>> 0);
+      if (!fit) return b;
+      let sum = 0;
+      for (let i = 0; i < Math.min(view.getUint16(tableAt), head.chunkLengths.length); i++) sum += view.getUint32(tableAt + 2 + 4 * i);
+      return b.subarray(0, Math.min(b.length, head.headerLength + sum));
+    }),
+    fc.nat(valid.length).map((n) => valid.slice(0, n)),
+  );
+  let accepted = 0;
+  fc.assert(fc.property(mutation, (bytes) => {
+    try {
+      const h = inspectContainer(bytes);
+      accepted++;
+      return h.headerLength + h.chunkLengths.reduce((a, b) => a + b, 0) === bytes.length && h.chunkLengths.every((n) => n >= 16);
+    } catch (e) {
+      return e instanceof ContainerOpenError && [5, 14].includes(e.apiCode);
+    }
+  }), { numRuns: runs });
+  assert.ok(accepted > 0, 'some mutated headers must still parse, so the checks after parsing are reached');
+  // Whole opens are slower (HPKE and the codec): a sample of damaged chunked containers, each rejected with a vendor code.
+  await fc.assert(fc.asyncProperty(
+    fc.array(fc.tuple(fc.nat(chunked.length - 1), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 4 }),
+    async (flips) => {
+      const b = chunked.slice();
+      for (const [i, x] of flips) b[i]! ^= x;
+      try {
+        await openContainer(b, { resolveKey: async () => s.keys.keyPair, tokenVerifier: s.issuerPublicKey });
+        return false;
+      } catch (e) {
+        return e instanceof ContainerOpenError && [3, 4, 5, 14].includes(e.apiCode);
+      }
+    },
+  ), { numRuns: Math.max(100, Math.floor(runs / 50)) });
 });

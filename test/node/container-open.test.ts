@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { Codec, compileCodec } from '../../src/container/codec.ts';
 import { buildSections, packContainer } from '../../src/container/pack.ts';
-import { sealInner } from '../../src/container/seal.ts';
+import { containerBytes, sealInner } from '../../src/container/seal.ts';
+import { encodeHeader } from '../../src/container/format.ts';
 import { ContainerOpenError, inspectContainer, openContainer, type OpenContainerOptions } from '../../src/container/open.ts';
 import { issueSession, sampleBytes, sampleCapture, type TestSession } from './container-harness.ts';
 
@@ -20,9 +21,8 @@ const options = (s: TestSession, extra: Partial<OpenContainerOptions> = {}): Ope
   ...extra,
 });
 
-async function pack(s: TestSession, scale = 1): Promise<Uint8Array> {
-  const packed = await packContainer(await Codec.instantiate(await compileCodec()), sampleCapture(s.token, scale));
-  return concat(packed.header, packed.ciphertext);
+async function pack(s: TestSession, scale = 1, input = sampleCapture(s.token, scale), version?: 1 | 2): Promise<Uint8Array> {
+  return containerBytes(await packContainer(await Codec.instantiate(await compileCodec()), input, { version }));
 }
 
 async function rejects(promise: Promise<unknown>, apiCode: number, reason?: string): Promise<void> {
@@ -77,8 +77,7 @@ const technical = { kind: 2, name: 'technical.json', data: json({ sdk: 'test' })
 const clip = { kind: 3, name: 'clip.webm', data: sampleBytes(100_000, 7) };
 
 async function sealed(s: TestSession, inner: Uint8Array): Promise<Uint8Array> {
-  const { header, ciphertext } = await sealInner(inner, { sessionToken: s.token });
-  return concat(header, ciphertext);
+  return containerBytes(await sealInner(inner, { sessionToken: s.token }));
 }
 
 test('a capture packed in Node opens, with the session id readable before decryption', async () => {
@@ -110,10 +109,12 @@ test('flipping any single byte, sampled across the whole container, is rejected'
   for (let i = 0; i < header.headerLength; i++) positions.add(i);
   for (let i = header.headerLength; i < bytes.length; i += 97) positions.add(i);
   positions.add(bytes.length - 1);
-  // Length fields: sid, token, enc, ciphertext. A changed length either leaves the range (14, bad_header) or no
-  // longer fits the bytes (5, bounds); every other byte is caught as invalid (14).
+  // Length fields: sid, token, enc, the chunk count and the chunk lengths. A changed length either leaves the range
+  // (14, bad_header) or no longer fits the bytes (5, bounds); every other byte is caught as invalid (14).
   const sidLenAt = 20, tokenLenAt = 22 + header.sessionId.length, encLenAt = tokenLenAt + 2 + header.sessionToken.length;
-  const lengthBytes = new Set([sidLenAt, sidLenAt + 1, tokenLenAt, tokenLenAt + 1, encLenAt, encLenAt + 1, ...[1, 2, 3, 4].map((i) => header.headerLength - i)]);
+  const tableAt = encLenAt + 2 + 65;
+  const lengthBytes = new Set([sidLenAt, sidLenAt + 1, tokenLenAt, tokenLenAt + 1, encLenAt, encLenAt + 1]);
+  for (let i = tableAt; i < header.headerLength; i++) lengthBytes.add(i);
   let checked = 0;
   for (const at of positions) {
     for (const mask of [0x01, 0x80]) {
@@ -129,6 +130,88 @@ test('flipping any single byte, sampled across the whole container, is rejected'
     }
   }
   assert.ok(checked > 2 * header.headerLength);
+});
+
+test('each medium of 64 KiB or more is sealed as its own chunk, straight from the input, and the container opens', async () => {
+  const s = await issueSession();
+  // Scaled by 100: three media over 64 KiB (150,000, 170,000 and 90,000 bytes) and one under (40,000).
+  const input = sampleCapture(s.token, 100);
+  const sizes = input.media.map((m) => m.data.length);
+  const sections = buildSections(input);
+  const codec = await Codec.instantiate(await compileCodec());
+  const { pieces, length } = await codec.layout(sections.map((x) => ({ ...x, digest: x.data.length >= 65536 && x.kind > 1 ? createHash('sha256').update(x.data).digest() : undefined })));
+  // The large media are the input's own bytes, not copies; the rest of the layout comes out of codec memory.
+  assert.deepEqual(pieces.map((p) => input.media.findIndex((m) => m.data === p)), [-1, 0, 1, 2, -1]);
+  assert.equal(pieces.reduce((n, p) => n + p.length, 0), length);
+  assert.equal(pieces[4]!.length, sizes[3]);
+
+  const bytes = await pack(s, 100);
+  const header = inspectContainer(bytes);
+  assert.equal(header.version, 2);
+  assert.deepEqual(header.chunkLengths.slice(1), [sizes[0]! + 16, sizes[1]! + 16, sizes[2]! + 16, sizes[3]! + 16]);
+  const opened = await openContainer(bytes, options(s));
+  assert.equal(opened.innerLength, length);
+  for (const [i, m] of opened.media.entries()) assert.deepEqual(m.data, sampleCapture(s.token, 100).media[i]!.data);
+  // A changed byte anywhere in any chunk: the chunk does not open.
+  let at = header.headerLength;
+  for (const n of header.chunkLengths) {
+    for (const offset of [0, n >> 1, n - 1]) {
+      const copy = bytes.slice();
+      copy[at + offset]! ^= 0x04;
+      await rejects(openContainer(copy, options(s)), 14, 'decrypt_failed');
+    }
+    at += n;
+  }
+});
+
+test('chunks moved, repeated or dropped do not open (14), even when the header is made to fit', async () => {
+  const s = await issueSession();
+  const twin = (name: string, seed: number) => ({ name, tags: ['video_selfie'], mime: 'video/webm', data: sampleBytes(100_000, seed) });
+  const input = { ...sampleCapture(s.token), payload: { 'media:tags': {}, 'folder:meta_data': {} }, media: [twin('a.webm', 1), twin('b.webm', 2)] };
+  const bytes = await pack(s, 1, input);
+  const header = inspectContainer(bytes);
+  assert.deepEqual(header.chunkLengths.slice(1), [100_016, 100_016]);
+  const chunks: Uint8Array[] = [];
+  let at = header.headerLength;
+  for (const n of header.chunkLengths) { chunks.push(bytes.subarray(at, at + n)); at += n; }
+  const head = bytes.subarray(0, header.headerLength);
+  // Same lengths, so the header still fits: the two media chunks swapped, or one in place of the other.
+  await rejects(openContainer(concat(head, chunks[0]!, chunks[2]!, chunks[1]!), options(s)), 14, 'decrypt_failed');
+  await rejects(openContainer(concat(head, chunks[0]!, chunks[1]!, chunks[1]!), options(s)), 14, 'decrypt_failed');
+  // A chunk dropped, with the count and lengths rewritten to match.
+  const shorter = encodeHeader({ ...header, chunkLengths: header.chunkLengths.slice(0, 2) });
+  await rejects(openContainer(concat(shorter, chunks[0]!, chunks[1]!), options(s)), 14, 'decrypt_failed');
+  // The same cut without rewriting the header does not even parse.
+  await rejects(openContainer(concat(head, chunks[0]!, chunks[1]!), options(s)), 5, 'bounds');
+  // A chunk of another container for the same session.
+  const other = await pack(s, 1, { ...input, media: [twin('a.webm', 1), twin('b.webm', 3)] });
+  const otherHeader = inspectContainer(other);
+  const otherLast = other.subarray(other.length - otherHeader.chunkLengths[2]!);
+  await rejects(openContainer(concat(head, chunks[0]!, chunks[1]!, otherLast), options(s)), 14, 'decrypt_failed');
+  // Untouched, it opens.
+  assert.equal((await openContainer(bytes, options(s))).media.length, 2);
+});
+
+test('version 1 containers (one ciphertext) still open; a version changed in the header does not', async () => {
+  const s = await issueSession();
+  const v1 = await pack(s, 100, undefined, 1);
+  const header = inspectContainer(v1);
+  assert.equal(header.version, 1);
+  assert.equal(header.chunkLengths.length, 1);
+  const opened = await openContainer(v1, options(s));
+  for (const [i, m] of opened.media.entries()) assert.deepEqual(m.data, sampleCapture(s.token, 100).media[i]!.data);
+  // Relabelled: the layouts differ, and where a header still parsed, the HPKE info and associated data would not match.
+  const relabelled = v1.slice();
+  relabelled[5] = 2;
+  await assert.rejects(openContainer(relabelled, options(s)), ContainerOpenError);
+  const v2 = await pack(s);
+  const down = v2.slice();
+  down[5] = 1;
+  await assert.rejects(openContainer(down, options(s)), ContainerOpenError);
+  // A single-chunk version 2 header rebuilt as version 1 around the same ciphertext parses, and does not decrypt.
+  const h2 = inspectContainer(v2);
+  const asV1 = encodeHeader({ ...h2, version: 1 });
+  await rejects(openContainer(concat(asV1, v2.subarray(h2.headerLength)), options(s)), 14, 'decrypt_failed');
 });
 
 test('a truncated or extended container is rejected as damaged (5), a foreign file as invalid (14)', async () => {
@@ -149,9 +232,8 @@ test('swapping the session: another session header or key does not open it (14)'
   const bytesA = await pack(a);
   const bytesB = await pack(b);
   const ha = inspectContainer(bytesA), hb = inspectContainer(bytesB);
-  // B's header (token, sid, enc) in front of A's ciphertext, with A's length.
-  const headerB = bytesB.slice(0, hb.headerLength);
-  new DataView(headerB.buffer).setUint32(hb.headerLength - 4, ha.ciphertextLength);
+  // B's header (token, sid, enc) in front of A's chunks, with A's chunk lengths.
+  const headerB = encodeHeader({ ...hb, chunkLengths: ha.chunkLengths });
   await rejects(openContainer(concat(headerB, bytesA.subarray(ha.headerLength)), options(b)), 14, 'decrypt_failed');
   // A's container presented with B's key.
   await rejects(openContainer(bytesA, { ...options(b), resolveKey: async () => b.keys.keyPair, tokenVerifier: a.issuerPublicKey }), 14, 'decrypt_failed');

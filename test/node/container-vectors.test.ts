@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { Codec, compileCodec } from '../../src/container/codec.ts';
 import { buildSections, packContainer } from '../../src/container/pack.ts';
+import { containerBytes } from '../../src/container/seal.ts';
 import { openContainer } from '../../src/container/open.ts';
 import { createSuite, serializePublicKey } from '../../src/container/keys.ts';
 import { toHex } from '../../src/container/format.ts';
@@ -58,29 +59,54 @@ test('vector 1: the inner container is exactly the documented bytes', async () =
   assert.equal(sha(inner), doc.match(/Inner container \(\d+ bytes\), SHA-256 `([0-9a-f]{64})`/)![1]);
 });
 
-test('vector 1: the recipient key derives to the token hpke claim and sealing gives the documented container', async () => {
+const docKeys = {
+  resolveKey: async (header: { sessionId: string }) => (header.sessionId === 'vector-session-1' ? JSON.parse(block('vector-recipient-jwk')) : null),
+  tokenVerifier: JSON.parse(block('vector-issuer-jwk')) as JsonWebKey,
+  now: createdAt,
+};
+
+test('vector 1: the recipient key derives to the token hpke claim and sealing gives the documented containers, version 2 and 1', async () => {
   const kp = await createSuite().kem.deriveKeyPair(fill(0x52));
   assert.equal(await serializePublicKey(kp.publicKey), doc.match(/recipient public key `([A-Za-z0-9_-]+)`/)![1]);
   assert.deepEqual(await crypto.subtle.exportKey('jwk', kp.privateKey), { ...JSON.parse(block('vector-recipient-jwk')) });
   const codec = await Codec.instantiate(await compileCodec());
   const packed = await packContainer(codec, input(), { createdAt, ekm: fill(0x45) });
-  const container = new Uint8Array([...packed.header, ...packed.ciphertext]);
-  const expected = hex('vector-container');
-  assert.equal(toHex(container), toHex(expected));
-  assert.equal(sha(container), doc.match(/Sealed container \(\d+ bytes\), SHA-256 `([0-9a-f]{64})`/)![1]);
+  assert.equal(packed.chunks.length, 1);
+  const container = containerBytes(packed);
+  assert.equal(toHex(container), toHex(hex('vector-container')));
+  assert.equal(sha(container), doc.match(/Sealed container, version 2 \(\d+ bytes\), SHA-256 `([0-9a-f]{64})`/)![1]);
+  const v1 = containerBytes(await packContainer(await Codec.instantiate(await compileCodec()), input(), { createdAt, ekm: fill(0x45), version: 1 }));
+  assert.equal(toHex(v1), toHex(hex('vector-container-v1')));
+  assert.equal(sha(v1), doc.match(/sealed container, version 1 \(\d+ bytes\), SHA-256 `([0-9a-f]{64})`/)![1]);
 });
 
-test('vector 1: the documented container opens with the documented keys and gives the inputs back', async () => {
-  const opened = await openContainer(hex('vector-container'), {
-    resolveKey: async (header) => (header.sessionId === 'vector-session-1' ? JSON.parse(block('vector-recipient-jwk')) : null),
-    tokenVerifier: JSON.parse(block('vector-issuer-jwk')),
-    now: createdAt,
-  });
-  assert.equal(opened.header.createdAt, createdAt);
-  assert.equal(opened.header.sessionToken, token);
-  assert.equal(opened.claims.sid, 'vector-session-1');
-  assert.deepEqual(opened.payload['folder:meta_data'], { transaction_id: 'vector-1' });
-  assert.deepEqual(opened.technical, raw.technical);
-  assert.deepEqual(opened.media.map((m) => [m.name, m.mime, m.tags, Buffer.from(m.data).toString('hex')]), raw.media.map((m) => [m.name, m.mime, m.tags, m.hex]));
-  assert.equal(opened.summingHash, toHex(hex('vector-inner').subarray(16, 48)));
+test('vector 1: both documented containers open with the documented keys and give the inputs back', async () => {
+  for (const [label, version] of [['vector-container', 2], ['vector-container-v1', 1]] as const) {
+    const opened = await openContainer(hex(label), docKeys);
+    assert.equal(opened.header.version, version);
+    assert.equal(opened.header.createdAt, createdAt);
+    assert.equal(opened.header.sessionToken, token);
+    assert.equal(opened.claims.sid, 'vector-session-1');
+    assert.deepEqual(opened.payload['folder:meta_data'], { transaction_id: 'vector-1' });
+    assert.deepEqual(opened.technical, raw.technical);
+    assert.deepEqual(opened.media.map((m) => [m.name, m.mime, m.tags, Buffer.from(m.data).toString('hex')]), raw.media.map((m) => [m.name, m.mime, m.tags, m.hex]));
+    assert.equal(opened.summingHash, toHex(hex('vector-inner').subarray(16, 48)));
+  }
+});
+
+test('vector 2: a medium of 64 KiB is sealed as its own chunk, giving the documented header, chunks and container', async () => {
+  const section = doc.slice(doc.indexOf('### Vector 2'));
+  const big = Uint8Array.from({ length: 65536 }, (_, i) => i % 251);
+  const withBig = (): ContainerInput => ({ ...input(), media: [...input().media, { name: 'frame_64k.jpg', tags: ['photo_selfie', 'frame'], mime: 'image/jpeg', data: big }] });
+  const packed = await packContainer(await Codec.instantiate(await compileCodec()), withBig(), { createdAt, ekm: fill(0x45) });
+  assert.equal(packed.innerLength, Number(section.match(/inner\s+container is ([\d,]+) bytes/)![1]!.replace(/,/g, '')));
+  assert.equal(toHex(packed.header), toHex(hex('vector2-header')));
+  const rows = [...section.matchAll(/^\| (\d): [^|]+\| ([\d,]+) \| `([0-9a-f]{64})` \|$/gm)];
+  assert.equal(rows.length, 2);
+  assert.deepEqual(packed.chunks.map((c) => [c.length, sha(c)]), rows.map((r) => [Number(r[2]!.replace(/,/g, '')), r[3]]));
+  const container = containerBytes(packed);
+  assert.equal(sha(container), section.match(/Sealed container \(([\d,]+) bytes\), SHA-256 `([0-9a-f]{64})`/)![2]);
+  const opened = await openContainer(container, docKeys);
+  assert.deepEqual(opened.header.chunkLengths, packed.chunks.map((c) => c.length));
+  assert.deepEqual(opened.media[2]!.data, big);
 });

@@ -8,6 +8,7 @@ import { buildEmulator, type BuildOptions } from '../../server/app.ts';
 import { DEFAULT_EMAIL, DEFAULT_PASSWORD } from '../../server/config.ts';
 import { Codec, compileCodec } from '../../src/container/codec.ts';
 import { packContainer } from '../../src/container/pack.ts';
+import { containerBytes } from '../../src/container/seal.ts';
 import type { ContainerMedium } from '../../src/container/types.ts';
 
 export interface Running {
@@ -113,10 +114,7 @@ export async function seal(
     },
     { createdAt: options.createdAt },
   );
-  const out = new Uint8Array(packed.header.length + packed.ciphertext.length);
-  out.set(packed.header, 0);
-  out.set(packed.ciphertext, packed.header.length);
-  return out;
+  return containerBytes(packed);
 }
 
 export function postContainer(url: string, bytes: Uint8Array, headers: Record<string, string> = {}, path = '/api/folders/'): Promise<Response> {

@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { Codec, compileCodec } from '../../src/container/codec.ts';
 import { packContainer } from '../../src/container/pack.ts';
+import { containerBytes } from '../../src/container/seal.ts';
 import { issueSession, sampleCapture } from './container-harness.ts';
 
 const exec = promisify(execFile);
@@ -142,11 +143,11 @@ test('the packed package installs into a fresh Vite app, builds there and captur
       const s = await issueSession();
       const packed = await packContainer(await Codec.instantiate(await compileCodec()), sampleCapture(s.token));
       const file = join(app, 'capture.ozc');
-      await writeFile(file, new Uint8Array([...packed.header, ...packed.ciphertext]));
+      await writeFile(file, containerBytes(packed));
       await writeFile(join(app, 'key.jwk'), JSON.stringify(s.keys.privateJwk));
       // --no: the bin the tarball installed, never one fetched for the occasion.
       const inspected = await run('npx', ['--no', 'oz-container', 'inspect', file], app);
-      assert.match(inspected.stdout, /OZCF version 1/);
+      assert.match(inspected.stdout, /OZCF version 2/);
       assert.match(inspected.stdout, new RegExp(`session\\s+${s.sid}`));
       // open runs the codec: dist/assets/codec.wasm found next to dist/cli.mjs.
       const opened = await run('npx', ['--no', 'oz-container', 'open', file, '--key', 'key.jwk'], app);
