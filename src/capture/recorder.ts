@@ -22,7 +22,10 @@ export interface ClipRecorderOptions {
   mimeType?: string;
   /** Chunk interval: short enough that the first chunk proves the recorder works within a fraction of a second. */
   timesliceMs?: number;
-  /** How long to wait for the first chunk before failing with 'recorder_failed'. */
+  /**
+   * How long to wait for the first chunk. When it passes while the track is live and the recorder recording, the
+   * recorder is asked for its data and given as long again; then, or at once otherwise, 'recorder_failed'.
+   */
   firstChunkTimeoutMs?: number;
   videoBitsPerSecond?: number;
 }
@@ -53,10 +56,23 @@ export class ClipRecorder {
     this.#recorder = recorder;
     this.#chunks = [];
     return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const limit = this.#opts.firstChunkTimeoutMs;
+      const fail = () => {
         this.abort();
-        reject(new OzError('recorder_failed', `The recorder produced no data within ${this.#opts.firstChunkTimeoutMs} ms`, { mimeType }));
-      }, this.#opts.firstChunkTimeoutMs);
+        reject(new OzError('recorder_failed', `The recorder produced no data within ${limit} ms`, { mimeType }));
+      };
+      // A recorder that is still recording a live track is slow (a loaded machine), not broken: ask it for what it
+      // has and give it one more period. A dead track or a stopped recorder fails at once.
+      let timer = setTimeout(() => {
+        const live = this.stream.getVideoTracks().some((t) => t.readyState === 'live');
+        if (!live || recorder.state !== 'recording') return fail();
+        try {
+          recorder.requestData();
+        } catch {
+          return fail();
+        }
+        timer = setTimeout(fail, limit);
+      }, limit);
       recorder.ondataavailable = (e) => {
         if (e.data.size === 0) return;
         this.#chunks.push(e.data);
