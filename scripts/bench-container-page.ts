@@ -2,6 +2,7 @@
 // the real worker, and measures the floor, the main thread's long tasks and the codec's SHA-256 on the same page.
 import { ContainerClient } from '../src/container/client.ts';
 import { Codec, compileCodec } from '../src/container/codec.ts';
+import { MAX_CHUNK_LENGTH } from '../src/container/limits.ts';
 import type { ContainerInput, ContainerMedium } from '../src/container/types.ts';
 import { issueSession, sampleBytes } from '../test/node/container-harness.ts';
 
@@ -50,10 +51,12 @@ export async function createBench(workerUrl: string, wasmUrl: string) {
   const client = new ContainerClient({ workerUrl, wasmUrl });
   const aesKey = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt']);
 
-  const medium = (name: string, mime: string, tags: string[], size: number, seed: number): ContainerMedium => ({ name, mime, tags, data: sampleBytes(size, seed) });
+  type WholeMedium = Omit<ContainerMedium, 'data'> & { data: Uint8Array };
+  type WholeInput = Omit<ContainerInput, 'media'> & { media: WholeMedium[] };
+  const medium = (name: string, mime: string, tags: string[], size: number, seed: number): WholeMedium => ({ name, mime, tags, data: sampleBytes(size, seed) });
   const inputs = {
     /** About 3 MB shaped like a capture: three action clips, the best shot, eight frames, an evidence timeline. */
-    capture: (): ContainerInput => ({
+    capture: (): WholeInput => ({
       sessionToken: session.token,
       payload: { 'media:tags': {}, 'folder:meta_data': { transaction_id: 'bench' } },
       technical: { sdk: 'oz-liveness', evidence: Array.from({ length: 200 }, (_, i) => ({ t: i * 15, event: 'frame', box: [0.31, 0.22, 0.4, 0.5] })) },
@@ -64,7 +67,7 @@ export async function createBench(workerUrl: string, wasmUrl: string) {
       ],
     }),
     /** One clip of `bytes`. */
-    single: (bytes: number): ContainerInput => ({
+    single: (bytes: number): WholeInput => ({
       sessionToken: session.token,
       payload: { 'media:tags': {}, 'folder:meta_data': {} },
       technical: {},
@@ -72,8 +75,13 @@ export async function createBench(workerUrl: string, wasmUrl: string) {
     }),
   };
 
-  const copy = (input: ContainerInput): ContainerInput => ({ ...input, media: input.media.map((m) => ({ ...m, data: m.data.slice() })) });
-  const joined = (input: ContainerInput) => {
+  // The pack gets each medium as the element hands it over: fresh buffers of at most 512 KiB (the element reads them
+  // from the recorded Blob in slices; see readParts in src/capture/upload-body.ts).
+  const copy = (input: WholeInput): ContainerInput => ({
+    ...input,
+    media: input.media.map((m) => ({ ...m, data: Array.from({ length: Math.max(1, Math.ceil(m.data.length / MAX_CHUNK_LENGTH)) }, (_, i) => m.data.slice(i * MAX_CHUNK_LENGTH, (i + 1) * MAX_CHUNK_LENGTH)) })),
+  });
+  const joined = (input: WholeInput) => {
     const out = new Uint8Array(input.media.reduce((n, m) => n + m.data.length, 0));
     let at = 0;
     for (const m of input.media) { out.set(m.data, at); at += m.data.length; }
@@ -136,7 +144,7 @@ export async function createBench(workerUrl: string, wasmUrl: string) {
    * One unmeasured repetition, then `runs` measured ones. Each repetition packs once and runs the floor once on the
    * same bytes, alternating which goes first so neither always meets the other's garbage; ratios pair the two.
    */
-  async function run(label: string, input: ContainerInput, runs: number): Promise<BenchRow> {
+  async function run(label: string, input: WholeInput, runs: number): Promise<BenchRow> {
     const bytes = joined(input);
     const packMs: number[] = [], floorMs: number[] = [], pageFloorMs: number[] = [], workerFloorMs: number[] = [], layoutMs: number[] = [], sealMs: number[] = [], workerMs: number[] = [];
     const ratios: number[] = [], workerRatios: number[] = [];
@@ -194,9 +202,46 @@ export async function createBench(workerUrl: string, wasmUrl: string) {
     return { wasmMs, nativeMs: performance.now() - t };
   }
 
+  // For the memory pass driven from Node: the input is made (and settles) first, so the process's resident memory
+  // before the pack already holds it, as it would once a capture is done.
+  let prepared: ContainerInput | null = null;
+  let preparedFloor: Uint8Array<ArrayBuffer> | null = null;
+  const prepare = async (bytes: number | null) => {
+    const whole = bytes === null ? inputs.capture() : inputs.single(bytes);
+    prepared = copy(whole);
+    preparedFloor = null;
+    await new Promise((r) => setTimeout(r, 300));
+    return whole.media.reduce((n, m) => n + m.data.length, 0);
+  };
+  /** The same bytes in one buffer for the floor (its worker gets a transferred copy, as in the timed runs). */
+  const prepareFloor = async (bytes: number | null) => {
+    preparedFloor = joined(bytes === null ? inputs.capture() : inputs.single(bytes)) as Uint8Array<ArrayBuffer>;
+    prepared = null;
+    await new Promise((r) => setTimeout(r, 300));
+    return preparedFloor.length;
+  };
+  const floorPrepared = async () => {
+    const bytes = preparedFloor!;
+    preparedFloor = null;
+    await new Promise<void>((resolve) => {
+      floorWorker.onmessage = () => resolve();
+      floorWorker.postMessage(bytes, [bytes.buffer]);
+    });
+  };
+  const packPrepared = async () => {
+    const input = prepared!;
+    prepared = null;
+    const { blob } = await client.packWithStats(input);
+    return blob.size;
+  };
+
   return {
     capture: (runs: number) => run('capture ~3 MB', inputs.capture(), runs),
     single: (label: string, bytes: number, runs: number) => run(label, inputs.single(bytes), runs),
+    prepare,
+    packPrepared,
+    prepareFloor,
+    floorPrepared,
     hashes,
     close: () => {
       client.terminate();

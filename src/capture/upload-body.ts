@@ -1,3 +1,4 @@
+import { MAX_CHUNK_LENGTH } from '../container/limits.ts';
 import type { ContainerInput, ContainerMedium } from '../container/types.ts';
 import type { CaptureResult } from './capture-flow.ts';
 
@@ -61,11 +62,20 @@ export function multipartBody(result: CaptureResult, meta: Record<string, unknow
   return form;
 }
 
+/**
+ * A Blob's bytes as consecutive buffers of at most one container chunk (512 KiB): the worker seals each as it is, so
+ * no copy of a clip is made between the recorder and the sealed container.
+ */
+export async function readParts(blob: Blob): Promise<Uint8Array[]> {
+  const starts = Array.from({ length: Math.max(1, Math.ceil(blob.size / MAX_CHUNK_LENGTH)) }, (_, i) => i * MAX_CHUNK_LENGTH);
+  return Promise.all(starts.map(async (at) => new Uint8Array(await blob.slice(at, at + MAX_CHUNK_LENGTH).arrayBuffer())));
+}
+
 /** What the container worker packs: the same media and manifest as the multipart form, plus the technical data. */
 export async function containerInput(result: CaptureResult, meta: Record<string, unknown>, sessionToken: string): Promise<ContainerInput> {
   const media = namedMedia(result);
   const packed: ContainerMedium[] = await Promise.all(
-    media.map(async (m) => ({ name: m.name, tags: m.tags, mime: m.mime, meta: m.meta, data: new Uint8Array(await m.blob.arrayBuffer()) })),
+    media.map(async (m) => ({ name: m.name, tags: m.tags, mime: m.mime, meta: m.meta, data: await readParts(m.blob) })),
   );
   return {
     sessionToken,

@@ -49,7 +49,8 @@ export class ContainerClient {
   async packWithStats(input: ContainerInput, opts: { createdAt?: number } = {}): Promise<PackResult> {
     const worker = await this.start();
     const id = this.nextId++;
-    const transfer = [...new Set((input?.media ?? []).map((m) => m?.data?.buffer).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer))];
+    const parts = (input?.media ?? []).flatMap((m) => (Array.isArray(m?.data) ? m.data : [m?.data]));
+    const transfer = [...new Set(parts.map((p) => p?.buffer).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer))];
     return new Promise<PackResult>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       try {

@@ -1,7 +1,7 @@
 // Loads the AssemblyScript codec (wasm/build/codec.wasm) in a browser, a worker or Node, and drives its exports.
 // One WebAssembly.Module is compiled per source and cached; every pack or open gets a fresh Instance, so the
 // linear memory of one container is never seen by the next and is released with it.
-import { CODEC_STATUS_NAMES, CodecStatus, type CodecStatusName, DEFAULT_MEMORY_LIMIT, MAX_SECTIONS, SECTION_KIND_NAMES } from './format.ts';
+import { CODEC_STATUS_NAMES, CodecStatus, type CodecStatusName, DEFAULT_MEMORY_LIMIT, MAX_CHUNK_LENGTH, MAX_SECTIONS, SECTION_KIND_NAMES } from './format.ts';
 
 /** Where the codec comes from: a URL (http(s) fetched, file: read in Node), its bytes, or a compiled module. */
 export type CodecSource = URL | string | ArrayBuffer | Uint8Array | WebAssembly.Module;
@@ -26,6 +26,9 @@ interface CodecExports {
   scratchSize(): number;
   reserve(bytes: number, limit: number): number;
   sha256(ptr: number, len: number, out: number, scratch: number): void;
+  shaBegin(scratch: number): void;
+  shaAdd(scratch: number, ptr: number, len: number): void;
+  shaEnd(scratch: number, out: number): void;
   innerLength(count: number, namesLen: number, dataLen: number): number;
   packBegin(desc: number, count: number, names: number, out: number): number;
   packEnd(desc: number, out: number, scratch: number): number;
@@ -71,14 +74,19 @@ export function compileCodec(source: CodecSource = DEFAULT_CODEC_URL): Promise<W
   return compiled;
 }
 
+/** Bytes in one buffer or as consecutive parts. */
+export type Bytes = Uint8Array | readonly Uint8Array[];
+export const partsOf = (bytes: Bytes): readonly Uint8Array[] => (bytes instanceof Uint8Array ? [bytes] : bytes);
+export const lengthOf = (bytes: Bytes): number => (bytes instanceof Uint8Array ? bytes.length : bytes.reduce((n, p) => n + p.length, 0));
+
 /**
- * One section to pack: its kind (1-4), name, bytes and optionally a SHA-256 the host computes over the same bytes
- * (a promise, so native hashing can run while the codec lays out and copies).
+ * One section to pack: its kind (1-4), name, bytes (one buffer or consecutive parts) and optionally a SHA-256 the
+ * host computes over the same bytes (a promise, so native hashing can run while the codec lays out and copies).
  */
 export interface PackSection {
   kind: number;
   name: Uint8Array;
-  data: Uint8Array;
+  data: Bytes;
   digest?: Uint8Array | Promise<Uint8Array>;
 }
 
@@ -146,23 +154,48 @@ export class Codec {
   }
 
   /**
+   * SHA-256 of bytes that arrive in parts, streamed through codec memory in pieces of at most `stage` bytes, so the
+   * codec grows by at most that much whatever the size. WebCrypto cannot hash parts as one message.
+   */
+  sha256Parts(parts: readonly Uint8Array[], stage = MAX_CHUNK_LENGTH): Uint8Array {
+    const base = align(this.x.heapBase());
+    const out = base + SCRATCH_AREA;
+    const input = out + 32;
+    const most = Math.min(stage, Math.max(0, ...parts.map((p) => p.length)));
+    this.reserve(input + most);
+    const mem = new Uint8Array(this.x.memory.buffer);
+    this.x.shaBegin(base);
+    for (const part of parts) {
+      for (let at = 0; at < part.length; at += most) {
+        const piece = part.subarray(at, at + most);
+        mem.set(piece, input);
+        this.x.shaAdd(base, input, piece.length);
+      }
+    }
+    this.x.shaEnd(base, out);
+    return mem.slice(out, out + 32);
+  }
+
+  /**
    * Lays out the inner container and resolves with it as consecutive pieces, ready to be sealed chunk by chunk. Only
    * the sections the codec must read (the manifest, for the summing hash, and those without a host digest) enter
-   * codec memory. Each section with a host digest is one piece: its own bytes, not a copy. The bytes before, between
-   * and after those sections (header, table, names, the small sections) are copied out of codec memory, one piece
-   * per run. The memory ceiling covers codec memory plus the inner container.
+   * codec memory. Each section with a host digest gives its own pieces: its parts as they are, not copies. The
+   * bytes before, between and after those sections (header, table, names, the small sections) are copied out of
+   * codec memory, one piece per run. A piece longer than MAX_CHUNK_LENGTH is cut into pieces of that length from its
+   * start. The memory ceiling covers codec memory plus the inner container.
    */
   async layout(sections: PackSection[]): Promise<{ pieces: Uint8Array[]; length: number }> {
     const x = this.x;
     if (sections.length < 2 || sections.length > MAX_SECTIONS) this.fail(CodecStatus.sectionCount, 'pack');
     const namesLen = sections.reduce((n, s) => n + s.name.length, 0);
-    const dataLen = sections.reduce((n, s) => n + s.data.length, 0);
+    const lengths = sections.map((s) => lengthOf(s.data));
+    const dataLen = lengths.reduce((a, b) => a + b, 0);
     const total = x.innerLength(sections.length, namesLen, dataLen);
     if (total < 0) this.fail(-total, 'pack');
     const inCodec = sections.map((s, i) => i === 0 || !s.digest);
     const last = inCodec.lastIndexOf(true);
     // Where the last section the codec reads ends (data are contiguous in table order).
-    const codecEnd = x.innerLength(sections.length, namesLen, sections.slice(0, last + 1).reduce((n, s) => n + s.data.length, 0));
+    const codecEnd = x.innerLength(sections.length, namesLen, lengths.slice(0, last + 1).reduce((a, b) => a + b, 0));
     const scratch = align(x.heapBase());
     const desc = scratch + SCRATCH_AREA;
     const names = desc + sections.length * DESC;
@@ -180,7 +213,7 @@ export class Codec {
       const d = desc + i * DESC;
       view.setUint32(d, s.kind, true);
       view.setUint32(d + 4, s.name.length, true);
-      view.setUint32(d + 8, s.data.length, true);
+      view.setUint32(d + 8, lengths[i]!, true);
       view.setUint32(d + 12, s.digest ? 1 : 0, true);
       mem.set(s.name, at);
       at += s.name.length;
@@ -190,7 +223,11 @@ export class Codec {
     mem = new Uint8Array(x.memory.buffer);
     view = new DataView(x.memory.buffer);
     const dataOffset = (i: number) => view.getUint32(out + INNER_HEADER + i * TABLE_ENTRY + 8, true);
-    sections.forEach((s, i) => { if (inCodec[i]) mem.set(s.data, out + dataOffset(i)); });
+    sections.forEach((s, i) => {
+      if (!inCodec[i]) return;
+      let at = out + dataOffset(i);
+      for (const part of partsOf(s.data)) { mem.set(part, at); at += part.length; }
+    });
     const digests = await Promise.all(sections.map((s) => s.digest));
     digests.forEach((digest, i) => {
       if (!digest) return;
@@ -200,14 +237,18 @@ export class Codec {
     const end = x.packEnd(desc, out, scratch);
     if (end !== CodecStatus.ok) this.fail(end, 'pack');
     const pieces: Uint8Array[] = [];
+    // Pieces longer than a chunk may be are cut into full chunks from their start, the remainder last.
+    const add = (bytes: Uint8Array) => {
+      for (let at = 0; at < bytes.length; at += MAX_CHUNK_LENGTH) pieces.push(bytes.subarray(at, at + MAX_CHUNK_LENGTH));
+    };
     let from = 0;
-    const run = (to: number) => { if (to > from) pieces.push(mem.slice(out + from, out + to)); };
+    const run = (to: number) => { if (to > from) add(mem.slice(out + from, out + to)); };
     sections.forEach((s, i) => {
       if (inCodec[i]) return;
       const offset = dataOffset(i);
       run(offset);
-      if (s.data.length) pieces.push(s.data);
-      from = offset + s.data.length;
+      for (const part of partsOf(s.data)) add(part);
+      from = offset + lengths[i]!;
     });
     run(total);
     return { pieces, length: total };

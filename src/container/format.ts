@@ -1,7 +1,10 @@
 // Constants and the envelope header codec of the container format (docs/container-format.md).
 // The envelope is plain TypeScript (it must be readable before any key or WebAssembly is at hand);
 // the inner layout belongs to the AssemblyScript codec in wasm/assembly/.
+import { MAX_CHUNK_LENGTH } from './limits.ts';
 import type { ContainerHeader } from './types.ts';
+
+export { MAX_CHUNK_LENGTH };
 
 export const ENVELOPE_MAGIC = new Uint8Array([0x4f, 0x5a, 0x43, 0x46]); // "OZCF"
 /** The version packers write. Openers also accept every version in SUPPORTED_VERSIONS. */
@@ -79,10 +82,10 @@ const latin = new TextDecoder('latin1');
 const PRINTABLE = /^[\x21-\x7e]+$/;
 
 /**
- * Version 2 seals the inner container in chunks: at most one per section and one per run of small sections between
- * them, so at most 2 * MAX_SECTIONS + 1.
+ * Full chunks of a maximal inner container, plus at most one partial chunk at each cut around a large section and
+ * one at the end.
  */
-export const MAX_CHUNKS = 2 * MAX_SECTIONS + 1;
+export const MAX_CHUNKS = MAX_INNER_LENGTH / MAX_CHUNK_LENGTH + 2 * MAX_SECTIONS + 1;
 
 export interface HeaderFields {
   sessionId: string;
@@ -105,7 +108,8 @@ export function encodeHeader(h: HeaderFields): Uint8Array {
   if (!Number.isSafeInteger(h.createdAt) || h.createdAt < 0) throw new RangeError('createdAt must be a non-negative integer');
   const chunks = h.chunkLengths;
   if (chunks.length < 1 || chunks.length > (version === 1 ? 1 : MAX_CHUNKS)) throw new RangeError(`${chunks.length} chunks: version ${version} allows 1..${version === 1 ? 1 : MAX_CHUNKS}`);
-  if (chunks.some((n) => !Number.isInteger(n) || n < AEAD_TAG_LENGTH || n > 0xffffffff)) throw new RangeError('every chunk is 16 bytes to 4 GiB of ciphertext');
+  const most = version === 1 ? 0xffffffff : MAX_CHUNK_LENGTH + AEAD_TAG_LENGTH;
+  if (chunks.some((n) => !Number.isInteger(n) || n < AEAD_TAG_LENGTH || n > most)) throw new RangeError(`every chunk is 16 to ${most} bytes of ciphertext`);
   const sid = ascii.encode(h.sessionId);
   const token = ascii.encode(h.sessionToken);
   const table = version === 1 ? 4 : 2 + 4 * chunks.length;
@@ -164,6 +168,7 @@ export function decodeHeader(bytes: Uint8Array): ContainerHeader {
   for (let i = 0; i < count; i++, at += 4) {
     const n = view.getUint32(at);
     if (n < AEAD_TAG_LENGTH) throw new HeaderError('bad_header', `chunk ${i} is shorter than the AEAD tag`);
+    if (version !== 1 && n > MAX_CHUNK_LENGTH + AEAD_TAG_LENGTH) throw new HeaderError('bad_header', `chunk ${i} is over ${MAX_CHUNK_LENGTH} bytes of plaintext`);
     chunkLengths.push(n);
   }
   const ciphertextLength = chunkLengths.reduce((a, b) => a + b, 0);

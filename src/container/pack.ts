@@ -1,6 +1,6 @@
 // Packing: the ContainerInput becomes payload.json, technical.json and one section per medium, laid out by the
 // codec and sealed with HPKE. Shared by the worker and Node (test vectors, tools).
-import { Codec, HOST_DIGEST_MIN, type PackSection } from './codec.ts';
+import { Codec, HOST_DIGEST_MIN, lengthOf, type PackSection, partsOf } from './codec.ts';
 import { MANIFEST_NAME, SECTION_KINDS, TECHNICAL_NAME } from './format.ts';
 import { prepareSeal, type Sealed, type SealOptions } from './seal.ts';
 import type { ContainerInput, ContainerManifest } from './types.ts';
@@ -49,17 +49,28 @@ export function buildSections(input: ContainerInput): PackSection[] {
     { kind: SECTION_KINDS.technical, name: utf8.encode(TECHNICAL_NAME), data: utf8.encode(JSON.stringify(input.technical ?? {})) },
   ];
   for (const m of input.media) {
-    if (!(m.data instanceof Uint8Array)) throw new PackInputError(`medium "${m.name}": data must be a Uint8Array`);
+    if (!(m.data instanceof Uint8Array) && !(Array.isArray(m.data) && m.data.every((p) => p instanceof Uint8Array))) {
+      throw new PackInputError(`medium "${m.name}": data must be a Uint8Array or an array of them`);
+    }
     sections.push({ kind: mediumKind(m.mime), name: utf8.encode(m.name), data: m.data });
   }
   return sections;
 }
 
-/** Starts WebCrypto digests for the sections large enough for native hashing to pay off (see the benchmark). */
-export function addHostDigests(sections: PackSection[], min = HOST_DIGEST_MIN): void {
-  for (const s of sections) {
-    if (s.data.length >= min) s.digest = crypto.subtle.digest('SHA-256', s.data as Uint8Array<ArrayBuffer>).then((d) => new Uint8Array(d));
-  }
+/**
+ * Gives every section of at least `min` bytes a digest computed outside the codec's layout, which is what lets the
+ * layout leave a medium's bytes where they are. One buffer (or one part): WebCrypto's native digest (see the
+ * benchmark). Several parts: the codec's streaming SHA-256, since WebCrypto hashes one buffer at a time, and copying the
+ * parts into one would cost what the parts save.
+ */
+export function addHostDigests(sections: PackSection[], codec: Codec, min = HOST_DIGEST_MIN): void {
+  sections.forEach((s) => {
+    if (lengthOf(s.data) < min) return;
+    const parts = partsOf(s.data);
+    s.digest = parts.length === 1
+      ? crypto.subtle.digest('SHA-256', parts[0] as Uint8Array<ArrayBuffer>).then((d) => new Uint8Array(d))
+      : codec.sha256Parts(parts);
+  });
 }
 
 export interface PackOptions {
@@ -95,7 +106,7 @@ export interface Packed extends Sealed {
  * Lays out and seals one container. Given a factory rather than a codec, the instance it makes is dropped as soon
  * as the layout is done, so its memory can go while sealing. The HPKE sender context is set up while the sections
  * are hashed and laid out; it fails on its own (SealError) if the token's key is unusable. The large media are
- * sealed straight from the input, each as its own chunk: no copy of the inner container is ever made.
+ * sealed straight from the input, in chunks of their own of at most 512 KiB: no copy of the inner container is made.
  */
 export async function packContainer(codecOrFactory: Codec | (() => Promise<Codec>), input: ContainerInput, opts: PackOptions = {}): Promise<Packed> {
   const started = performance.now();
@@ -103,26 +114,27 @@ export async function packContainer(codecOrFactory: Codec | (() => Promise<Codec
   // Its failure is reported where it is awaited, after the layout; this only stops an early one counting as unhandled.
   sealer.catch(() => {});
   let sections: PackSection[] = buildSections(input);
-  const inputBytes = sections.reduce((n, s) => n + s.data.byteLength, 0);
-  addHostDigests(sections, opts.hostDigestMin);
+  const inputBytes = sections.reduce((n, s) => n + lengthOf(s.data), 0);
   let codec: Codec | null = codecOrFactory instanceof Codec ? codecOrFactory : await codecOrFactory();
+  addHostDigests(sections, codec, opts.hostDigestMin);
   const { pieces, length } = await codec.layout(sections);
   const wasmBytes = codec.memoryBytes;
   codec = null;
   // From here on only the pieces reference the large media.
   sections = [];
-  const media = new Set<ArrayBufferLike>(input.media.map((m) => m.data.buffer));
+  const media = new Set<ArrayBufferLike>(input.media.flatMap((m) => partsOf(m.data).map((p) => p.buffer)));
   const copied = pieces.reduce((n, p) => n + (media.has(p.buffer) ? 0 : p.length), 0);
   if (opts.releaseInput) for (const m of input.media) m.data = new Uint8Array(0);
-  const sizes = pieces.map((p) => p.length);
+  const buffers = pieces.map((p) => p.buffer);
   const laidOut = performance.now();
   const sealed = await (await sealer)(pieces, opts.releaseInput);
-  // Sealing held the pieces not yet sealed (all of them, with the input kept) and the chunks made so far.
+  // Sealing held the buffers of the pieces not yet sealed (a medium's whole buffer until its last chunk is sealed;
+  // all of them, with the input kept) and the chunks made so far.
   let peakSeal = 0;
-  if (sizes.length === sealed.chunks.length) {
-    for (let k = 0, done = 0; k < sizes.length; k++) {
+  if (buffers.length === sealed.chunks.length) {
+    for (let k = 0, done = 0; k < buffers.length; k++) {
       done += sealed.chunks[k]!.length;
-      const pending = opts.releaseInput ? sizes.slice(k).reduce((a, b) => a + b, 0) : inputBytes + copied;
+      const pending = opts.releaseInput ? [...new Set(buffers.slice(k))].reduce((n, b) => n + b.byteLength, 0) : inputBytes + copied;
       peakSeal = Math.max(peakSeal, pending + done);
     }
   } else {

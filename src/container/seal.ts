@@ -3,7 +3,7 @@ import { decodeJwt } from 'jose';
 import type { SenderContext } from '@hpke/core';
 import { createSuite, deserializePublicKey } from './keys.ts';
 import { concatBytes } from './codec.ts';
-import { AEAD_TAG_LENGTH, encodeHeader, FORMAT_VERSION, hpkeInfo } from './format.ts';
+import { AEAD_TAG_LENGTH, encodeHeader, FORMAT_VERSION, hpkeInfo, MAX_CHUNK_LENGTH } from './format.ts';
 import type { SessionClaims } from './types.ts';
 
 /** Why a container could not be sealed: the token or its key is unusable, or encryption failed. */
@@ -55,8 +55,8 @@ export function containerBytes(sealed: Pick<Sealed, 'header' | 'chunks'>): Uint8
 
 /**
  * Checks the token and sets up the HPKE sender context for it. The returned function seals one inner container,
- * given as its consecutive pieces (the context is single-use): each piece becomes one chunk, sealed in order (the
- * HPKE sequence number is the chunk's index) with the whole header as associated data. With `release`, each entry
+ * given as its consecutive pieces of at most MAX_CHUNK_LENGTH bytes (the context is single-use): each piece becomes
+ * one chunk, sealed in order (the HPKE sequence number is the chunk's index) with the whole header as associated data. With `release`, each entry
  * of `pieces` is dropped once its chunk is sealed, so the plaintext can go while the rest is encrypted.
  */
 export async function prepareSeal(opts: SealOptions): Promise<(pieces: Uint8Array[], release?: boolean) => Promise<Sealed>> {
@@ -79,6 +79,7 @@ export async function prepareSeal(opts: SealOptions): Promise<(pieces: Uint8Arra
     const pieces = version === 1 ? [concatBytes(given)] : given.filter((p) => p.length > 0);
     if (release) given.length = 0;
     if (pieces.length === 0) throw new SealError('encrypt_failed', 'nothing to seal');
+    if (version !== 1 && pieces.some((p) => p.length > MAX_CHUNK_LENGTH)) throw new SealError('encrypt_failed', `a chunk may hold at most ${MAX_CHUNK_LENGTH} bytes`);
     let header: Uint8Array;
     try {
       header = encodeHeader({

@@ -6,7 +6,11 @@ export interface ContainerMedium {
   tags: string[];
   /** video/* becomes a clip section, image/* an image section. */
   mime: string;
-  data: Uint8Array;
+  /**
+   * The medium's bytes: one buffer, or consecutive parts. Parts of at most 512 KiB (MAX_CHUNK_LENGTH) are sealed as
+   * they are, without a copy; the element hands recorded clips over that way, read from the Blob in slices.
+   */
+  data: Uint8Array | Uint8Array[];
   meta?: Record<string, unknown>;
 }
 

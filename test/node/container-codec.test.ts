@@ -1,10 +1,12 @@
 // The codec's limits and rules, checked against the constants src/container/format.ts publishes for them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { sampleBytes } from './container-harness.ts';
 import { Codec, CodecError, compileCodec, type PackSection } from '../../src/container/codec.ts';
 import {
   CodecStatus, INNER_HEADER_LENGTH, INNER_MAGIC, INNER_VERSION, MAX_MANIFEST_LENGTH, MAX_NAME_LENGTH, MAX_SECTIONS,
-  MAX_INNER_LENGTH, MAX_TECHNICAL_LENGTH, SECTION_KINDS, TABLE_ENTRY_LENGTH,
+  MAX_INNER_LENGTH, MAX_TECHNICAL_LENGTH, SECTION_KINDS, TABLE_ENTRY_LENGTH, toHex,
 } from '../../src/container/format.ts';
 
 const utf8 = new TextEncoder();
@@ -72,4 +74,20 @@ test('the memory ceiling covers codec memory and the result; media with a host d
   assert.ok(c.memoryBytes < 1 << 20, `codec memory ${c.memoryBytes}`);
   const plain = await (await codec()).pack(big());
   assert.deepEqual(inner, plain);
+});
+
+test('the streaming SHA-256 over parts equals node:crypto over the joined bytes, whatever the cuts', async () => {
+  const c = await codec();
+  const bytes = sampleBytes(700_000, 5);
+  const cuts: number[][] = [[], [0], [1], [63, 64, 65], [524_287, 524_288, 524_289], [100, 100, 600_000], [699_999]];
+  for (const at of cuts) {
+    const edges = [0, ...at, bytes.length];
+    const parts = edges.slice(1).map((end, i) => bytes.subarray(edges[i]!, end));
+    assert.equal(toHex(c.sha256Parts(parts)), createHash('sha256').update(bytes).digest('hex'), `cut at ${at.join(', ')}`);
+  }
+  assert.equal(toHex(c.sha256Parts([])), createHash('sha256').digest('hex'));
+  // Streamed through a fixed stage, so the codec does not grow with the input.
+  const before = c.memoryBytes;
+  c.sha256Parts([sampleBytes(3 << 20, 6)], 64 << 10);
+  assert.ok(c.memoryBytes - before <= 128 << 10, `codec memory grew by ${c.memoryBytes - before}`);
 });

@@ -2,7 +2,7 @@
 import { generateKeyPair, SignJWT } from 'jose';
 import { generateSessionKeyPair, type SessionKeyPair } from '../../src/container/keys.ts';
 import { SUITE_NAME } from '../../src/container/format.ts';
-import type { ContainerInput } from '../../src/container/types.ts';
+import type { ContainerInput, ContainerMedium } from '../../src/container/types.ts';
 
 export interface TestSession {
   sid: string;
@@ -37,8 +37,11 @@ export function sampleBytes(length: number, seed: number): Uint8Array {
   return out;
 }
 
+/** A ContainerInput whose media are each one buffer, as the tests build them. */
+export type WholeInput = Omit<ContainerInput, 'media'> & { media: (Omit<ContainerMedium, 'data'> & { data: Uint8Array })[] };
+
 /** A capture shaped like the element's: one clip per action, the best shot and a few frames. */
-export function sampleCapture(sessionToken: string, scale = 1): ContainerInput {
+export function sampleCapture(sessionToken: string, scale = 1): WholeInput {
   const clip = (action: string, size: number, seed: number) => ({
     name: `${action}.webm`, tags: ['video_selfie', action, 'orientation_portrait'], mime: 'video/webm', data: sampleBytes(size * scale, seed), meta: { action, durationMs: 3000 },
   });

@@ -2,10 +2,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { Codec, compileCodec } from '../../src/container/codec.ts';
+import { Codec, compileCodec, lengthOf } from '../../src/container/codec.ts';
 import { buildSections, packContainer } from '../../src/container/pack.ts';
 import { containerBytes, sealInner } from '../../src/container/seal.ts';
 import { encodeHeader } from '../../src/container/format.ts';
+import type { ContainerInput } from '../../src/container/types.ts';
 import { ContainerOpenError, inspectContainer, openContainer, type OpenContainerOptions } from '../../src/container/open.ts';
 import { issueSession, sampleBytes, sampleCapture, type TestSession } from './container-harness.ts';
 
@@ -21,7 +22,7 @@ const options = (s: TestSession, extra: Partial<OpenContainerOptions> = {}): Ope
   ...extra,
 });
 
-async function pack(s: TestSession, scale = 1, input = sampleCapture(s.token, scale), version?: 1 | 2): Promise<Uint8Array> {
+async function pack(s: TestSession, scale = 1, input: ContainerInput = sampleCapture(s.token, scale), version?: 1 | 2): Promise<Uint8Array> {
   return containerBytes(await packContainer(await Codec.instantiate(await compileCodec()), input, { version }));
 }
 
@@ -97,7 +98,7 @@ test('the independent layout in this test agrees with the codec byte for byte', 
   const input = sampleCapture('unused', 1);
   const sections = buildSections(input);
   const fromCodec = await codec.pack(sections);
-  const fromTest = layout(sections.map((x) => ({ kind: x.kind, name: new TextDecoder().decode(x.name), data: x.data })));
+  const fromTest = layout(sections.map((x) => ({ kind: x.kind, name: new TextDecoder().decode(x.name), data: x.data as Uint8Array })));
   assert.deepEqual(fromCodec, fromTest);
 });
 
@@ -139,9 +140,9 @@ test('each medium of 64 KiB or more is sealed as its own chunk, straight from th
   const sizes = input.media.map((m) => m.data.length);
   const sections = buildSections(input);
   const codec = await Codec.instantiate(await compileCodec());
-  const { pieces, length } = await codec.layout(sections.map((x) => ({ ...x, digest: x.data.length >= 65536 && x.kind > 1 ? createHash('sha256').update(x.data).digest() : undefined })));
+  const { pieces, length } = await codec.layout(sections.map((x) => ({ ...x, digest: lengthOf(x.data) >= 65536 && x.kind > 1 ? createHash('sha256').update(x.data as Uint8Array).digest() : undefined })));
   // The large media are the input's own bytes, not copies; the rest of the layout comes out of codec memory.
-  assert.deepEqual(pieces.map((p) => input.media.findIndex((m) => m.data === p)), [-1, 0, 1, 2, -1]);
+  assert.deepEqual(pieces.map((p) => input.media.findIndex((m) => m.data.buffer === p.buffer)), [-1, 0, 1, 2, -1]);
   assert.equal(pieces.reduce((n, p) => n + p.length, 0), length);
   assert.equal(pieces[4]!.length, sizes[3]);
 
@@ -162,6 +163,47 @@ test('each medium of 64 KiB or more is sealed as its own chunk, straight from th
     }
     at += n;
   }
+});
+
+test('no chunk holds more than 512 KiB: a larger medium is cut into 512 KiB chunks from its start, and the opener refuses a larger chunk', async () => {
+  const s = await issueSession();
+  const size = 1.25 * 1024 * 1024;
+  const K512 = 512 * 1024;
+  const input = { ...sampleCapture(s.token), payload: { 'media:tags': {}, 'folder:meta_data': {} }, media: [{ name: 'long.webm', tags: ['video_selfie'], mime: 'video/webm', data: sampleBytes(size, 9) }] };
+  const bytes = await pack(s, 1, input);
+  const header = inspectContainer(bytes);
+  assert.deepEqual(header.chunkLengths.slice(1), [K512, K512, size - 2 * K512].map((n) => n + 16));
+  assert.deepEqual((await openContainer(bytes, options(s))).media[0]!.data, sampleBytes(size, 9));
+  // The same bytes with one byte moved from the third chunk to the second: the lengths still add up, and the header
+  // is refused before any decryption because the second chunk is over the limit.
+  const moved = bytes.slice();
+  const view = new DataView(moved.buffer);
+  const table = header.headerLength - 4 * 4;
+  view.setUint32(table + 4, view.getUint32(table + 4) + 1);
+  view.setUint32(table + 8, view.getUint32(table + 8) - 1);
+  await rejects(openContainer(moved, options(s)), 14, 'bad_header');
+  // And the packer never writes such a chunk.
+  await assert.rejects(sealInner([new Uint8Array(K512 + 1)], { sessionToken: s.token }), (e: Error) => e.name === 'SealError' && /at most 524288 bytes/.test(e.message));
+});
+
+test('a medium handed over in parts is hashed by the codec and sealed part by part, and gives the same inner container', async () => {
+  const s = await issueSession();
+  const K = 1024;
+  const clipBytes = sampleBytes(1000 * K + 10, 8);
+  // Uneven parts, as a host might give them: one over the chunk limit, one tiny, one empty.
+  const cuts = [0, 300 * K, 300 * K + 700 * K, 300 * K + 700 * K, clipBytes.length];
+  const parts = cuts.slice(1).map((end, i) => clipBytes.slice(cuts[i]!, end));
+  const input = (data: Uint8Array | Uint8Array[]) => ({ ...sampleCapture(s.token), payload: { 'media:tags': {}, 'folder:meta_data': {} }, media: [{ name: 'clip.webm', tags: ['video_selfie'], mime: 'video/webm', data }] });
+  const bytes = await pack(s, 1, input(parts));
+  const header = inspectContainer(bytes);
+  // 300 KiB, then 700 KiB cut at 512 KiB, then the last 10 bytes; the empty part gives no chunk.
+  assert.deepEqual(header.chunkLengths.slice(1), [300 * K, 512 * K, 188 * K, 10].map((n) => n + 16));
+  const opened = await openContainer(bytes, options(s));
+  assert.deepEqual(opened.media[0]!.data, clipBytes);
+  assert.equal(opened.media[0]!.sha256, createHash('sha256').update(clipBytes).digest('hex'));
+  const whole = await openContainer(await pack(s, 1, input(clipBytes)), options(s));
+  assert.equal(opened.summingHash, whole.summingHash);
+  assert.equal(opened.innerLength, whole.innerLength);
 });
 
 test('chunks moved, repeated or dropped do not open (14), even when the header is made to fit', async () => {

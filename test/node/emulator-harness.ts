@@ -88,7 +88,7 @@ export function jpeg(size = 1024): Uint8Array<ArrayBuffer> {
   return data;
 }
 
-export function defaultMedia(): ContainerMedium[] {
+export function defaultMedia(): (Omit<ContainerMedium, 'data'> & { data: Uint8Array })[] {
   return [
     { name: 'blank.webm', tags: ['video_selfie', 'video_selfie_blank', 'orientation_portrait'], mime: 'video/webm', data: webm() },
     { name: 'best.jpg', tags: ['photo_selfie'], mime: 'image/jpeg', data: jpeg() },

@@ -1,6 +1,7 @@
 // The container codec's exports: plain functions over linear memory. The host owns the memory layout (it places
-// inputs above heapBase() and passes pointers); no export keeps state between calls.
-import { sha256Into } from './sha256';
+// inputs above heapBase() and passes pointers); no export keeps state between calls (the streaming hash keeps its
+// state in the scratch area the host passes).
+import { sha256Into, shaFinal, shaInit, shaUpdate } from './sha256';
 import * as S from './status';
 import { SCRATCH } from './layout';
 
@@ -30,4 +31,17 @@ export function reserve(bytes: f64, limit: f64): i32 {
 /** SHA-256 of `len` bytes at `ptr` into 32 bytes at `out`, using `scratch` (scratchSize bytes). */
 export function sha256(ptr: usize, len: usize, out: usize, scratch: usize): void {
   sha256Into(scratch, ptr, len, out);
+}
+
+/** Streaming SHA-256, for a section that arrives in parts: begin, add each part in order, end into 32 bytes at `out`. */
+export function shaBegin(scratch: usize): void {
+  shaInit(scratch);
+}
+
+export function shaAdd(scratch: usize, ptr: usize, len: usize): void {
+  shaUpdate(scratch, ptr, len);
+}
+
+export function shaEnd(scratch: usize, out: usize): void {
+  shaFinal(scratch, out);
 }

@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 import { ContainerClient } from '../../../src/container/client.ts';
 import { openContainer } from '../../../src/container/open.ts';
 import { OzError } from '../../../src/errors.ts';
+import { readParts } from '../../../src/capture/upload-body.ts';
 import { issueSession, sampleBytes, sampleCapture } from '../../node/container-harness.ts';
 
 async function rejection(promise: Promise<unknown>): Promise<OzError> {
@@ -39,6 +40,24 @@ describe('ContainerClient in a real worker', () => {
     expect(opened.media.map((m) => m.name)).to.deep.equal(expected.map((m) => m.name));
     opened.media.forEach((m, i) => expect(m.data).to.deep.equal(expected[i]!.data));
     expect(opened.payload['folder:meta_data']).to.deep.equal({ transaction_id: 'tx-1' });
+  });
+
+  it('packs a clip read from its Blob in 512 KiB parts (as the element does): parts transferred, sealed as chunks, the clip intact', async () => {
+    const session = await issueSession();
+    const clip = sampleBytes(1_300_000, 12);
+    const parts = await readParts(new Blob([clip as Uint8Array<ArrayBuffer>], { type: 'video/webm' }));
+    expect(parts.map((p) => p.length)).to.deep.equal([524_288, 524_288, 1_300_000 - 2 * 524_288]);
+    const input = { ...sampleCapture(session.token), payload: { 'media:tags': {}, 'folder:meta_data': {} }, media: [{ name: 'clip.webm', tags: ['video_selfie'], mime: 'video/webm', data: parts }] };
+    const blob = await client().pack(input);
+    for (const p of parts) expect(p.byteLength, 'part detached').to.equal(0);
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    const opened = await openContainer(bytes, {
+      resolveKey: async (header) => (header.sessionId === session.sid ? session.keys.keyPair : null),
+      tokenVerifier: session.issuerPublicKey,
+    });
+    expect(opened.header.chunkLengths.slice(1)).to.deep.equal(parts.map((_, i) => [524_288, 524_288, 1_300_000 - 2 * 524_288][i]! + 16));
+    expect(opened.media[0]!.data).to.deep.equal(clip);
+    expect(await readParts(new Blob([]))).to.have.length(1);
   });
 
   it('reuses one worker for several captures', async () => {
