@@ -110,9 +110,9 @@ try {
   const ten = rows.find((r) => r.label === '10 MB')!;
   console.log(`\ntargets: pack <= 1.5x floor at 10 MB: ${ten.workerRatio.median.toFixed(2)}x in the worker, ${ten.ratio.median.toFixed(2)}x from the page, ${Math.max(ten.workerRatio.median, ten.ratio.median) <= 1.5 ? 'met' : 'MISSED'}; ` +
     `no main-thread task > 50 ms: ${rows.every((r) => !r.longTaskMs) ? 'met' : `MISSED (longest ${Math.max(...rows.map((r) => r.longTaskMs)).toFixed(0)} ms; idle main thread over the same time: ${Math.max(...rows.map((r) => r.idleLongTaskMs)).toFixed(0)} ms)`}; ` +
-    `peak memory <= 2.5x payload: ${measured.size
-      ? `measured growth ${[...measured.values()].map((m) => (m.grownBytes / m.payloadBytes).toFixed(2)).join(', ')}x, ${[...measured.values()].every((m) => m.grownBytes <= 2.5 * m.payloadBytes) ? 'met' : 'MISSED'}`
-      : `peak held (not measured here), ${rows.every((r) => r.peakHeldBytes <= 2.5 * r.payloadBytes) ? 'met' : 'MISSED'}`}`);
+    `peak memory <= 2.5x payload, measured growth: ${measured.size
+      ? [...measured].map(([label, m]) => `${label} ${(m.grownBytes / m.payloadBytes).toFixed(2)}x ${m.grownBytes <= 2.5 * m.payloadBytes ? 'met' : `MISSED (the floor: ${(m.floorGrownBytes / m.payloadBytes).toFixed(2)}x)`}`).join(', ')
+      : `not measured here; peak held ${rows.every((r) => r.peakHeldBytes <= 2.5 * r.payloadBytes) ? 'met' : 'MISSED'}`}`);
   console.log('peak held = the most bytes the worker references at once: input media + codec memory + the small pieces copied out of it while laying out; while sealing, the media not yet sealed (each large medium is sealed as its own chunk, straight from its input buffer, then dropped) + the chunks made so far; the chunks + the Blob\'s copy at the end. WebCrypto also copies the chunk it encrypts; that transient copy is not visible to the page and not counted there.');
   console.log(measured.size
     ? 'measured peak = the renderer process\'s peak resident set while packing (Linux VmHWM, reset just before) over its resident set just before, median of 3; it includes WebCrypto\'s copies, the Blob and garbage not yet collected. The input is already resident before the pack; "with the input" adds it. The floor is measured the same way, on the same bytes in one buffer.'

@@ -157,7 +157,7 @@ export class Codec {
    * SHA-256 of bytes that arrive in parts, streamed through codec memory in pieces of at most `stage` bytes, so the
    * codec grows by at most that much whatever the size. WebCrypto cannot hash parts as one message.
    */
-  sha256Parts(parts: readonly Uint8Array[], stage = MAX_CHUNK_LENGTH): Uint8Array {
+  sha256Parts(parts: readonly Uint8Array[], stage = 64 * 1024): Uint8Array {
     const base = align(this.x.heapBase());
     const out = base + SCRATCH_AREA;
     const input = out + 32;
