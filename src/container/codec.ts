@@ -181,8 +181,9 @@ export class Codec {
    * the sections the codec must read (the manifest, for the summing hash, and those without a host digest) enter
    * codec memory. Each section with a host digest gives its own pieces: its parts as they are, not copies. The
    * bytes before, between and after those sections (header, table, names, the small sections) are copied out of
-   * codec memory, one piece per run. A piece longer than MAX_CHUNK_LENGTH is cut into pieces of that length from its
-   * start. The memory ceiling covers codec memory plus the inner container.
+   * codec memory, one piece per run. Every buffer is cut into pieces of MAX_CHUNK_LENGTH from its start, and
+   * consecutive pieces of one section or run are joined while they fit in MAX_CHUNK_LENGTH. The memory ceiling
+   * covers codec memory plus the inner container.
    */
   async layout(sections: PackSection[]): Promise<{ pieces: Uint8Array[]; length: number }> {
     const x = this.x;
@@ -237,17 +238,33 @@ export class Codec {
     const end = x.packEnd(desc, out, scratch);
     if (end !== CodecStatus.ok) this.fail(end, 'pack');
     const pieces: Uint8Array[] = [];
-    // Pieces longer than a chunk may be are cut into full chunks from their start, the remainder last.
-    const add = (bytes: Uint8Array) => {
-      for (let at = 0; at < bytes.length; at += MAX_CHUNK_LENGTH) pieces.push(bytes.subarray(at, at + MAX_CHUNK_LENGTH));
+    // Each buffer is cut into pieces of MAX_CHUNK_LENGTH from its start; consecutive pieces are joined (copied) into
+    // one while they fit, so parts of a chunk's size pass as they are and many small parts do not make many chunks.
+    const add = (buffers: readonly Uint8Array[]) => {
+      let group: Uint8Array[] = [];
+      let groupLength = 0;
+      const flush = () => {
+        if (groupLength) pieces.push(group.length === 1 ? group[0]! : concatBytes(group, groupLength));
+        group = [];
+        groupLength = 0;
+      };
+      for (const bytes of buffers) {
+        for (let at = 0; at < bytes.length; at += MAX_CHUNK_LENGTH) {
+          const piece = bytes.subarray(at, at + MAX_CHUNK_LENGTH);
+          if (groupLength + piece.length > MAX_CHUNK_LENGTH) flush();
+          group.push(piece);
+          groupLength += piece.length;
+        }
+      }
+      flush();
     };
     let from = 0;
-    const run = (to: number) => { if (to > from) add(mem.slice(out + from, out + to)); };
+    const run = (to: number) => { if (to > from) add([mem.slice(out + from, out + to)]); };
     sections.forEach((s, i) => {
       if (inCodec[i]) return;
       const offset = dataOffset(i);
       run(offset);
-      for (const part of partsOf(s.data)) add(part);
+      add(partsOf(s.data));
       from = offset + lengths[i]!;
     });
     run(total);

@@ -82,10 +82,11 @@ const latin = new TextDecoder('latin1');
 const PRINTABLE = /^[\x21-\x7e]+$/;
 
 /**
- * Full chunks of a maximal inner container, plus at most one partial chunk at each cut around a large section and
- * one at the end.
+ * Within a section or a run of small sections, two consecutive chunks together hold more than MAX_CHUNK_LENGTH
+ * (the packer joins pieces while they fit), so a maximal inner container needs at most twice its length in full
+ * chunks, plus one more chunk per section or run.
  */
-export const MAX_CHUNKS = MAX_INNER_LENGTH / MAX_CHUNK_LENGTH + 2 * MAX_SECTIONS + 1;
+export const MAX_CHUNKS = 2 * (MAX_INNER_LENGTH / MAX_CHUNK_LENGTH) + 2 * MAX_SECTIONS + 1;
 
 export interface HeaderFields {
   sessionId: string;

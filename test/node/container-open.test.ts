@@ -196,14 +196,25 @@ test('a medium handed over in parts is hashed by the codec and sealed part by pa
   const input = (data: Uint8Array | Uint8Array[]) => ({ ...sampleCapture(s.token), payload: { 'media:tags': {}, 'folder:meta_data': {} }, media: [{ name: 'clip.webm', tags: ['video_selfie'], mime: 'video/webm', data }] });
   const bytes = await pack(s, 1, input(parts));
   const header = inspectContainer(bytes);
-  // 300 KiB, then 700 KiB cut at 512 KiB, then the last 10 bytes; the empty part gives no chunk.
-  assert.deepEqual(header.chunkLengths.slice(1), [300 * K, 512 * K, 188 * K, 10].map((n) => n + 16));
+  // 300 KiB, then 700 KiB cut at 512 KiB; the rest (188 KiB), the empty part and the last 10 bytes joined.
+  assert.deepEqual(header.chunkLengths.slice(1), [300 * K, 512 * K, 188 * K + 10].map((n) => n + 16));
   const opened = await openContainer(bytes, options(s));
   assert.deepEqual(opened.media[0]!.data, clipBytes);
   assert.equal(opened.media[0]!.sha256, createHash('sha256').update(clipBytes).digest('hex'));
   const whole = await openContainer(await pack(s, 1, input(clipBytes)), options(s));
   assert.equal(opened.summingHash, whole.summingHash);
   assert.equal(opened.innerLength, whole.innerLength);
+});
+
+test('many small parts are joined into chunks of up to 512 KiB, so their number does not set the chunk count', async () => {
+  const s = await issueSession();
+  const clip = sampleBytes(2 * 1024 * 1024 + 5, 10);
+  // 2,049 parts of 1 KiB and one of 5 bytes: alone they would be more chunks than a container may hold.
+  const parts = Array.from({ length: Math.ceil(clip.length / 1024) }, (_, i) => clip.slice(i * 1024, (i + 1) * 1024));
+  const bytes = await pack(s, 1, { ...sampleCapture(s.token), payload: { 'media:tags': {}, 'folder:meta_data': {} }, media: [{ name: 'clip.webm', tags: ['video_selfie'], mime: 'video/webm', data: parts }] });
+  const header = inspectContainer(bytes);
+  assert.deepEqual(header.chunkLengths.slice(1), [512, 512, 512, 512].map((k) => k * 1024 + 16).concat([5 + 16]));
+  assert.deepEqual((await openContainer(bytes, options(s))).media[0]!.data, clip);
 });
 
 test('chunks moved, repeated or dropped do not open (14), even when the header is made to fit', async () => {
