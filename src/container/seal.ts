@@ -3,7 +3,7 @@ import { decodeJwt } from 'jose';
 import type { SenderContext } from '@hpke/core';
 import { createSuite, deserializePublicKey } from './keys.ts';
 import { concatBytes } from './codec.ts';
-import { AEAD_TAG_LENGTH, encodeHeader, FORMAT_VERSION, hpkeInfo, MAX_CHUNK_LENGTH } from './format.ts';
+import { AEAD_TAG_LENGTH, encodeHeader, FORMAT_VERSION, hpkeInfo, MAX_CHUNK_LENGTH, MAX_CHUNKS } from './format.ts';
 import type { SessionClaims } from './types.ts';
 
 /** Why a container could not be sealed: the token or its key is unusable, or encryption failed. */
@@ -80,6 +80,7 @@ export async function prepareSeal(opts: SealOptions): Promise<(pieces: Uint8Arra
     if (release) given.length = 0;
     if (pieces.length === 0) throw new SealError('encrypt_failed', 'nothing to seal');
     if (version !== 1 && pieces.some((p) => p.length > MAX_CHUNK_LENGTH)) throw new SealError('encrypt_failed', `a chunk may hold at most ${MAX_CHUNK_LENGTH} bytes`);
+    if (version !== 1 && pieces.length > MAX_CHUNKS) throw new SealError('encrypt_failed', `${pieces.length} chunks, over the ${MAX_CHUNKS} a container may hold`);
     let header: Uint8Array;
     try {
       header = encodeHeader({

@@ -184,6 +184,7 @@ test('no chunk holds more than 512 KiB: a larger medium is cut into 512 KiB chun
   await rejects(openContainer(moved, options(s)), 14, 'bad_header');
   // And the packer never writes such a chunk.
   await assert.rejects(sealInner([new Uint8Array(K512 + 1)], { sessionToken: s.token }), (e: Error) => e.name === 'SealError' && /at most 524288 bytes/.test(e.message));
+  await assert.rejects(sealInner(Array.from({ length: 2562 }, () => new Uint8Array(1)), { sessionToken: s.token }), (e: Error) => e.name === 'SealError' && /2562 chunks, over the 2561/.test(e.message));
 });
 
 test('a medium handed over in parts is hashed by the codec and sealed part by part, and gives the same inner container', async () => {
