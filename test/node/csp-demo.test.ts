@@ -7,13 +7,14 @@ import assert from 'node:assert/strict';
 import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
+import { join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { build } from 'vite';
 import { buildEmulator } from '../../server/app.ts';
 import { DEFAULT_EMAIL, DEFAULT_PASSWORD } from '../../server/config.ts';
+import { contentType } from '../support/static-files.ts';
 
 import { baseChromeArgs, fakeCameraArgs, findChrome, installHint } from '../../scripts/find-chrome.mjs';
 import { prepareScenes } from '../../scripts/fixtures.mjs';
@@ -29,16 +30,6 @@ const POLICY = [
   'trusted-types lit-html oz-liveness',
 ].join('; ');
 const REPORT_PATH = '/csp-report';
-
-const types: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-  '.bin': 'application/octet-stream',
-  '.map': 'application/json',
-};
 
 /** What a host deploys next to the bundle for `assets-url`: Human's models, tfjs's wasm files and the codec. */
 const assetFolders: Record<string, string> = {
@@ -103,7 +94,7 @@ async function serve(dist: string): Promise<Served> {
     const file = fileFor(dist, decodeURIComponent(url.pathname));
     const found = file !== null && statSync(file, { throwIfNoEntry: false })?.isFile();
     res.writeHead(found ? 200 : 404, {
-      'content-type': found ? (types[extname(file)] ?? 'application/octet-stream') : 'text/plain',
+      'content-type': found ? contentType(file) : 'text/plain',
       'content-security-policy': csp,
     });
     if (found) createReadStream(file).pipe(res);

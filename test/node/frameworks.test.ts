@@ -5,15 +5,16 @@
 // the build output: nothing else is served.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { extname, join, resolve, sep } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { build } from 'vite';
 import { startEmulator, type Running } from './emulator-harness.ts';
+import { serveFolder } from '../support/static-files.ts';
 
 import { baseChromeArgs, fakeCameraArgs, findChrome, installHint } from '../../scripts/find-chrome.mjs';
 import { prepareScenes } from '../../scripts/fixtures.mjs';
@@ -21,33 +22,6 @@ import { prepareScenes } from '../../scripts/fixtures.mjs';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 /** Long enough for a capture with the default timings on a busy machine; only there so that a hang ends. */
 const OUTCOME_TIMEOUT_MS = 120_000;
-
-const types: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-  '.bin': 'application/octet-stream',
-  '.svg': 'image/svg+xml',
-};
-
-/** Serves `dir` as a static host would: `/react/` is `/react/index.html`, anything outside `dir` is 404. */
-function staticServer(dir: string): Server {
-  return createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    const file = resolve(dir, '.' + (path.endsWith('/') ? `${path}index.html` : path));
-    try {
-      if (!file.startsWith(dir + sep)) throw new Error('outside the root');
-      const body = await readFile(file);
-      res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
-      res.end(body);
-    } catch {
-      res.writeHead(404, { 'content-type': 'text/plain' });
-      res.end('not found');
-    }
-  });
-}
 
 describe('framework examples built with Vite', { timeout: 10 * 60_000 }, () => {
   let outDir: string;
@@ -65,7 +39,7 @@ describe('framework examples built with Vite', { timeout: 10 * 60_000 }, () => {
       build: { outDir, emptyOutDir: true },
       logLevel: 'error',
     });
-    server = staticServer(outDir);
+    server = serveFolder(outDir);
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     // The plain page runs the whole check against a real emulator, which serves session tokens to this origin.
