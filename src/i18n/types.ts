@@ -1,4 +1,4 @@
-import type { OzErrorCode } from '../errors.js';
+import type { OzErrorCode } from '../error-codes.ts';
 import type { ActionTag } from '../face/actions.ts';
 import type { Hint } from '../face/guidance.ts';
 
