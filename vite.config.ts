@@ -26,6 +26,9 @@ export default defineConfig({
     // The demo imports ../src, outside the root.
     fs: { allow: [here('.')] },
   },
+  // The dependency scan reads the demo page only: demo/'s framework examples import the element by its package
+  // name, which only their own config (demo/frameworks.vite.config.ts) resolves.
+  optimizeDeps: { entries: ['index.html'] },
   // Smaller face-detector downloads: blazeface's weights as float16; in the face worker, Human without its bundled
   // tfjs (the package's own, wasm backend only) and without its warmup photos.
   plugins: [float16Blazeface()],

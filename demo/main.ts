@@ -30,6 +30,9 @@ function apply(control: HTMLInputElement | HTMLSelectElement) {
   }
 }
 
+// Empty api-url means this page's origin, whatever port the demo is served on.
+form.querySelector<HTMLInputElement>('input[name="api-url"]')!.placeholder = location.origin;
+
 // Query parameters preset the form (e.g. ?architecture=capture&action=video_selfie_scan&autostart), so a page
 // opened by a script runs a capture with no hand on the keyboard.
 const query = new URLSearchParams(location.search);

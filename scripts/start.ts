@@ -1,10 +1,28 @@
 // `npm start`: the demo page and the Oz API emulator on ONE origin. Vite serves demo/ on PORT (default 5173) and
-// proxies /api and /backend to the emulator, which listens on an internal loopback port. The proxy keeps the Host
-// header, so the emulator sees the page's own origin and plays the web-adapter role for it.
+// hands /api and /backend to the emulator in the same process: the emulator answers on the page's own connection,
+// so it sees the page's Host (and plays the web-adapter role for it), and its answers, error bodies included, reach
+// the page as it wrote them. A proxy hop lost those whenever the emulator answered before reading the whole request
+// (a 413 for a too-large upload came out as a bare 502). The emulator also listens on an internal loopback port,
+// which the backend example calls.
 import { fileURLToPath } from 'node:url';
-import { createServer } from 'vite';
+import { createServer, type Plugin } from 'vite';
+import type { FastifyInstance } from 'fastify';
 import { buildEmulator } from '../server/app.ts';
 import { ConfigError, loadConfigOptions } from '../server/config.ts';
+
+/** The emulator's paths go to the emulator itself, ahead of Vite's own middlewares. */
+function emulatorRoutes(emulator: FastifyInstance): Plugin {
+  const paths = /^\/(api|backend)(\/|\?|$)/;
+  return {
+    name: 'oz-emulator-routes',
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        if (paths.test(req.url ?? '')) emulator.routing(req, res);
+        else next();
+      });
+    },
+  };
+}
 
 async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 5173);
@@ -24,11 +42,8 @@ async function main(): Promise<void> {
       port,
       host,
       strictPort: true,
-      proxy: {
-        '/api': { target: apiUrl },
-        '/backend': { target: apiUrl },
-      },
     },
+    plugins: [emulatorRoutes(emulator)],
   });
   await vite.listen();
   const page = vite.resolvedUrls?.local[0] ?? `http://${host}:${port}/`;
