@@ -52,4 +52,14 @@ export type {
   OzUploadProgressEvent,
 } from './events.js';
 export { RTL_LANGS, loadStrings, loadedStrings, resolveStrings, type Lang, type StringOverrides, type Strings } from './i18n/index.js';
-export { CAMERA_MINIMUM } from './controllers/camera.js';
+export { CAMERA_MINIMUM } from './session/camera.ts';
+export {
+  LivenessSession,
+  type CaptureTuning,
+  type OpenOptions,
+  type SessionEventDetails,
+  type SessionEventMap,
+  type SessionOptions,
+  type SessionState,
+} from './session/session.ts';
+export type { Parcel } from './session/delivery.ts';

@@ -10,15 +10,10 @@ import {
   type ResultMode,
   type SessionTokenSource,
 } from './config.js';
-import { filterResult } from './api/result.ts';
-import type { CheckResult } from './api/types.ts';
-import { CaptureFlow, type CaptureFlowOptions, type CaptureResult } from './capture/capture-flow.ts';
-import { CameraController } from './controllers/camera.js';
-import { DeliveryController, type Parcel } from './controllers/delivery.ts';
 import type { Detector } from './face/detector.ts';
 import type { ActionTag } from './face/actions.ts';
 import type { Hint } from './face/guidance.ts';
-import { OzError, cameraError, forPeople, isOzError } from './errors.js';
+import { OzError } from './errors.js';
 import {
   captureCompleteEvent,
   closeEvent,
@@ -32,7 +27,11 @@ import {
 } from './events.js';
 import { en } from './i18n/en.js';
 import { LANGS, RTL_LANGS, loadStrings, loadedStrings, resolveStrings, type Lang, type StringOverrides, type Strings } from './i18n/index.js';
+import type { Parcel } from './session/delivery.ts';
+import { LivenessSession, type CaptureTuning, type SessionEventMap } from './session/session.ts';
 import { styles } from './styles.js';
+
+export type { CaptureTuning } from './session/session.ts';
 
 /** Properties that make up the config; a change to any of them re-validates. */
 const CONFIG_KEYS = [
@@ -64,29 +63,13 @@ const ACTIVE_STATES: ReadonlySet<OzState> = new Set([
   'processing',
 ]);
 
-/** The capture flow's tuning a host may set: guidance thresholds, action limits, timeouts, detection rate. */
-export type CaptureTuning = Pick<
-  CaptureFlowOptions,
-  | 'thresholds'
-  | 'oval'
-  | 'actionOptions'
-  | 'positionHoldMs'
-  | 'positioningTimeoutMs'
-  | 'instructMs'
-  | 'actionRetries'
-  | 'modelLoadTimeoutMs'
-  | 'maxFps'
-  | 'detectWidth'
->;
-
 /** An oval fit at or above this counts as a good fit for the oval's colour. */
 const GOOD_FIT = 0.6;
 
-/** A camera that gives no frame for this long is as good as busy; the user gets an error instead of a black box. */
-const FIRST_FRAME_TIMEOUT_MS = 10_000;
-
 /**
- * The liveness-capture flow as one element: camera preview with an oval guide, hints, and start and error screens.
+ * The liveness check's view: camera preview with an oval guide, hints, and start, error and done screens. The check
+ * itself (token, camera, capture, packing, delivery) is a LivenessSession (`src/session/`); the element turns its
+ * attributes into the session's config, its events into screens and DOM events, and keeps focus and texts.
  *
  * @summary Liveness capture: camera preview, oval guide and hints, start and error screens.
  *
@@ -202,45 +185,92 @@ export class OzLiveness extends LitElement {
 
   @query('video') private _video!: HTMLVideoElement;
 
-  protected readonly camera = new CameraController(this, {
+  /** The check this element shows. */
+  protected readonly session = new LivenessSession({
     strings: () => this.localize,
-    onTrackEnded: (error) => this.fail(error),
+    preview: async () => {
+      // The preview must exist before the camera turns on: an element opened before it is in the page waits here,
+      // with the camera still off, until it is connected.
+      await this.updateComplete;
+      return this._video;
+    },
+    detector: () => this.detector,
+    tuning: () => this.captureOptions,
   });
 
-  protected readonly delivery = new DeliveryController(this, {
-    strings: () => this.localize,
-    onProgress: ({ loaded, total, attempt }) => {
-      const percent = total > 0 ? Math.min(100, Math.round((loaded / total) * 100)) : 0;
-      this._progress = { now: percent, max: 100, text: this.localize.progressUpload(percent) };
-      this.dispatchEvent(uploadProgressEvent({ loaded, total, attempt }));
-    },
-    onResult: (result) => {
-      this.setState('processing');
-      this.hint = this.localize.processing;
-      this.dispatchEvent(resultEvent('result', { result }));
-    },
-  });
-
-  /** The session token of the capture in progress. */
-  #token: Parcel['token'] = null;
-  /** A capture not yet delivered (upload failed): kept for retryUpload(). */
-  #parcel: Parcel | null = null;
   #hintKey: Hint | null = null;
   #action: ActionTag | null = null;
   /** When the host set `session-token`: a client token's lifetime counts from then. */
   #tokenHandedOverAt = Date.now();
-  /** The last failure's code and API error code: retryUpload() reseals when the session was used up. */
-  #lastCode: string | undefined;
-  #lastApiCode: number | undefined;
 
-  /** The run in progress: aborted (with the reason) by close(), a failure, or a camera switch. */
-  #run: AbortController | null = null;
+  /** open() waiting for the table of `lang`: aborted by close(). */
+  #waiting: AbortController | null = null;
   #opening: Promise<void> | null = null;
   #config: OzConfig | null = null;
-  /** Request of the open camera, to know whether a device-id / facing-mode change needs a restart. */
-  #cameraKey = '';
   /** Where focus goes after the next render; set only when the flow (not the host page) had the user's attention. */
   #pendingFocus: 'retry' | 'cancel' | 'done' | 'start' | null = null;
+
+  constructor() {
+    super();
+    this.#listen('state', ({ detail: { state } }) => {
+      const text = this.localize;
+      if (state !== 'positioning' && state !== 'action' && state !== 'recording') this.#action = null;
+      // Once the capture is over, the oval and the actions' step bar have nothing more to say.
+      if (state === 'packing' || state === 'uploading' || state === 'done') this.ovalFit = 'none';
+      if (state === 'starting') {
+        this._error = null;
+        this.ovalFit = 'none';
+        this.hint = text.hintStarting;
+      } else if (state === 'packing') {
+        this._progress = null;
+        this.hint = text.packing;
+      } else if (state === 'uploading') {
+        this.hint = text.uploading;
+        this._progress = { now: 0, max: 100, text: text.progressUpload(0) };
+      } else if (state === 'processing') {
+        this.hint = text.processing;
+      } else if (state === 'done') {
+        this._progress = null;
+        this.hint = '';
+      }
+      this.setState(state);
+      if (state === 'preview') this.onPreviewReady();
+    });
+    this.#listen('hint', ({ detail: { hint } }) => {
+      this.#hintKey = hint;
+      this.#renderHint();
+    });
+    this.#listen('oval-fit', ({ detail: { fit } }) => {
+      this.ovalFit = fit >= GOOD_FIT ? 'good' : 'bad';
+    });
+    this.#listen('action-started', ({ detail: { action, index, count } }) => {
+      this.#action = action;
+      this._progress = { now: index + 1, max: count, text: this.localize.progressStep(index + 1, count) };
+      this.#renderHint();
+    });
+    this.#listen('upload-progress', ({ detail: { loaded, total, attempt } }) => {
+      const percent = total > 0 ? Math.min(100, Math.round((loaded / total) * 100)) : 0;
+      this._progress = { now: percent, max: 100, text: this.localize.progressUpload(percent) };
+      this.dispatchEvent(uploadProgressEvent({ loaded, total, attempt }));
+    });
+    this.#listen('result', ({ detail }) => this.dispatchEvent(resultEvent('result', detail)));
+    this.#listen('complete', ({ detail }) => this.dispatchEvent(resultEvent('complete', detail)));
+    this.#listen('capture-complete', ({ detail }) => this.dispatchEvent(captureCompleteEvent(detail)));
+    this.#listen('error', ({ detail: { error, undelivered } }) => {
+      this.#waiting?.abort(error);
+      this.#waiting = null;
+      this.#action = null;
+      this._error = error;
+      this._progress = null;
+      this.setState('error');
+      this.dispatchEvent(errorEvent(error, undelivered ? { capture: undelivered.capture, container: undelivered.container } : undefined));
+    });
+    this.#listen('camera', () => this.requestUpdate());
+  }
+
+  #listen<K extends keyof SessionEventMap>(type: K, listener: (event: SessionEventMap[K]) => void): void {
+    this.session.addEventListener(type, listener);
+  }
 
   /** The current state of the flow. */
   get state(): OzState {
@@ -254,12 +284,12 @@ export class OzLiveness extends LitElement {
 
   /** Cameras available, listed after the camera was first opened (browsers hide them before permission). */
   get devices(): readonly MediaDeviceInfo[] {
-    return this.camera.devices;
+    return this.session.camera.devices;
   }
 
   /** The deviceId of the camera in use. */
   get activeDeviceId(): string | undefined {
-    return this.camera.settings?.deviceId;
+    return this.session.camera.settings?.deviceId;
   }
 
   /** The texts in use: the `lang` table with `strings` on top (English while `lang` is invalid). */
@@ -302,39 +332,11 @@ export class OzLiveness extends LitElement {
   async retryUpload(): Promise<void> {
     // A `session-token` the host has just set takes effect in the next update.
     await this.updateComplete;
-    const parcel = this.#parcel;
-    if (!parcel || this._state !== 'error') throw new OzError('upload_failed', 'There is no failed upload to retry.');
+    if (!this.session.undelivered || this._state !== 'error') throw new OzError('upload_failed', 'There is no failed upload to retry.');
     const config = this.config;
-    const run = new AbortController();
-    this.#run = run;
-    this.#parcel = null;
     this._error = null;
-    try {
-      const stale = this.#lastApiCode === 14 || this.#lastCode === 'session_token_expired';
-      // A used-up or expired session needs another token: a fresh one from the API in `api` mode, the host's current
-      // one in `client` mode (refused again while the host has not handed over a new one).
-      if (stale || !parcel.token) parcel.token = await this.delivery.sessionToken(config, run.signal, this.#tokenHandedOverAt);
-      // A container that was never made (packing failed) or was sealed for the old session is packed again: the
-      // capture never leaves unencrypted when the host asked for a container.
-      if (config.useWasmContainer && (stale || !parcel.container)) {
-        this.setState('packing');
-        this.hint = this.localize.packing;
-        parcel.token = await this.delivery.freshToken(config, parcel.token, run.signal);
-        parcel.container = await this.delivery.seal(config, parcel.capture, parcel.token);
-        run.signal.throwIfAborted();
-      }
-      if (config.architecture === 'capture') {
-        this.#finish();
-        this.dispatchEvent(captureCompleteEvent({ result: parcel.capture, container: parcel.container }));
-        return;
-      }
-      await this.#upload(config, parcel, run.signal);
-    } catch (error) {
-      if (!run.signal.aborted) this.fail(error, parcel);
-      throw this._error ?? error;
-    }
+    await this.session.retryUpload(config, this.#tokenHandedOverAt);
   }
-
 
   /** Stops everything, releases the camera and fires `close`. Does nothing when already closed. */
   close(): void {
@@ -353,101 +355,9 @@ export class OzLiveness extends LitElement {
     if (this.#opening) await this.#opening;
   }
 
-  /**
-   * Called once the preview shows a live frame. This is where the capture flow (positioning, actions, recording)
-   * begins; the shell shows the positioning hint.
-   */
+  /** Called once the preview shows a live frame; the session goes on with positioning, the view shows its hint. */
   protected onPreviewReady(): void {
     this.hint = this.localize.hintPreview;
-    const run = this.#run;
-    if (!run) return;
-    this.#capture(this.config, run.signal).catch((error: unknown) => {
-      if (!run.signal.aborted) this.fail(error, this.#parcel ?? undefined);
-    });
-  }
-
-  /** Positioning, actions and recording, then delivery by architecture. */
-  async #capture(config: OzConfig, signal: AbortSignal): Promise<void> {
-    const stream = this.camera.stream;
-    if (!stream) throw new OzError('camera_track_ended', this.localize.errors.camera_track_ended);
-    const actions = config.actions as ActionTag[];
-    const flow = new CaptureFlow({
-      ...this.captureOptions,
-      stream,
-      video: this._video,
-      actions,
-      detector: this.detector,
-      assetsUrl: config.assetsUrl,
-      extractBestShot: config.extractBestShot,
-      onState: (state) => {
-        if (state === 'positioning') this.setState('positioning');
-        else if (state === 'instruct') this.setState('action');
-        else if (state === 'recording') this.setState('recording');
-      },
-      onHint: (hint) => {
-        this.#hintKey = hint;
-        this.#renderHint();
-      },
-      onOvalFit: (fit) => {
-        this.ovalFit = fit >= GOOD_FIT ? 'good' : 'bad';
-      },
-      onActionStarted: (action, index) => {
-        this.#action = action;
-        this._progress = { now: index + 1, max: actions.length, text: this.localize.progressStep(index + 1, actions.length) };
-        this.#renderHint();
-      },
-    });
-    const onAbort = () => flow.cancel();
-    signal.addEventListener('abort', onAbort, { once: true });
-    let capture: CaptureResult;
-    try {
-      capture = await flow.run();
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-      this.#action = null;
-    }
-    // The flow has stopped the tracks; the controller forgets them so nothing else holds the camera.
-    this.camera.stop();
-    this.ovalFit = 'none';
-    // The actions' step bar has nothing more to say once they are over.
-    this._progress = null;
-    const parcel: Parcel = { capture, container: null, token: this.#token };
-    this.#parcel = parcel;
-    if (config.useWasmContainer) {
-      this.setState('packing');
-      this.hint = this.localize.packing;
-      parcel.token = await this.delivery.freshToken(config, parcel.token!, signal);
-      parcel.container = await this.delivery.seal(config, capture, parcel.token);
-      signal.throwIfAborted();
-    }
-    if (config.architecture === 'capture') {
-      this.#parcel = null;
-      this.#finish();
-      this.dispatchEvent(captureCompleteEvent({ result: capture, container: parcel.container }));
-      return;
-    }
-    await this.#upload(config, parcel, signal);
-  }
-
-  async #upload(config: OzConfig, parcel: Parcel, signal: AbortSignal): Promise<void> {
-    this.#parcel = parcel;
-    this.setState('uploading');
-    this.hint = this.localize.uploading;
-    this._progress = { now: 0, max: 100, text: this.localize.progressUpload(0) };
-    if (parcel.token && !parcel.container) parcel.token = await this.delivery.freshToken(config, parcel.token, signal);
-    const folder = await this.delivery.upload(config, parcel, signal);
-    signal.throwIfAborted();
-    this.#parcel = null;
-    const result: CheckResult = filterResult(folder, config.resultMode);
-    this.#finish();
-    this.dispatchEvent(resultEvent('complete', { result }));
-  }
-
-  #finish(): void {
-    this._progress = null;
-    this.hint = '';
-    this.#run = null;
-    this.setState('done');
   }
 
   #renderHint(): void {
@@ -476,24 +386,18 @@ export class OzLiveness extends LitElement {
    * a defect; it goes out under the catch-all code `error_wasm_internal_failure_1000` so the user still gets a way out.
    */
   protected fail(reason: unknown, undelivered?: Parcel): void {
-    const error = isOzError(reason)
-      ? forPeople(reason, this.localize)
-      : new OzError('error_wasm_internal_failure_1000', this.localize.errors.error_wasm_internal_failure_1000, {
-          cause: String(reason),
-        });
-    this.#stopRun(error);
-    this._error = error;
-    this._progress = null;
-    this.#parcel = undelivered ?? null;
-    this.#lastCode = error.code;
-    this.#lastApiCode = (error.details as { error_code?: number } | undefined)?.error_code;
-    this.setState('error');
-    this.dispatchEvent(errorEvent(error, undelivered ? { capture: undelivered.capture, container: undelivered.container } : undefined));
+    this.session.fail(reason, undelivered ?? null);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.session.connect();
   }
 
   override disconnectedCallback(): void {
-    // Leaving the page ends the flow; the camera controller releases the tracks in hostDisconnected.
+    // Leaving the page ends the flow and releases the camera and the container worker.
     if (ACTIVE_STATES.has(this._state)) this.#close('host');
+    this.session.disconnect();
     super.disconnectedCallback();
   }
 
@@ -537,7 +441,7 @@ export class OzLiveness extends LitElement {
           <p part="hint" class="hint" role="status" aria-live="polite">${live ? this.#renderHintText() : ''}</p>
           ${live && this._progress ? this.#renderProgress(this._progress) : nothing}
           <div part="controls" class="controls">
-            ${this.camera.devices.length > 1 ? this.#renderCameraSelect(text) : nothing}
+            ${this.session.camera.devices.length > 1 ? this.#renderCameraSelect(text) : nothing}
             <button part="cancel-button" type="button" @click=${this.#onCancel}>${text.cancelButton}</button>
           </div>
         </div>
@@ -625,7 +529,7 @@ export class OzLiveness extends LitElement {
       <label class="camera-select">
         ${text.cameraSelectLabel}
         <select part="camera-select" @change=${this.#onCameraSelect}>
-          ${this.camera.devices.map(
+          ${this.session.camera.devices.map(
             (device, index) =>
               html`<option value=${device.deviceId} ?selected=${device.deviceId === active}>
                 ${device.label || `${text.cameraSelectLabel} ${index + 1}`}
@@ -648,62 +552,28 @@ export class OzLiveness extends LitElement {
   };
 
   #startCamera(config: OzConfig): Promise<void> {
-    this.#stopRun(new OzError('user_cancelled', this.localize.errors.user_cancelled));
-    const run = new AbortController();
-    this.#run = run;
-    const opening = this.#runCamera(config, run.signal).finally(() => {
+    this.#stopRun();
+    const opening = this.session.open(config, { handedOverAt: this.#tokenHandedOverAt }).finally(() => {
       if (this.#opening === opening) this.#opening = null;
     });
     this.#opening = opening;
     return opening;
   }
 
-  async #runCamera(config: OzConfig, signal: AbortSignal): Promise<void> {
-    this._error = null;
-    this.ovalFit = 'none';
-    this.hint = this.localize.hintStarting;
-    this.setState('starting');
-    const request = { deviceId: config.deviceId, facingMode: config.facingMode };
-    this.#cameraKey = JSON.stringify(request);
-    try {
-      // The preview must exist before the camera turns on: an element opened before it is in the page waits here,
-      // with the camera still off, until it is connected.
-      await this.updateComplete;
-      signal.throwIfAborted();
-      // The session token comes first: a missing, expired or unobtainable one fails before the camera turns on.
-      this.#token = DeliveryController.needsToken(config)
-        ? await untilAborted(this.delivery.sessionToken(config, signal, this.#tokenHandedOverAt), signal)
-        : null;
-      // close() must not wait for a permission prompt to be answered; the controller releases a late stream itself.
-      const stream = await untilAborted(this.camera.start(request), signal);
-      const video = this._video;
-      video.srcObject = stream;
-      await firstFrame(video, signal);
-      signal.throwIfAborted();
-      this.setState('preview');
-      this.onPreviewReady();
-    } catch (error) {
-      // Closed or failed elsewhere while starting: that path already set the state and told the host.
-      if (signal.aborted) throw signal.reason;
-      this.fail(isOzError(error) ? error : cameraError(error, this.localize));
-      throw this._error;
-    }
-  }
-
   #close(reason: OzCloseReason): void {
     if (this._state === 'closed') return;
-    this.#stopRun(new OzError('user_cancelled', this.localize.errors.user_cancelled));
+    this.#stopRun();
     this._error = null;
     this.setState('closed');
     this.dispatchEvent(closeEvent({ reason }));
   }
 
-  /** Aborts the run in progress with `reason` and turns the camera off. */
-  #stopRun(reason: OzError): void {
-    this.#run?.abort(reason);
-    this.#run = null;
-    this.camera.stop();
-    if (this._video) this._video.srcObject = null;
+  /** Cancels the run in progress (or an open() waiting for its texts) and turns the camera off. */
+  #stopRun(): void {
+    const reason = new OzError('user_cancelled', this.localize.errors.user_cancelled);
+    this.#waiting?.abort(reason);
+    this.#waiting = null;
+    this.session.stop(reason);
   }
 
   #checkConfig(): OzConfig {
@@ -727,7 +597,7 @@ export class OzLiveness extends LitElement {
       return;
     }
     const key = JSON.stringify({ deviceId: config.deviceId, facingMode: config.facingMode });
-    if ((this._state === 'preview' || this._state === 'positioning') && key !== this.#cameraKey) this.#startCamera(config).catch(() => undefined);
+    if ((this._state === 'preview' || this._state === 'positioning') && key !== this.session.cameraKey) this.#startCamera(config).catch(() => undefined);
   }
 
   /** The table on screen and its language; a `lang` whose table is loading keeps the one before (none at first). */
@@ -757,10 +627,10 @@ export class OzLiveness extends LitElement {
   /** open() for a `lang` whose table is loading: opens once it is in, unless closed meanwhile. */
   #openWithTexts(): Promise<void> {
     const waiting = new AbortController();
-    // close() aborts the run in progress; this one stands for the run about to start.
-    this.#run = waiting;
+    this.#waiting = waiting;
     const opening = this.updateComplete.then(() => {
       if (this.#opening === opening) this.#opening = null;
+      if (this.#waiting === waiting) this.#waiting = null;
       if (waiting.signal.aborted) throw new OzError('user_cancelled', this.localize.errors.user_cancelled);
       return this.open();
     });
@@ -779,7 +649,7 @@ export class OzLiveness extends LitElement {
   }
 
   #mirrored(): boolean {
-    const facing = this.camera.settings?.facingMode;
+    const facing = this.session.camera.settings?.facingMode;
     if (facing === 'environment') return false;
     if (facing === 'user') return true;
     return this.#config?.facingMode !== 'environment';
@@ -800,47 +670,6 @@ export class OzLiveness extends LitElement {
     this.#pendingFocus = null;
     this.renderRoot.querySelector<HTMLElement>(`[part~="${target}"]`)?.focus();
   }
-}
-
-/** `promise`, or the abort reason as soon as `signal` aborts. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    // Its late failure is of no interest after the abort, but must not surface as an unhandled rejection.
-    promise.catch(() => undefined);
-    return Promise.reject(signal.reason as Error);
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason as Error);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
-
-/** Resolves when the video has a frame to show; rejects on abort, on a media error, or when no frame comes. */
-function firstFrame(video: HTMLVideoElement, signal: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const done = (outcome: () => void) => {
-      clearTimeout(timer);
-      video.removeEventListener('loadeddata', onData);
-      video.removeEventListener('error', onError);
-      signal.removeEventListener('abort', onAbort);
-      outcome();
-    };
-    const onData = () => done(resolve);
-    const onError = () => done(() => reject(new DOMException(video.error?.message ?? 'video error', 'NotReadableError')));
-    const onAbort = () => done(() => reject(signal.reason));
-    const timer = setTimeout(
-      () => done(() => reject(new DOMException('no frame from the camera', 'NotReadableError'))),
-      FIRST_FRAME_TIMEOUT_MS,
-    );
-    video.addEventListener('loadeddata', onData);
-    video.addEventListener('error', onError);
-    signal.addEventListener('abort', onAbort);
-    if (video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA) onData();
-    // Autoplay covers most browsers, play() the ones that wait for it; frames load either way, so a refused play()
-    // is not an error of its own.
-    video.play().catch(() => undefined);
-  });
 }
 
 /** Typed listeners for the element's own events, so `detail` is typed without casts. */

@@ -9,7 +9,7 @@ import {
   jsonAttributeConverter,
   resolveConfig,
 } from '../../../src/config.ts';
-import { cameraConstraints, cameraShortfall } from '../../../src/controllers/camera.ts';
+import { cameraConstraints, cameraShortfall } from '../../../src/session/camera.ts';
 import { OZ_ERROR_CODES, OzError, cameraError, cameraErrorCode } from '../../../src/errors.ts';
 import { en } from '../../../src/i18n/en.ts';
 import { LANGS, loadStrings, resolveStrings } from '../../../src/i18n/index.ts';

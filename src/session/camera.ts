@@ -1,4 +1,3 @@
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { FacingMode } from '../config.js';
 import { OzError, cameraError } from '../errors.js';
 import type { Strings } from '../i18n/types.js';
@@ -12,11 +11,13 @@ export interface CameraRequest {
   facingMode: FacingMode;
 }
 
-export interface CameraControllerOptions {
+export interface CameraOptions {
   /** Current texts (they follow the host's language and overrides). */
   strings: () => Strings;
   /** The live track ended without close(): the camera was unplugged, taken away, or revoked. */
   onTrackEnded: (error: OzError) => void;
+  /** The open camera or the device list changed (a view redraws its picker). */
+  onChange?: () => void;
 }
 
 /**
@@ -57,9 +58,9 @@ const stopStream = (stream: MediaStream) => stream.getTracks().forEach((track) =
 
 /**
  * Owns the camera: acquisition with the constraints above, the device list (filled after permission, when labels
- * exist), the live track's lifecycle, and release on stop() and when the host leaves the DOM.
+ * exist), the live track's lifecycle, and release on stop() and on disconnect() (the view left the page).
  */
-export class CameraController implements ReactiveController {
+export class Camera {
   #stream: MediaStream | null = null;
   #devices: MediaDeviceInfo[] = [];
   /** The camera last used without an explicit device-id, tried first next time (quiet fallback if gone). */
@@ -67,12 +68,7 @@ export class CameraController implements ReactiveController {
   /** Bumped by stop(): a start() still waiting for getUserMedia sees it changed and releases what it got. */
   #generation = 0;
 
-  constructor(
-    private readonly host: ReactiveControllerHost,
-    private readonly options: CameraControllerOptions,
-  ) {
-    host.addController(this);
-  }
+  constructor(private readonly options: CameraOptions) {}
 
   get stream(): MediaStream | null {
     return this.#stream;
@@ -87,11 +83,13 @@ export class CameraController implements ReactiveController {
     return this.#devices;
   }
 
-  hostConnected(): void {
+  /** Follows plugged and unplugged cameras while the view is on the page. */
+  connect(): void {
     navigator.mediaDevices?.addEventListener('devicechange', this.#onDeviceChange);
   }
 
-  hostDisconnected(): void {
+  /** Stops following the device list and releases the camera. */
+  disconnect(): void {
     navigator.mediaDevices?.removeEventListener('devicechange', this.#onDeviceChange);
     this.stop();
   }
@@ -154,7 +152,7 @@ export class CameraController implements ReactiveController {
       track.removeEventListener('ended', this.#onEnded);
       track.stop();
     }
-    this.host.requestUpdate();
+    this.options.onChange?.();
   }
 
   /** The settings of the live track (size, rate, deviceId, facingMode when the browser reports it). */
@@ -179,6 +177,6 @@ export class CameraController implements ReactiveController {
       // The list only feeds the camera picker; the open camera works without it.
       this.#devices = [];
     }
-    this.host.requestUpdate();
+    this.options.onChange?.();
   }
 }

@@ -1,4 +1,3 @@
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { OzApiClient, type UploadProgress } from '../api/client.ts';
 import { filterResult, isProcessing } from '../api/result.ts';
 import { parseSessionToken, remainingLifetime, type SessionToken } from '../api/session-token.ts';
@@ -32,20 +31,15 @@ export interface Parcel {
 
 /**
  * Delivery of a capture: the session token, the sealed container (in a worker), and the upload with polling.
- * Owns the container worker and cancels its requests when the host leaves the page.
+ * Owns the container worker; dispose() ends it and its requests (the view left the page).
  */
-export class DeliveryController implements ReactiveController {
+export class Delivery {
   #containers: ContainerClient | null = null;
   #containersFor = '';
 
-  constructor(
-    host: ReactiveControllerHost,
-    private readonly options: DeliveryOptions,
-  ) {
-    host.addController(this);
-  }
+  constructor(private readonly options: DeliveryOptions) {}
 
-  hostDisconnected(): void {
+  dispose(): void {
     this.#containers?.terminate();
     this.#containers = null;
   }
