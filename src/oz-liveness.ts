@@ -1,6 +1,9 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { cssomStyle } from './directives/cssom-style.ts';
+import { ACTIVE_STATES, CONFIG_KEYS, focusTarget, type PendingFocus } from './element/states.ts';
+import { StageView, type OvalFit } from './element/stage.ts';
+import { TextTables } from './element/texts.ts';
+import { cameraSelect, doneScreen, errorScreen, hintText, progressBar, startScreen } from './element/screens.ts';
 import {
   jsonAttributeConverter,
   resolveConfig,
@@ -11,8 +14,6 @@ import {
   type SessionTokenSource,
 } from './config.js';
 import type { Detector } from './face/detector.ts';
-import type { ActionTag } from './face/actions.ts';
-import type { Hint } from './face/guidance.ts';
 import { OzError } from './errors.js';
 import {
   captureCompleteEvent,
@@ -26,45 +27,12 @@ import {
   type OzState,
 } from './events.js';
 import { en } from './i18n/en.js';
-import { LANGS, RTL_LANGS, loadStrings, loadedStrings, resolveStrings, type Lang, type StringOverrides, type Strings } from './i18n/index.js';
+import { RTL_LANGS, loadedStrings, resolveStrings, type Lang, type StringOverrides, type Strings } from './i18n/index.js';
 import type { Parcel } from './session/delivery.ts';
 import { LivenessSession, type CaptureTuning, type SessionEventMap } from './session/session.ts';
 import { styles } from './styles.js';
 
 export type { CaptureTuning } from './session/session.ts';
-
-/** Properties that make up the config; a change to any of them re-validates. */
-const CONFIG_KEYS = [
-  'architecture',
-  'useWasmContainer',
-  'apiUseSessionToken',
-  'sessionToken',
-  'apiUrl',
-  'action',
-  'lang',
-  'resultMode',
-  'meta',
-  'extractBestShot',
-  'deviceId',
-  'facingMode',
-  'assetsUrl',
-  'strings',
-] as const;
-
-/** States in which the camera is (or is being) used; the capture and upload stages run inside them too. */
-const ACTIVE_STATES: ReadonlySet<OzState> = new Set([
-  'starting',
-  'preview',
-  'positioning',
-  'action',
-  'recording',
-  'packing',
-  'uploading',
-  'processing',
-]);
-
-/** An oval fit at or above this counts as a good fit for the oval's colour. */
-const GOOD_FIT = 0.6;
 
 /**
  * The liveness check's view: camera preview with an oval guide, hints, and start, error and done screens. The check
@@ -174,15 +142,6 @@ export class OzLiveness extends LitElement {
   @state() private _state: OzState = 'idle';
   @state() private _error: OzError | null = null;
 
-  /** The hint line's text; the capture stage sets it for guidance. */
-  @state() protected hint = '';
-
-  /** How the face fits the oval; the capture stage sets it, CSS colours the oval from it. */
-  @state() protected ovalFit: 'none' | 'good' | 'bad' = 'none';
-
-  /** Progress of the actions (step of count) or of the upload (percent); null hides the bar. */
-  @state() private _progress: { now: number; max: number; text: string } | null = null;
-
   @query('video') private _video!: HTMLVideoElement;
 
   /** The check this element shows. */
@@ -198,8 +157,8 @@ export class OzLiveness extends LitElement {
     tuning: () => this.captureOptions,
   });
 
-  #hintKey: Hint | null = null;
-  #action: ActionTag | null = null;
+  /** Hint, oval and progress bar, kept from the session's events (registered first, so drawn before `state` fires). */
+  readonly #stage = new StageView(this.session, () => this.localize, () => this.requestUpdate());
   /** When the host set `session-token`: a client token's lifetime counts from then. */
   #tokenHandedOverAt = Date.now();
 
@@ -208,60 +167,23 @@ export class OzLiveness extends LitElement {
   #opening: Promise<void> | null = null;
   #config: OzConfig | null = null;
   /** Where focus goes after the next render; set only when the flow (not the host page) had the user's attention. */
-  #pendingFocus: 'retry' | 'cancel' | 'done' | 'start' | null = null;
+  #pendingFocus: PendingFocus | null = null;
 
   constructor() {
     super();
     this.#listen('state', ({ detail: { state } }) => {
-      const text = this.localize;
-      if (state !== 'positioning' && state !== 'action' && state !== 'recording') this.#action = null;
-      // Once the capture is over, the oval and the actions' step bar have nothing more to say.
-      if (state === 'packing' || state === 'uploading' || state === 'done') this.ovalFit = 'none';
-      if (state === 'starting') {
-        this._error = null;
-        this.ovalFit = 'none';
-        this.hint = text.hintStarting;
-      } else if (state === 'packing') {
-        this._progress = null;
-        this.hint = text.packing;
-      } else if (state === 'uploading') {
-        this.hint = text.uploading;
-        this._progress = { now: 0, max: 100, text: text.progressUpload(0) };
-      } else if (state === 'processing') {
-        this.hint = text.processing;
-      } else if (state === 'done') {
-        this._progress = null;
-        this.hint = '';
-      }
+      if (state === 'starting') this._error = null;
       this.setState(state);
       if (state === 'preview') this.onPreviewReady();
     });
-    this.#listen('hint', ({ detail: { hint } }) => {
-      this.#hintKey = hint;
-      this.#renderHint();
-    });
-    this.#listen('oval-fit', ({ detail: { fit } }) => {
-      this.ovalFit = fit >= GOOD_FIT ? 'good' : 'bad';
-    });
-    this.#listen('action-started', ({ detail: { action, index, count } }) => {
-      this.#action = action;
-      this._progress = { now: index + 1, max: count, text: this.localize.progressStep(index + 1, count) };
-      this.#renderHint();
-    });
-    this.#listen('upload-progress', ({ detail: { loaded, total, attempt } }) => {
-      const percent = total > 0 ? Math.min(100, Math.round((loaded / total) * 100)) : 0;
-      this._progress = { now: percent, max: 100, text: this.localize.progressUpload(percent) };
-      this.dispatchEvent(uploadProgressEvent({ loaded, total, attempt }));
-    });
+    this.#listen('upload-progress', ({ detail }) => this.dispatchEvent(uploadProgressEvent(detail)));
     this.#listen('result', ({ detail }) => this.dispatchEvent(resultEvent('result', detail)));
     this.#listen('complete', ({ detail }) => this.dispatchEvent(resultEvent('complete', detail)));
     this.#listen('capture-complete', ({ detail }) => this.dispatchEvent(captureCompleteEvent(detail)));
     this.#listen('error', ({ detail: { error, undelivered } }) => {
       this.#waiting?.abort(error);
       this.#waiting = null;
-      this.#action = null;
       this._error = error;
-      this._progress = null;
       this.setState('error');
       this.dispatchEvent(errorEvent(error, undelivered ? { capture: undelivered.capture, container: undelivered.container } : undefined));
     });
@@ -294,7 +216,7 @@ export class OzLiveness extends LitElement {
 
   /** The texts in use: the `lang` table with `strings` on top (English while `lang` is invalid). */
   protected get localize(): Strings {
-    return resolveStrings(this.#texts?.table ?? en, this.strings);
+    return resolveStrings(this.#texts.current?.table ?? en, this.strings);
   }
 
   /** The checked configuration; throws OzError('invalid_attribute') when an attribute is invalid. */
@@ -311,7 +233,7 @@ export class OzLiveness extends LitElement {
     this.hidden = false;
     if (this.#opening) return this.#opening;
     if (ACTIVE_STATES.has(this._state)) return Promise.resolve();
-    if (!this.#langReady()) return this.#openWithTexts();
+    if (!this.#texts.ready(this.lang)) return this.#openWithTexts();
     let config: OzConfig;
     try {
       config = this.#checkConfig();
@@ -355,17 +277,24 @@ export class OzLiveness extends LitElement {
     if (this.#opening) await this.#opening;
   }
 
+  /** The hint line's text; the session's guidance sets it during positioning and the actions. */
+  protected get hint(): string {
+    return this.#stage.hint;
+  }
+
+  protected set hint(text: string) {
+    this.#stage.hint = text;
+    this.requestUpdate();
+  }
+
+  /** How the face fits the oval; CSS colours the oval from it. */
+  protected get ovalFit(): OvalFit {
+    return this.#stage.ovalFit;
+  }
+
   /** Called once the preview shows a live frame; the session goes on with positioning, the view shows its hint. */
   protected onPreviewReady(): void {
     this.hint = this.localize.hintPreview;
-  }
-
-  #renderHint(): void {
-    const text = this.localize;
-    const key = this.#hintKey;
-    const problem = key !== null && key !== 'ok' && key !== 'hold_still';
-    if (this.#action && !problem) this.hint = text.actions[this.#action];
-    else if (key) this.hint = text.hints[key];
   }
 
   /** Moves the flow to `next` and fires `state`. */
@@ -406,7 +335,7 @@ export class OzLiveness extends LitElement {
     if (changed.has('sessionToken')) this.#tokenHandedOverAt = Date.now();
     if (CONFIG_KEYS.some((key) => changed.has(key))) this.#configChanged = true;
     // Messages are written in `lang`: the check waits for its table (fetched once per language, in a few ms).
-    if (this.#configChanged && this.#langReady()) {
+    if (this.#configChanged && this.#texts.ready(this.lang)) {
       this.#configChanged = false;
       this.#onConfigChanged();
     }
@@ -418,15 +347,18 @@ export class OzLiveness extends LitElement {
 
   protected override render() {
     // Until the first table is in, an empty frame: no text in a language the page did not ask for.
-    if (!this.#texts) return html`<div part="base" class="base" aria-busy="true"></div>`;
+    const texts = this.#texts.current;
+    if (!texts) return html`<div part="base" class="base" aria-busy="true"></div>`;
     const text = this.localize;
     const state = this._state;
     const onStart = state === 'idle' || state === 'closed';
     const onError = state === 'error';
     const onDone = state === 'done';
     const live = !onStart && !onError && !onDone;
+    const devices = this.session.camera.devices;
+    const stage = this.#stage;
     return html`
-      <div part="base" class="base" dir=${RTL_LANGS.has(this.#texts.lang) ? 'rtl' : 'ltr'}>
+      <div part="base" class="base" dir=${RTL_LANGS.has(texts.lang) ? 'rtl' : 'ltr'}>
         <div part="stage" class="stage" ?inert=${!live}>
           <video
             part="video"
@@ -437,106 +369,18 @@ export class OzLiveness extends LitElement {
             playsinline
             autoplay
           ></video>
-          <div part="oval" class="oval" data-fit=${this.ovalFit}></div>
-          <p part="hint" class="hint" role="status" aria-live="polite">${live ? this.#renderHintText() : ''}</p>
-          ${live && this._progress ? this.#renderProgress(this._progress) : nothing}
+          <div part="oval" class="oval" data-fit=${stage.ovalFit}></div>
+          <p part="hint" class="hint" role="status" aria-live="polite">${live ? hintText(stage.hint, stage.action ? stage.progress : null) : ''}</p>
+          ${live && stage.progress ? progressBar(stage.progress) : nothing}
           <div part="controls" class="controls">
-            ${this.session.camera.devices.length > 1 ? this.#renderCameraSelect(text) : nothing}
+            ${devices.length > 1 ? cameraSelect(text, devices, this.activeDeviceId, this.#onCameraSelect) : nothing}
             <button part="cancel-button" type="button" @click=${this.#onCancel}>${text.cancelButton}</button>
           </div>
         </div>
-        ${onStart ? this.#renderStart(text) : nothing} ${onError ? this.#renderError(text) : nothing}
-        ${onDone ? this.#renderDone(text) : nothing}
+        ${onStart ? startScreen(text, this.#onStart) : nothing}
+        ${onError ? errorScreen(text, this._error?.message ?? '', this.#onStart, this.#onCancel) : nothing}
+        ${onDone ? doneScreen(text) : nothing}
       </div>
-    `;
-  }
-
-  #renderStart(text: Strings) {
-    return html`
-      <section part="screen start-screen" class="screen start-screen" aria-labelledby="start-title">
-        <slot name="start">
-          <h2 id="start-title">${text.startTitle}</h2>
-          <p>${text.startBody}</p>
-        </slot>
-        <div class="actions">
-          <button part="start-button" type="button" @click=${this.#onStart}>${text.startButton}</button>
-        </div>
-      </section>
-    `;
-  }
-
-  /**
-   * The hint as shown, and during an action as spoken: a screen reader also hears which step it is, which a sighted
-   * user reads from the progress bar.
-   */
-  #renderHintText() {
-    if (!this.#action || !this._progress || !this.hint) return this.hint;
-    return html`<span aria-hidden="true">${this.hint}</span><span class="visually-hidden">${this._progress.text}: ${this.hint}</span>`;
-  }
-
-  #renderProgress(progress: { now: number; max: number; text: string }) {
-    return html`<div
-      part="progress"
-      class="progress"
-      role="progressbar"
-      aria-label=${progress.text}
-      aria-valuemin="0"
-      aria-valuemax=${progress.max}
-      aria-valuenow=${progress.now}
-      aria-valuetext=${progress.text}
-    >
-      <div class="progress-value" ${cssomStyle({ transform: `scaleX(${progress.now / progress.max})` })}></div>
-    </div>`;
-  }
-
-  #renderDone(text: Strings) {
-    return html`
-      <section part="screen done-screen" class="screen done-screen" aria-labelledby="done-title" tabindex="-1">
-        <slot name="done">
-          <h2 id="done-title">${text.doneTitle}</h2>
-          <p>${text.doneBody}</p>
-        </slot>
-      </section>
-    `;
-  }
-
-  #renderError(text: Strings) {
-    return html`
-      <div
-        part="screen error-screen"
-        class="screen error-screen"
-        role="alertdialog"
-        aria-labelledby="error-title"
-        aria-describedby="error-message"
-      >
-        <slot name="error">
-          <h2 id="error-title" part="error-title">${text.errorTitle}</h2>
-          <p id="error-message" part="error-message">${this._error?.message ?? ''}</p>
-        </slot>
-        <div class="actions">
-          <button part="retry-button" type="button" @click=${this.#onStart}>${text.retryButton}</button>
-          <button part="close-button" class="secondary" type="button" @click=${this.#onCancel}>
-            ${text.cancelButton}
-          </button>
-        </div>
-      </div>
-    `;
-  }
-
-  #renderCameraSelect(text: Strings) {
-    const active = this.activeDeviceId;
-    return html`
-      <label class="camera-select">
-        ${text.cameraSelectLabel}
-        <select part="camera-select" @change=${this.#onCameraSelect}>
-          ${this.session.camera.devices.map(
-            (device, index) =>
-              html`<option value=${device.deviceId} ?selected=${device.deviceId === active}>
-                ${device.label || `${text.cameraSelectLabel} ${index + 1}`}
-              </option>`,
-          )}
-        </select>
-      </label>
     `;
   }
 
@@ -600,29 +444,9 @@ export class OzLiveness extends LitElement {
     if ((this._state === 'preview' || this._state === 'positioning') && key !== this.session.cameraKey) this.#startCamera(config).catch(() => undefined);
   }
 
-  /** The table on screen and its language; a `lang` whose table is loading keeps the one before (none at first). */
-  #texts: { lang: Lang; table: Strings } | null = null;
-  #tableLoad: Promise<void> | null = null;
+  #texts = new TextTables(() => this.requestUpdate());
   /** A config change not yet checked: it waits for the table of `lang`. */
   #configChanged = false;
-
-  /**
-   * Whether the table of `lang` (English for a `lang` that is not valid) is here, and then on screen; if not, loads
-   * it and updates again once it is.
-   */
-  #langReady(): boolean {
-    const lang: Lang = (LANGS as readonly string[]).includes(this.lang) ? this.lang : 'en';
-    const table = loadedStrings(lang);
-    if (table) {
-      this.#texts = { lang, table };
-      return true;
-    }
-    this.#tableLoad ??= loadStrings(lang).then(() => {
-      this.#tableLoad = null;
-      this.requestUpdate();
-    });
-    return false;
-  }
 
   /** open() for a `lang` whose table is loading: opens once it is in, unless closed meanwhile. */
   #openWithTexts(): Promise<void> {
@@ -641,8 +465,8 @@ export class OzLiveness extends LitElement {
   /** Also waits for the table of `lang` when it is loading, and for the update that puts it on screen. */
   protected override async getUpdateComplete(): Promise<boolean> {
     let complete = await super.getUpdateComplete();
-    while (this.#tableLoad) {
-      await this.#tableLoad;
+    while (this.#texts.loading) {
+      await this.#texts.loading;
       complete = await super.getUpdateComplete();
     }
     return complete;
@@ -656,16 +480,7 @@ export class OzLiveness extends LitElement {
   }
 
   #moveFocus(): void {
-    const target =
-      this._state === 'error' && this.#pendingFocus === 'retry'
-        ? 'retry-button'
-        : (this._state === 'preview' || this._state === 'positioning') && this.#pendingFocus === 'cancel'
-          ? 'cancel-button'
-          : this._state === 'done' && this.#pendingFocus === 'done'
-            ? 'done-screen'
-            : this._state === 'closed' && this.#pendingFocus === 'start'
-              ? 'start-button'
-              : null;
+    const target = focusTarget(this._state, this.#pendingFocus);
     if (!target) return;
     this.#pendingFocus = null;
     this.renderRoot.querySelector<HTMLElement>(`[part~="${target}"]`)?.focus();

@@ -1,0 +1,98 @@
+// The element's screens and the pieces of its stage, as templates of what they show. The element decides which one
+// is on screen and what the buttons do; these only draw.
+import { html } from 'lit';
+import { cssomStyle } from '../directives/cssom-style.ts';
+import type { Strings } from '../i18n/types.ts';
+
+/** The progress bar's value: a step of the actions, or a percentage of the upload. */
+export interface Progress {
+  now: number;
+  max: number;
+  text: string;
+}
+
+export function startScreen(text: Strings, onStart: () => void) {
+  return html`
+    <section part="screen start-screen" class="screen start-screen" aria-labelledby="start-title">
+      <slot name="start">
+        <h2 id="start-title">${text.startTitle}</h2>
+        <p>${text.startBody}</p>
+      </slot>
+      <div class="actions">
+        <button part="start-button" type="button" @click=${onStart}>${text.startButton}</button>
+      </div>
+    </section>
+  `;
+}
+
+export function doneScreen(text: Strings) {
+  return html`
+    <section part="screen done-screen" class="screen done-screen" aria-labelledby="done-title" tabindex="-1">
+      <slot name="done">
+        <h2 id="done-title">${text.doneTitle}</h2>
+        <p>${text.doneBody}</p>
+      </slot>
+    </section>
+  `;
+}
+
+export function errorScreen(text: Strings, message: string, onRetry: () => void, onClose: () => void) {
+  return html`
+    <div
+      part="screen error-screen"
+      class="screen error-screen"
+      role="alertdialog"
+      aria-labelledby="error-title"
+      aria-describedby="error-message"
+    >
+      <slot name="error">
+        <h2 id="error-title" part="error-title">${text.errorTitle}</h2>
+        <p id="error-message" part="error-message">${message}</p>
+      </slot>
+      <div class="actions">
+        <button part="retry-button" type="button" @click=${onRetry}>${text.retryButton}</button>
+        <button part="close-button" class="secondary" type="button" @click=${onClose}>${text.cancelButton}</button>
+      </div>
+    </div>
+  `;
+}
+
+/**
+ * The hint as shown, and during an action as spoken: a screen reader also hears which step it is, which a sighted
+ * user reads from the progress bar.
+ */
+export function hintText(hint: string, step: Progress | null) {
+  if (!step || !hint) return hint;
+  return html`<span aria-hidden="true">${hint}</span><span class="visually-hidden">${step.text}: ${hint}</span>`;
+}
+
+export function progressBar(progress: Progress) {
+  return html`<div
+    part="progress"
+    class="progress"
+    role="progressbar"
+    aria-label=${progress.text}
+    aria-valuemin="0"
+    aria-valuemax=${progress.max}
+    aria-valuenow=${progress.now}
+    aria-valuetext=${progress.text}
+  >
+    <div class="progress-value" ${cssomStyle({ transform: `scaleX(${progress.now / progress.max})` })}></div>
+  </div>`;
+}
+
+export function cameraSelect(text: Strings, devices: readonly MediaDeviceInfo[], active: string | undefined, onChange: (event: Event) => void) {
+  return html`
+    <label class="camera-select">
+      ${text.cameraSelectLabel}
+      <select part="camera-select" @change=${onChange}>
+        ${devices.map(
+          (device, index) =>
+            html`<option value=${device.deviceId} ?selected=${device.deviceId === active}>
+              ${device.label || `${text.cameraSelectLabel} ${index + 1}`}
+            </option>`,
+        )}
+      </select>
+    </label>
+  `;
+}
