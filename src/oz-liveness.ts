@@ -1,19 +1,11 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
+import { html, type PropertyValues } from 'lit';
+import { query, state } from 'lit/decorators.js';
+import { OzLivenessAttributes } from './element/attributes.ts';
 import { ACTIVE_STATES, CONFIG_KEYS, focusTarget, type PendingFocus } from './element/states.ts';
 import { StageView, type OvalFit } from './element/stage.ts';
 import { TextTables } from './element/texts.ts';
-import { cameraSelect, doneScreen, errorScreen, hintText, progressBar, startScreen } from './element/screens.ts';
-import {
-  jsonAttributeConverter,
-  resolveConfig,
-  type Architecture,
-  type FacingMode,
-  type OzConfig,
-  type ResultMode,
-  type SessionTokenSource,
-} from './config.js';
-import type { Detector } from './face/detector.ts';
+import { checkView } from './element/screens.ts';
+import { resolveConfig, type OzConfig } from './config.js';
 import { OzError } from './errors.js';
 import {
   captureCompleteEvent,
@@ -27,9 +19,9 @@ import {
   type OzState,
 } from './events.js';
 import { en } from './i18n/en.js';
-import { RTL_LANGS, loadedStrings, resolveStrings, type Lang, type StringOverrides, type Strings } from './i18n/index.js';
+import { RTL_LANGS, loadedStrings, resolveStrings, type Strings } from './i18n/index.js';
 import type { Parcel } from './session/delivery.ts';
-import { LivenessSession, type CaptureTuning, type SessionEventMap } from './session/session.ts';
+import { LivenessSession, type SessionEventMap } from './session/session.ts';
 import { styles } from './styles.js';
 
 export type { CaptureTuning } from './session/session.ts';
@@ -88,56 +80,8 @@ export type { CaptureTuning } from './session/session.ts';
  * @cssprop --oz-radius - Corner radius of the box and buttons.
  * @cssprop --oz-font-family - Font of all texts.
  */
-export class OzLiveness extends LitElement {
+export class OzLiveness extends OzLivenessAttributes {
   static override styles = styles;
-
-  /** Which API flow to run: `normal` (stateful API), `lite` (instant API) or `capture` (the host uploads). */
-  @property() architecture: Architecture = 'normal';
-
-  /** Pack everything into one encrypted container. */
-  @property({ type: Boolean, attribute: 'use-wasm-container' }) useWasmContainer = false;
-
-  /** Who gets the session token: `api` (the element asks the API) or `client` (the host passes `session-token`). */
-  @property({ attribute: 'api-use-session-token' }) apiUseSessionToken: SessionTokenSource = 'api';
-
-  /** Session token from the host's backend (with `api-use-session-token="client"`). */
-  @property({ attribute: 'session-token' }) sessionToken?: string;
-
-  /** Base URL of the Oz API (or the emulator). */
-  @property({ attribute: 'api-url' }) apiUrl?: string;
-
-  /** Comma-separated action media tags, e.g. `video_selfie_blank,video_selfie_smile`. */
-  @property() action = 'video_selfie_blank';
-
-  /** Language of texts and messages: `en`, `ru`, `es`, `de`, `fr`, `pt`, `tr` or `ar` (laid out right to left). Reflected, so assistive technology reads the right language. */
-  @property({ reflect: true }) override lang: Lang = 'en';
-
-  /** How much of the result the element reports: `safe`, `status` or `folder`. */
-  @property({ attribute: 'result-mode' }) resultMode: ResultMode = 'safe';
-
-  /** Folder metadata: a JSON object in the attribute, a plain object in the property. */
-  @property({ converter: jsonAttributeConverter }) meta?: Record<string, unknown>;
-
-  /** Also extract the best frame of the capture. */
-  @property({ type: Boolean, attribute: 'extract-best-shot' }) extractBestShot = false;
-
-  /** Use exactly this camera (`deviceId` from `devices`); the flow fails with `camera_overconstrained` if it is gone. */
-  @property({ attribute: 'device-id' }) deviceId?: string;
-
-  /** Which camera to prefer when no `device-id` is given: `user` (front, mirrored) or `environment` (back). */
-  @property({ attribute: 'facing-mode' }) facingMode: FacingMode = 'user';
-
-  /** A folder holding `models/`, `wasm/` and `codec.wasm` (as `dist/assets/`) to load them from; the workers stay in the bundle. */
-  @property({ attribute: 'assets-url' }) assetsUrl?: string;
-
-  /** Replaces any of the built-in texts, e.g. `{ startButton: 'Go', errors: { camera_busy: '...' } }`. */
-  @property({ attribute: false }) strings?: StringOverrides;
-
-  /** Replaces the built-in face detector (the face worker), e.g. with a host's own model. */
-  @property({ attribute: false }) detector?: Detector;
-
-  /** Tunes guidance and actions: thresholds, time limits, retries, detection rate. */
-  @property({ attribute: false }) captureOptions?: CaptureTuning;
 
   @state() private _state: OzState = 'idle';
   @state() private _error: OzError | null = null;
@@ -349,39 +293,19 @@ export class OzLiveness extends LitElement {
     // Until the first table is in, an empty frame: no text in a language the page did not ask for.
     const texts = this.#texts.current;
     if (!texts) return html`<div part="base" class="base" aria-busy="true"></div>`;
-    const text = this.localize;
-    const state = this._state;
-    const onStart = state === 'idle' || state === 'closed';
-    const onError = state === 'error';
-    const onDone = state === 'done';
-    const live = !onStart && !onError && !onDone;
-    const devices = this.session.camera.devices;
-    const stage = this.#stage;
-    return html`
-      <div part="base" class="base" dir=${RTL_LANGS.has(texts.lang) ? 'rtl' : 'ltr'}>
-        <div part="stage" class="stage" ?inert=${!live}>
-          <video
-            part="video"
-            class=${this.#mirrored() ? 'mirrored' : ''}
-            aria-label=${text.videoLabel}
-            .muted=${true}
-            muted
-            playsinline
-            autoplay
-          ></video>
-          <div part="oval" class="oval" data-fit=${stage.ovalFit}></div>
-          <p part="hint" class="hint" role="status" aria-live="polite">${live ? hintText(stage.hint, stage.action ? stage.progress : null) : ''}</p>
-          ${live && stage.progress ? progressBar(stage.progress) : nothing}
-          <div part="controls" class="controls">
-            ${devices.length > 1 ? cameraSelect(text, devices, this.activeDeviceId, this.#onCameraSelect) : nothing}
-            <button part="cancel-button" type="button" @click=${this.#onCancel}>${text.cancelButton}</button>
-          </div>
-        </div>
-        ${onStart ? startScreen(text, this.#onStart) : nothing}
-        ${onError ? errorScreen(text, this._error?.message ?? '', this.#onStart, this.#onCancel) : nothing}
-        ${onDone ? doneScreen(text) : nothing}
-      </div>
-    `;
+    return checkView({
+      text: this.localize,
+      rtl: RTL_LANGS.has(texts.lang),
+      state: this._state,
+      mirrored: this.#mirrored(),
+      stage: this.#stage,
+      devices: this.session.camera.devices,
+      activeDeviceId: this.activeDeviceId,
+      errorMessage: this._error?.message ?? '',
+      onStart: this.#onStart,
+      onCancel: this.#onCancel,
+      onCameraSelect: this.#onCameraSelect,
+    });
   }
 
   #onStart = () => {

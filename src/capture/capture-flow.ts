@@ -1,87 +1,17 @@
 import { OzError } from '../errors.ts';
-import { createJudge, defaultActionOptions, type ActionOptions, type ActionTag } from '../face/actions.ts';
-import type { Box, Detector, DetectorFeature, FaceLandmarks, FrameObservation } from '../face/detector.ts';
+import { createJudge, defaultActionOptions } from '../face/actions.ts';
+import type { Detector, DetectorFeature, FrameObservation } from '../face/detector.ts';
 import { firstFrame } from '../face/frame-grab.ts';
-import { defaultOval, defaultThresholds, guide, initialGuidance, type GuidanceState, type GuidanceThresholds, type Hint, type Oval } from '../face/guidance.ts';
+import { defaultOval, defaultThresholds, guide, initialGuidance, type GuidanceState, type GuidanceThresholds, type Hint } from '../face/guidance.ts';
 import { WorkerDetector } from '../face/worker-detector.ts';
 import { BestShotPicker, encodeShot, type EncodedShot } from './best-shot.ts';
-import { EvidenceLog, normaliseBox, type EvidenceEntry } from './evidence.ts';
-import { ClipRecorder, type ClipRecorderOptions } from './recorder.ts';
+import { EvidenceLog, normaliseBox } from './evidence.ts';
+import { PageWatch } from './page-watch.ts';
+import { ClipRecorder } from './recorder.ts';
 import { collectTechnical, type CaptureTimings } from './technical.ts';
+import type { CaptureCallbacks, CaptureClip, CaptureFlowOptions, CaptureResult, CaptureState } from './types.ts';
 
-export type CaptureState = 'loading' | 'positioning' | 'instruct' | 'recording' | 'encoding' | 'done' | 'failed' | 'cancelled';
-
-/** One recorded clip, tagged with the vendor's media tags. */
-export interface CaptureClip {
-  action: ActionTag;
-  tags: string[];
-  mime: string;
-  blob: Blob;
-  duration_ms: number;
-}
-
-/** The vendor's `on_capture_complete` result fields, plus the clips, the technical data and the evidence timeline. */
-export interface CaptureResult {
-  action: ActionTag[];
-  /** JPEG data URL of the best frame (null without `extractBestShot` or when no frame had a face). */
-  best_frame: string | null;
-  best_frame_png: string | null;
-  /** In the recording's pixels. */
-  best_frame_bounding_box: Box | null;
-  best_frame_landmarks: FaceLandmarks | null;
-  /** The best frame of each action, JPEG data URLs, in action order. */
-  frame_list: string[];
-  frame_bounding_box_list: Box[];
-  clips: CaptureClip[];
-  technical: Record<string, unknown>;
-  evidence: EvidenceEntry[];
-}
-
-/** Progress callbacks the element renders. All optional; none may throw (errors are caught and ignored). */
-export interface CaptureCallbacks {
-  onState?(state: CaptureState): void;
-  onHint?(hint: Hint): void;
-  /** 0..1 on every guidance frame. */
-  onOvalFit?(fit: number): void;
-  onObservation?(obs: FrameObservation): void;
-  onActionStarted?(action: ActionTag, index: number, attempt: number): void;
-  onActionProgress?(action: ActionTag, progress: number): void;
-  onActionCompleted?(action: ActionTag, clip: CaptureClip): void;
-  onActionFailed?(action: ActionTag, error: OzError, willRetry: boolean): void;
-}
-
-export interface CaptureFlowOptions extends CaptureCallbacks {
-  /** The live camera stream (its first video track is recorded). */
-  stream: MediaStream;
-  /** A video element playing `stream` (the element's preview; it may be mirrored with CSS, frames are not). */
-  video: HTMLVideoElement;
-  actions: readonly ActionTag[];
-  /** A detector to use instead of the default face worker (hosts, tests). */
-  detector?: Detector;
-  /** Where the default detector finds `models/` and `wasm/`. */
-  assetsUrl?: string | URL;
-  /** Limit for each model load before 'face_model_timeout'. */
-  modelLoadTimeoutMs?: number;
-  /** Width frames are scaled to for detection; coordinates stay in the recording's frame. */
-  detectWidth?: number;
-  /** Upper bound on guidance frames per second (spares the CPU; the camera rarely gives more). */
-  maxFps?: number;
-  thresholds?: Partial<GuidanceThresholds>;
-  oval?: Oval;
-  actionOptions?: Partial<ActionOptions>;
-  /** How long guidance must say 'ok' before the first action starts. */
-  positionHoldMs?: number;
-  /** Limit for positioning before 'action_timeout' (details.stage 'positioning'); 0 waits until cancelled. */
-  positioningTimeoutMs?: number;
-  /** How long each action's instruction shows before recording starts. */
-  instructMs?: number;
-  /** Further attempts after an action times out, before the flow fails with 'action_timeout'. */
-  actionRetries?: number;
-  extractBestShot?: boolean;
-  recorder?: ClipRecorderOptions;
-  /** Stop the stream's tracks when the flow ends in any way (default true: the camera light goes off). */
-  releaseCamera?: boolean;
-}
+export type { CaptureCallbacks, CaptureClip, CaptureFlowOptions, CaptureResult, CaptureState } from './types.ts';
 
 const ORIENTATION_TAG = (w: number, h: number) => (h >= w ? 'orientation_portrait' : 'orientation_landscape');
 
@@ -111,12 +41,7 @@ export class CaptureFlow {
   #inferenceMs = 0;
   #guidanceStart = 0;
   #timings: CaptureTimings = {};
-  #visibility: { t: number; visible: boolean }[] = [];
-  /** When the page was last hidden (performance.now()), or null while it is visible. */
-  #hiddenAt: number | null = null;
-  #orientation: { t: number; orientation: string }[] = [];
-  #videoFrames = { count: 0, first: 0, last: 0, handle: 0 };
-  #cleanup: (() => void)[] = [];
+  #page: PageWatch;
   #running = false;
 
   constructor(options: CaptureFlowOptions) {
@@ -125,6 +50,7 @@ export class CaptureFlow {
     this.#ownsDetector = !options.detector;
     this.#detector = options.detector ?? new WorkerDetector({ assetsUrl: options.assetsUrl, loadTimeoutMs: options.modelLoadTimeoutMs });
     this.#thresholds = { ...defaultThresholds, ...options.thresholds };
+    this.#page = new PageWatch(options.video, this.#evidence);
   }
 
   get state(): CaptureState | undefined {
@@ -238,41 +164,8 @@ export class CaptureFlow {
     return obs;
   }
 
-  #watchPage() {
-    const onVisibility = () => {
-      const visible = document.visibilityState === 'visible';
-      this.#hiddenAt = visible ? null : (this.#hiddenAt ?? performance.now());
-      this.#visibility.push({ t: Math.round(performance.now() - this.#evidence.startedAt), visible });
-      this.#evidence.add({ type: 'visibility', visible });
-    };
-    document.addEventListener('visibilitychange', onVisibility);
-    if (document.visibilityState !== 'visible') this.#hiddenAt = performance.now();
-    this.#cleanup.push(() => document.removeEventListener('visibilitychange', onVisibility));
-    const orientation = screen.orientation;
-    if (orientation) {
-      const onOrientation = () => {
-        this.#orientation.push({ t: Math.round(performance.now() - this.#evidence.startedAt), orientation: orientation.type });
-        this.#evidence.add({ type: 'orientation', orientation: orientation.type });
-      };
-      orientation.addEventListener('change', onOrientation);
-      this.#cleanup.push(() => orientation.removeEventListener('change', onOrientation));
-    }
-    const video = this.#o.video;
-    if ('requestVideoFrameCallback' in video) {
-      const count = (now: number) => {
-        const vf = this.#videoFrames;
-        if (vf.count === 0) vf.first = now;
-        vf.count++;
-        vf.last = now;
-        vf.handle = video.requestVideoFrameCallback(count);
-      };
-      this.#videoFrames.handle = video.requestVideoFrameCallback(count);
-      this.#cleanup.push(() => video.cancelVideoFrameCallback(this.#videoFrames.handle));
-    }
-  }
-
   #release() {
-    for (const fn of this.#cleanup.splice(0)) fn();
+    this.#page.stop();
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
     this.#recorder?.abort();
@@ -283,7 +176,7 @@ export class CaptureFlow {
   }
 
   #throwIfHidden(): void {
-    if (this.#hiddenAt !== null) throw new PageHidden();
+    if (this.#page.hiddenAt !== null) throw new PageHidden();
   }
 
   /**
@@ -291,8 +184,8 @@ export class CaptureFlow {
    * hidden longer than `limitMs`, so a forgotten background tab does not keep the camera on.
    */
   async #whileHidden(limitMs: number, details: Record<string, unknown>): Promise<void> {
-    while (this.#hiddenAt !== null) {
-      const left = this.#hiddenAt + limitMs - performance.now();
+    while (this.#page.hiddenAt !== null) {
+      const left = this.#page.hiddenAt + limitMs - performance.now();
       if (left <= 0) {
         throw new OzError('action_timeout', `The page was hidden for longer than ${limitMs} ms`, { ...details, reason: 'page_hidden', timeLimitMs: limitMs });
       }
@@ -309,7 +202,7 @@ export class CaptureFlow {
     const start = performance.now();
     let okSince: number | undefined;
     for (;;) {
-      if (this.#hiddenAt !== null) {
+      if (this.#page.hiddenAt !== null) {
         // Nobody can look at the oval in a background tab: wait for the page to come back.
         await this.#whileHidden(hiddenLimitMs, hiddenDetails);
         okSince = undefined;
@@ -346,7 +239,7 @@ export class CaptureFlow {
     const track = o.stream.getVideoTracks()[0];
     if (!track || track.readyState !== 'live') throw new OzError('camera_track_ended', 'The camera stream has no live video track');
     const since = () => Math.round(performance.now() - this.#evidence.startedAt);
-    this.#watchPage();
+    this.#page.start();
     this.#setState('loading');
     await this.#guard(firstFrame(o.video, this.#abort.signal));
     this.#timings.firstFrameMs = since();
@@ -449,18 +342,17 @@ export class CaptureFlow {
     }
 
     this.#setState('encoding');
-    const vf = this.#videoFrames;
     this.#timings.meanInferenceMs = this.#frames ? Math.round((this.#inferenceMs / this.#frames) * 10) / 10 : undefined;
     this.#timings.guidanceFps = Math.round(positioningFps * 10) / 10;
-    this.#timings.observedFrameRate = vf.count > 1 ? Math.round(((vf.count - 1) * 10000) / (vf.last - vf.first)) / 10 : (track.getSettings().frameRate ?? undefined);
+    this.#timings.observedFrameRate = this.#page.observedFrameRate ?? track.getSettings().frameRate ?? undefined;
     this.#timings.totalMs = since();
     const load = this.#detector instanceof WorkerDetector ? this.#detector.lastLoad : undefined;
     const technical = await this.#guard(
       collectTechnical({
         track,
         timings: this.#timings,
-        visibilityChanges: this.#visibility,
-        orientationChanges: this.#orientation,
+        visibilityChanges: this.#page.visibility,
+        orientationChanges: this.#page.orientation,
         models: load ? { backend: load.backend, files: load.models, bytes: load.modelBytes, loadMs: Math.round(load.loadMs) } : undefined,
       }),
     );

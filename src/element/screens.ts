@@ -1,14 +1,59 @@
 // The element's screens and the pieces of its stage, as templates of what they show. The element decides which one
 // is on screen and what the buttons do; these only draw.
-import { html } from 'lit';
+import { html, nothing } from 'lit';
 import { cssomStyle } from '../directives/cssom-style.ts';
+import type { OzState } from '../events.ts';
 import type { Strings } from '../i18n/types.ts';
+import type { Progress, StageView } from './stage.ts';
 
-/** The progress bar's value: a step of the actions, or a percentage of the upload. */
-export interface Progress {
-  now: number;
-  max: number;
-  text: string;
+/** What the element shows, as the element knows it. */
+export interface CheckView {
+  text: Strings;
+  rtl: boolean;
+  state: OzState;
+  /** The user-facing camera's preview is mirrored (the recording never is). */
+  mirrored: boolean;
+  stage: StageView;
+  devices: readonly MediaDeviceInfo[];
+  activeDeviceId: string | undefined;
+  errorMessage: string;
+  onStart: () => void;
+  onCancel: () => void;
+  onCameraSelect: (event: Event) => void;
+}
+
+/** The stage (video, oval, hint, progress, controls), inert under the start, error and done screens. */
+export function checkView(view: CheckView) {
+  const { text, state, stage, devices } = view;
+  const onStart = state === 'idle' || state === 'closed';
+  const onError = state === 'error';
+  const onDone = state === 'done';
+  const live = !onStart && !onError && !onDone;
+  return html`
+    <div part="base" class="base" dir=${view.rtl ? 'rtl' : 'ltr'}>
+      <div part="stage" class="stage" ?inert=${!live}>
+        <video
+          part="video"
+          class=${view.mirrored ? 'mirrored' : ''}
+          aria-label=${text.videoLabel}
+          .muted=${true}
+          muted
+          playsinline
+          autoplay
+        ></video>
+        <div part="oval" class="oval" data-fit=${stage.ovalFit}></div>
+        <p part="hint" class="hint" role="status" aria-live="polite">${live ? hintText(stage.hint, stage.action ? stage.progress : null) : ''}</p>
+        ${live && stage.progress ? progressBar(stage.progress) : nothing}
+        <div part="controls" class="controls">
+          ${devices.length > 1 ? cameraSelect(text, devices, view.activeDeviceId, view.onCameraSelect) : nothing}
+          <button part="cancel-button" type="button" @click=${view.onCancel}>${text.cancelButton}</button>
+        </div>
+      </div>
+      ${onStart ? startScreen(text, view.onStart) : nothing}
+      ${onError ? errorScreen(text, view.errorMessage, view.onStart, view.onCancel) : nothing}
+      ${onDone ? doneScreen(text) : nothing}
+    </div>
+  `;
 }
 
 export function startScreen(text: Strings, onStart: () => void) {

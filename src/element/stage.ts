@@ -2,10 +2,16 @@ import type { ActionTag } from '../face/actions.ts';
 import type { Hint } from '../face/guidance.ts';
 import type { Strings } from '../i18n/types.ts';
 import type { LivenessSession } from '../session/session.ts';
-import type { Progress } from './screens.ts';
 import { GOOD_FIT, STATE_HINTS } from './states.ts';
 
 export type OvalFit = 'none' | 'good' | 'bad';
+
+/** The progress bar's value: a step of the actions, or a percentage of the upload. */
+export interface Progress {
+  now: number;
+  max: number;
+  text: string;
+}
 
 /**
  * What the stage shows while a check runs, kept from the session's events: the hint line, the oval's fit, and the

@@ -1,0 +1,60 @@
+import { LitElement } from 'lit';
+import { property } from 'lit/decorators.js';
+import { jsonAttributeConverter, type Architecture, type FacingMode, type ResultMode, type SessionTokenSource } from '../config.ts';
+import type { Detector } from '../face/detector.ts';
+import type { Lang, StringOverrides } from '../i18n/index.ts';
+import type { CaptureTuning } from '../session/session.ts';
+
+/**
+ * The element's attributes and properties, the host's side of it: what to check and how. The element
+ * (`src/oz-liveness.ts`) validates them into a config each time one changes.
+ */
+export class OzLivenessAttributes extends LitElement {
+  /** Which API flow to run: `normal` (stateful API), `lite` (instant API) or `capture` (the host uploads). */
+  @property() architecture: Architecture = 'normal';
+
+  /** Pack everything into one encrypted container. */
+  @property({ type: Boolean, attribute: 'use-wasm-container' }) useWasmContainer = false;
+
+  /** Who gets the session token: `api` (the element asks the API) or `client` (the host passes `session-token`). */
+  @property({ attribute: 'api-use-session-token' }) apiUseSessionToken: SessionTokenSource = 'api';
+
+  /** Session token from the host's backend (with `api-use-session-token="client"`). */
+  @property({ attribute: 'session-token' }) sessionToken?: string;
+
+  /** Base URL of the Oz API (or the emulator). */
+  @property({ attribute: 'api-url' }) apiUrl?: string;
+
+  /** Comma-separated action media tags, e.g. `video_selfie_blank,video_selfie_smile`. */
+  @property() action = 'video_selfie_blank';
+
+  /** Language of texts and messages: `en`, `ru`, `es`, `de`, `fr`, `pt`, `tr` or `ar` (laid out right to left). Reflected, so assistive technology reads the right language. */
+  @property({ reflect: true }) override lang: Lang = 'en';
+
+  /** How much of the result the element reports: `safe`, `status` or `folder`. */
+  @property({ attribute: 'result-mode' }) resultMode: ResultMode = 'safe';
+
+  /** Folder metadata: a JSON object in the attribute, a plain object in the property. */
+  @property({ converter: jsonAttributeConverter }) meta?: Record<string, unknown>;
+
+  /** Also extract the best frame of the capture. */
+  @property({ type: Boolean, attribute: 'extract-best-shot' }) extractBestShot = false;
+
+  /** Use exactly this camera (`deviceId` from `devices`); the flow fails with `camera_overconstrained` if it is gone. */
+  @property({ attribute: 'device-id' }) deviceId?: string;
+
+  /** Which camera to prefer when no `device-id` is given: `user` (front, mirrored) or `environment` (back). */
+  @property({ attribute: 'facing-mode' }) facingMode: FacingMode = 'user';
+
+  /** A folder holding `models/`, `wasm/` and `codec.wasm` (as `dist/assets/`) to load them from; the workers stay in the bundle. */
+  @property({ attribute: 'assets-url' }) assetsUrl?: string;
+
+  /** Replaces any of the built-in texts, e.g. `{ startButton: 'Go', errors: { camera_busy: '...' } }`. */
+  @property({ attribute: false }) strings?: StringOverrides;
+
+  /** Replaces the built-in face detector (the face worker), e.g. with a host's own model. */
+  @property({ attribute: false }) detector?: Detector;
+
+  /** Tunes guidance and actions: thresholds, time limits, retries, detection rate. */
+  @property({ attribute: false }) captureOptions?: CaptureTuning;
+}
