@@ -175,6 +175,9 @@ test('the production demo completes a normal capture with a container under a st
     await page.waitForFunction(() => customElements.get('oz-liveness') !== undefined, { timeout: 30_000 }).catch(() => {
       throw new Error('<oz-liveness> is not registered in the built demo: the bundle dropped src/define.ts');
     });
+    // An empty api-url means the page's own origin, and the field says which one, whatever the port.
+    const apiUrlPlaceholder = await page.evaluate(() => document.querySelector<HTMLInputElement>('input[name="api-url"]')!.placeholder);
+    assert.equal(apiUrlPlaceholder, served.origin);
     const seen = () =>
       page.evaluate(() => {
         const w = window as unknown as { violations: string[]; outcome: unknown; states: string[] };
