@@ -11,6 +11,7 @@ import {
   type SessionTokenSource,
 } from './config.js';
 import { filterResult } from './api/result.ts';
+import type { IssuerKey } from './api/session-token.ts';
 import type { CheckResult } from './api/types.ts';
 import { CaptureFlow, type CaptureFlowOptions, type CaptureResult } from './capture/capture-flow.ts';
 import { CameraController } from './controllers/camera.js';
@@ -49,6 +50,7 @@ const CONFIG_KEYS = [
   'deviceId',
   'facingMode',
   'assetsUrl',
+  'issuerKey',
   'strings',
 ] as const;
 
@@ -178,6 +180,12 @@ export class OzLiveness extends LitElement {
 
   /** A folder holding `models/`, `wasm/` and `codec.wasm` (as `dist/assets/`) to load them from; the workers stay in the bundle. */
   @property({ attribute: 'assets-url' }) assetsUrl?: string;
+
+  /**
+   * The session tokens' issuer's public key (an EC P-384 JWK from the API's JWKS), pinned: a token it did not sign
+   * fails with `session_token_untrusted` before the camera opens and before its `hpke` key is used.
+   */
+  @property({ attribute: 'issuer-key', converter: jsonAttributeConverter }) issuerKey?: IssuerKey;
 
   /** Replaces any of the built-in texts, e.g. `{ startButton: 'Go', errors: { camera_busy: '...' } }`. */
   @property({ attribute: false }) strings?: StringOverrides;
