@@ -62,6 +62,8 @@ export interface EmulatorConfig {
   maxQueuedUploads: number;
   /** `safe`: pages learn the folder's and analyses' states only; `status`: also each analysis's resolution. */
   pageResultMode: PageResultMode;
+  /** Take the classic form from a page (a session token alone); false: only with an access token (a backend). */
+  pageForms: boolean;
   /** Honour the `emulator_resolution` / `emulator_processing_polls` keys of `folder:meta_data` (test switches). */
   metaSwitches: boolean;
   resolution: ForcedResolution;
@@ -97,6 +99,7 @@ export function defaultConfig(): EmulatorConfig {
     maxConcurrentUploads: 4,
     maxQueuedUploads: 64,
     pageResultMode: 'safe',
+    pageForms: true,
     metaSwitches: false,
     resolution: 'AUTO',
     processingPolls: 2,
@@ -140,7 +143,9 @@ export function resolveConfig(options: EmulatorOptions = {}): EmulatorConfig {
   }
   if (!Number.isInteger(config.maxQueuedUploads) || config.maxQueuedUploads < 0) throw new ConfigError('maxQueuedUploads: zero or a positive integer is needed');
   if (!PAGE_RESULT_MODES.includes(config.pageResultMode)) throw new ConfigError(`pageResultMode: one of ${PAGE_RESULT_MODES.join(', ')}`);
-  if (typeof config.metaSwitches !== 'boolean') throw new ConfigError('metaSwitches: true or false');
+  for (const key of ['metaSwitches', 'pageForms', 'webAdapter'] as const) {
+    if (typeof config[key] !== 'boolean') throw new ConfigError(`${key}: true or false`);
+  }
   const backend = config.backendExample;
   if (!Array.isArray(backend.origins) || backend.origins.some((o) => typeof o !== 'string')) {
     throw new ConfigError('backendExample.origins: a list of page origins such as "http://localhost:5173"');
@@ -184,10 +189,12 @@ export function loadConfigOptions(env: NodeJS.ProcessEnv = process.env, cwd = pr
   }
   if (env.OZ_EMULATOR_RESOLUTION) options.resolution = env.OZ_EMULATOR_RESOLUTION.toUpperCase() as ForcedResolution;
   if (env.OZ_EMULATOR_PAGE_RESULT_MODE) options.pageResultMode = env.OZ_EMULATOR_PAGE_RESULT_MODE.toLowerCase() as PageResultMode;
-  if (env.OZ_EMULATOR_META_SWITCHES !== undefined && env.OZ_EMULATOR_META_SWITCHES !== '') {
-    const value = env.OZ_EMULATOR_META_SWITCHES;
-    if (!['0', '1', 'true', 'false'].includes(value)) throw new ConfigError(`OZ_EMULATOR_META_SWITCHES: 1 or 0, got "${value}"`);
-    options.metaSwitches = value === '1' || value === 'true';
+  const flags = { OZ_EMULATOR_META_SWITCHES: 'metaSwitches', OZ_EMULATOR_PAGE_FORMS: 'pageForms' } as const;
+  for (const [name, key] of Object.entries(flags)) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    if (!['0', '1', 'true', 'false'].includes(value)) throw new ConfigError(`${name}: 1 or 0, got "${value}"`);
+    options[key] = value === '1' || value === 'true';
   }
   const numbers = {
     OZ_EMULATOR_PROCESSING_POLLS: 'processingPolls',

@@ -88,6 +88,12 @@ export function uploadGate(ctx: EmulatorContext) {
     } else if (!account) {
       throw new ApiError(401, ApiCode.authNotProvided, 'X-Forensic-Access-Token or X-Session-Token not provided', null);
     }
+    // A form's media are not authenticated by anything: an emulator may take them from backends only.
+    if (!account && type === 'multipart/form-data' && !ctx.config.pageForms) {
+      throw new ApiError(403, ApiCode.authForbidden, 'this API takes the classic form only with an access token: send a container', {
+        reason: 'forms_refused',
+      });
+    }
     request.uploadCaller = { account, session };
     try {
       request.uploadRelease = await slots.acquire();

@@ -125,6 +125,27 @@ describe('emulator security: a page learns no verdict', () => {
   });
 });
 
+describe('emulator security: forms from pages can be refused', () => {
+  test('pageForms false: a form with a session token alone is 403 from its headers; with an access token it is taken', async () => {
+    const strict = await startEmulator({ allowedOrigins: [PAGE], pageForms: false });
+    try {
+      const jwt = await pageToken(strict.url);
+      const refused = await fetch(`${strict.url}/api/folders/`, { method: 'POST', headers: { 'X-Session-Token': jwt }, body: form(payload(), media()) });
+      const body = await json(refused);
+      assert.equal(refused.status, 403, JSON.stringify(body));
+      assert.deepEqual([body.error_code, body.details.reason], [9, 'forms_refused']);
+      const container = await postContainer(strict.url, await seal(jwt), { 'X-Session-Token': jwt });
+      assert.equal(container.status, 200, 'the refused form left the session unused; a container still goes through');
+      const token = await login(strict.url);
+      const backend = await fetch(`${strict.url}/api/folders/`, { method: 'POST', headers: { 'X-Forensic-Access-Token': token }, body: form(payload(), media()) });
+      assert.equal(backend.status, 200);
+      assert.equal((await json(backend)).technical_meta_data.source, 'multipart', 'a form says where it came from');
+    } finally {
+      await strict.close();
+    }
+  });
+});
+
 describe('emulator security: the result switch is off unless configured', () => {
   test('emulator_resolution in the meta is refused by default and honoured with metaSwitches', async () => {
     const strict = await startEmulator();
