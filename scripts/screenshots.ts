@@ -180,7 +180,8 @@ const server = await startDevServer({
 const address = server.server?.address();
 const pageOrigin = `http://localhost:${typeof address === 'object' && address ? address.port : 0}`;
 // The page is a web-adapter origin of the emulator: it gets session tokens without an access token.
-const emulator = await buildEmulator({ dataDir, allowedOrigins: [pageOrigin] });
+// The processing screen forces a result through the meta: a test switch, on only when asked for.
+const emulator = await buildEmulator({ dataDir, allowedOrigins: [pageOrigin], metaSwitches: true });
 const apiUrl = await emulator.listen({ port: 0, host: '127.0.0.1' });
 
 mkdirSync(outDir, { recursive: true });

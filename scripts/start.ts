@@ -24,6 +24,9 @@ function emulatorRoutes(emulator: FastifyInstance): Plugin {
   };
 }
 
+/** Largest capture the demo's example backend forwards (a container, or a whole form). */
+const DEMO_FORWARD_LIMIT = 32 * 1024 * 1024;
+
 async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 5173);
   if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new ConfigError(`PORT: an integer from 1 to 65535 is needed, got "${process.env.PORT}"`);
@@ -33,6 +36,15 @@ async function main(): Promise<void> {
   const emulator = await buildEmulator({
     ...options,
     allowedOrigins: [...new Set([...(options.allowedOrigins ?? []), ...pageOrigins])],
+    // The demo's page forwards captures through the example backend and forces results through the meta: both are
+    // off in the emulator unless asked for, so the demo asks, for its own page only and with a cap on what it forwards.
+    metaSwitches: options.metaSwitches ?? true,
+    backendExample: {
+      bodyLimitBytes: DEMO_FORWARD_LIMIT,
+      ...options.backendExample,
+      enabled: true,
+      origins: pageOrigins,
+    },
     logger: { level: process.env.OZ_EMULATOR_LOG ?? 'warn' },
   });
   const apiUrl = await emulator.listen({ port: 0, host: '127.0.0.1' });

@@ -1,9 +1,11 @@
 import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
+import type { Readable } from 'node:stream';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { Accounts } from './auth.ts';
 import { backendExample } from './backend-example.ts';
-import { resolveConfig, type EmulatorConfig, type EmulatorOptions } from './config.ts';
+import { readBody } from './body.ts';
+import { JSON_BODY_LIMIT, resolveConfig, type EmulatorConfig, type EmulatorOptions } from './config.ts';
 import type { EmulatorContext } from './context.ts';
 import { ApiCode, ApiError, toApiError } from './errors.ts';
 import { Folders } from './folders.ts';
@@ -37,7 +39,8 @@ export async function buildEmulator(options: BuildOptions = {}): Promise<Fastify
   const store = new Store(config.dataDir);
   const app = Fastify({
     logger,
-    bodyLimit: config.bodyLimitBytes,
+    // Small unless a route says otherwise: only the upload routes, after their gate, read large bodies.
+    bodyLimit: JSON_BODY_LIMIT,
     routerOptions: { ignoreTrailingSlash: true },
     forceCloseConnections: true,
     // Requests Fastify refuses before routing (a URL that does not decode) get the vendor's body too.
@@ -94,7 +97,9 @@ export async function buildEmulator(options: BuildOptions = {}): Promise<Fastify
         headerPairs: 100,
       },
     });
-    app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+    app.addContentTypeParser('application/octet-stream', async (request: FastifyRequest, payload: Readable) =>
+      readBody(payload, request.headers['content-length'], request.routeOptions.bodyLimit ?? JSON_BODY_LIMIT),
+    );
 
     await app.register(async (api) => {
       await authorizeRoutes(api, ctx);

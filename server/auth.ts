@@ -134,11 +134,11 @@ export class Accounts {
  * The page origin a token-less request comes from, if it may act as a page (the web-adapter role): an allowed
  * Origin, a page of this very server (Origin's host is the Host), or a same-origin GET, which carries no Origin.
  */
-export function pageOrigin(request: FastifyRequest, config: EmulatorConfig): string | null {
+export function pageOrigin(request: FastifyRequest, allowedOrigins: readonly string[]): string | null {
   const host = request.headers.host;
   const origin = request.headers.origin;
   if (typeof origin === 'string' && origin !== 'null') {
-    if (config.allowedOrigins.includes('*') || config.allowedOrigins.includes(origin)) return origin;
+    if (allowedOrigins.includes('*') || allowedOrigins.includes(origin)) return origin;
     try {
       return host !== undefined && new URL(origin).host === host ? origin : null;
     } catch {

@@ -2,8 +2,13 @@
 // The page hands its capture to this backend; the backend, which alone holds the API credentials, logs in to the
 // API over HTTP and uploads it with X-Forensic-Access-Token, as the vendor describes. It talks to the API only
 // over HTTP, exactly as it would talk to the vendor's cloud.
+//
+// It acts with an account's rights for whoever calls it, so it is off unless configured (`backendExample.enabled`),
+// serves only its configured page origins (a browser-side rule, like CORS: it stops other sites' pages, not a
+// script that forges headers), and forwards at most `backendExample.bodyLimitBytes` per request.
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { pageOrigin } from './auth.ts';
 import type { EmulatorConfig } from './config.ts';
 import { ApiCode, ApiError } from './errors.ts';
 
@@ -18,6 +23,14 @@ export async function backendExample(app: FastifyInstance, options: { config: Em
   const email = config.backendExample.email || config.accounts[0]!.email;
   const password = config.backendExample.password || config.accounts[0]!.password;
   let cached: { token: string; expiresAt: number } | null = null;
+  const limit = config.backendExample.bodyLimitBytes;
+  const tooLarge = () => new ApiError(413, ApiCode.invalidValue, `request too large: more than ${limit} bytes`, { reason: 'body_too_large' });
+
+  app.addHook('onRequest', async (request) => {
+    if (!pageOrigin(request, config.backendExample.origins)) {
+      throw new ApiError(403, ApiCode.authForbidden, 'the example backend serves only its own pages', { origin: request.headers.origin ?? null });
+    }
+  });
 
   const apiUrl = (): string => {
     if (config.backendExample.apiUrl) return config.backendExample.apiUrl.replace(/\/+$/, '');
@@ -74,16 +87,21 @@ export async function backendExample(app: FastifyInstance, options: { config: Em
    * The page posts the container Blob (application/octet-stream), or, without a container, the classic form (media
    * parts and a `payload` part with media:tags and folder:meta_data). `?instant=true` targets the Instant API.
    */
-  app.post('/forward', async (request: FastifyRequest, reply) => {
+  app.post('/forward', { bodyLimit: limit }, async (request: FastifyRequest, reply) => {
     const instant = (request.query as { instant?: string }).instant === 'true';
     const path = instant ? '/api/instant/folders/' : '/api/folders/';
     if (request.isMultipart()) {
       const form = new FormData();
-      for await (const part of request.parts()) {
+      let total = 0;
+      for await (const part of request.parts({ limits: { fileSize: limit } })) {
         if (part.type === 'file') {
           const data = await part.toBuffer();
+          total += data.length;
+          if (total > limit) throw tooLarge();
           form.append(part.fieldname, new Blob([new Uint8Array(data)], { type: part.mimetype }), part.filename || part.fieldname);
         } else {
+          total += Buffer.byteLength(String(part.value));
+          if (total > limit) throw tooLarge();
           form.append(part.fieldname, String(part.value));
         }
       }

@@ -21,9 +21,18 @@ export const FORCED_RESOLUTIONS: readonly ForcedResolution[] = [
   'PROCESSING',
 ];
 
+/** What a caller holding only a session token (a page) sees of a folder's analyses. */
+export type PageResultMode = 'safe' | 'status';
+
+export const PAGE_RESULT_MODES: readonly PageResultMode[] = ['safe', 'status'];
+
 export interface BackendExampleConfig {
-  /** Serve the host-backend example routes under /backend. */
+  /** Serve the host-backend example routes under /backend. Off unless asked for: they act with an account's rights. */
   enabled: boolean;
+  /** Page origins whose requests the example serves (a same-origin page of this server too); others get 403. */
+  origins: string[];
+  /** Largest body it forwards: a container, or a whole multipart form. */
+  bodyLimitBytes: number;
   /** Oz API the example backend talks to; empty: this emulator's own listening address. */
   apiUrl: string;
   /** Credentials of the example backend; empty: the first account. */
@@ -48,6 +57,15 @@ export interface EmulatorConfig {
   bodyLimitBytes: number;
   /** Largest number of media files in one folder. */
   maxMediaFiles: number;
+  /** Uploads read and opened at the same time; more wait in a queue of `maxQueuedUploads`, then get 429. */
+  maxConcurrentUploads: number;
+  maxQueuedUploads: number;
+  /** `safe`: pages learn the folder's and analyses' states only; `status`: also each analysis's resolution. */
+  pageResultMode: PageResultMode;
+  /** Take the classic form from a page (a session token alone); false: only with an access token (a backend). */
+  pageForms: boolean;
+  /** Honour the `emulator_resolution` / `emulator_processing_polls` keys of `folder:meta_data` (test switches). */
+  metaSwitches: boolean;
   resolution: ForcedResolution;
   /** With PROCESSING: the analysis stays PROCESSING for this many reads of it (or of its folder). */
   processingPolls: number;
@@ -59,6 +77,9 @@ export interface EmulatorConfig {
   sessionSecret?: string;
   backendExample: BackendExampleConfig;
 }
+
+/** Largest body of a JSON route, and of any request no route reads more of. */
+export const JSON_BODY_LIMIT = 64 * 1024;
 
 export const DEFAULT_EMAIL = 'developer@oz-emulator.test';
 export const DEFAULT_PASSWORD = 'emulator';
@@ -75,10 +96,15 @@ export function defaultConfig(): EmulatorConfig {
     sessionTokenTtlSeconds: 300,
     bodyLimitBytes: 64 * 1024 * 1024,
     maxMediaFiles: 32,
+    maxConcurrentUploads: 4,
+    maxQueuedUploads: 64,
+    pageResultMode: 'safe',
+    pageForms: true,
+    metaSwitches: false,
     resolution: 'AUTO',
     processingPolls: 2,
     processingSeconds: 0,
-    backendExample: { enabled: true, apiUrl: '', email: '', password: '' },
+    backendExample: { enabled: false, origins: [], bodyLimitBytes: 64 * 1024 * 1024, apiUrl: '', email: '', password: '' },
   };
 }
 
@@ -112,9 +138,19 @@ export function resolveConfig(options: EmulatorOptions = {}): EmulatorConfig {
   if (!Array.isArray(config.allowedOrigins) || config.allowedOrigins.some((o) => typeof o !== 'string')) {
     throw new ConfigError('allowedOrigins: a list of origins such as "http://localhost:5173", or "*"');
   }
-  for (const key of ['accessTokenTtlSeconds', 'refreshTokenTtlSeconds', 'sessionTokenTtlSeconds', 'bodyLimitBytes', 'maxMediaFiles'] as const) {
+  for (const key of ['accessTokenTtlSeconds', 'refreshTokenTtlSeconds', 'sessionTokenTtlSeconds', 'bodyLimitBytes', 'maxMediaFiles', 'maxConcurrentUploads'] as const) {
     if (!Number.isFinite(config[key]) || config[key] <= 0) throw new ConfigError(`${key}: a positive number is needed`);
   }
+  if (!Number.isInteger(config.maxQueuedUploads) || config.maxQueuedUploads < 0) throw new ConfigError('maxQueuedUploads: zero or a positive integer is needed');
+  if (!PAGE_RESULT_MODES.includes(config.pageResultMode)) throw new ConfigError(`pageResultMode: one of ${PAGE_RESULT_MODES.join(', ')}`);
+  for (const key of ['metaSwitches', 'pageForms', 'webAdapter'] as const) {
+    if (typeof config[key] !== 'boolean') throw new ConfigError(`${key}: true or false`);
+  }
+  const backend = config.backendExample;
+  if (!Array.isArray(backend.origins) || backend.origins.some((o) => typeof o !== 'string')) {
+    throw new ConfigError('backendExample.origins: a list of page origins such as "http://localhost:5173"');
+  }
+  if (!Number.isFinite(backend.bodyLimitBytes) || backend.bodyLimitBytes <= 0) throw new ConfigError('backendExample.bodyLimitBytes: a positive number is needed');
   for (const key of ['processingPolls', 'processingSeconds'] as const) {
     if (!Number.isFinite(config[key]) || config[key] < 0) throw new ConfigError(`${key}: zero or a positive number is needed`);
   }
@@ -152,11 +188,20 @@ export function loadConfigOptions(env: NodeJS.ProcessEnv = process.env, cwd = pr
     options.allowedOrigins = env.OZ_EMULATOR_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
   }
   if (env.OZ_EMULATOR_RESOLUTION) options.resolution = env.OZ_EMULATOR_RESOLUTION.toUpperCase() as ForcedResolution;
+  if (env.OZ_EMULATOR_PAGE_RESULT_MODE) options.pageResultMode = env.OZ_EMULATOR_PAGE_RESULT_MODE.toLowerCase() as PageResultMode;
+  const flags = { OZ_EMULATOR_META_SWITCHES: 'metaSwitches', OZ_EMULATOR_PAGE_FORMS: 'pageForms' } as const;
+  for (const [name, key] of Object.entries(flags)) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    if (!['0', '1', 'true', 'false'].includes(value)) throw new ConfigError(`${name}: 1 or 0, got "${value}"`);
+    options[key] = value === '1' || value === 'true';
+  }
   const numbers = {
     OZ_EMULATOR_PROCESSING_POLLS: 'processingPolls',
     OZ_EMULATOR_PROCESSING_SECONDS: 'processingSeconds',
     OZ_EMULATOR_SESSION_TTL: 'sessionTokenTtlSeconds',
     OZ_EMULATOR_BODY_LIMIT: 'bodyLimitBytes',
+    OZ_EMULATOR_MAX_UPLOADS: 'maxConcurrentUploads',
   } as const;
   for (const [name, key] of Object.entries(numbers)) {
     const value = env[name];

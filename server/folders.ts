@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { FORCED_RESOLUTIONS, type EmulatorConfig, type ForcedResolution } from './config.ts';
+import { FORCED_RESOLUTIONS, type EmulatorConfig, type ForcedResolution, type PageResultMode } from './config.ts';
 import { ApiCode, ApiError } from './errors.ts';
 import { claimedType, detectFormat, isWellFormed } from './media.ts';
 import type { AnalysisRow, FolderRow, MediaRow, Store } from './store.ts';
@@ -24,7 +24,13 @@ export interface IncomingFolder {
   sessionSid: string | null;
 }
 
-/** Per-folder switches, read from `folder:meta_data` (documented in docs/emulator.md). */
+/**
+ * Who reads: an account sees everything; a page (a session token alone) sees the states (`safe`) and, when the
+ * emulator is configured so, each analysis's resolution (`status`), never the results behind it.
+ */
+export type FolderView = 'account' | PageResultMode;
+
+/** Per-folder switches, read from `folder:meta_data` when `metaSwitches` is on (documented in docs/emulator.md). */
 export const RESOLUTION_META_KEY = 'emulator_resolution';
 export const POLLS_META_KEY = 'emulator_processing_polls';
 
@@ -54,7 +60,7 @@ export class Folders {
   }
 
   /** Builds the folder, stores it unless `instant`, and answers with its analyses (single-request mode). */
-  async create(input: IncomingFolder, instant: boolean): Promise<Json> {
+  async create(input: IncomingFolder, instant: boolean, view: FolderView): Promise<Json> {
     const { plan, types } = this.check(input.metaData, input.analyses);
     const now = this.clock();
     const folderId = randomUUID();
@@ -87,17 +93,17 @@ export class Folders {
     });
     const analyses = types.map(() => this.#analysis(folderId, media, input.authentic, plan, instant));
     if (!instant) await this.store.insertFolder({ folder, media, analyses });
-    return this.#present(folder, media, analyses, true);
+    return this.#present(folder, media, analyses, true, view);
   }
 
   /** A stored folder as the vendor shows it; reading it advances analyses held in PROCESSING. */
-  read(folder: FolderRow, withAnalyses: boolean): Json {
+  read(folder: FolderRow, withAnalyses: boolean, view: FolderView): Json {
     const analyses = this.store.listAnalyses(folder.folder_id).map((a) => this.#advance(a));
-    return this.#present(folder, this.store.listMedia(folder.folder_id), analyses, withAnalyses);
+    return this.#present(folder, this.store.listMedia(folder.folder_id), analyses, withAnalyses, view);
   }
 
-  readAnalysis(row: AnalysisRow): Json {
-    return presentAnalysis(this.#advance(row));
+  readAnalysis(row: AnalysisRow, view: FolderView): Json {
+    return presentAnalysis(this.#advance(row), view);
   }
 
   /** `POST /api/folders/{id}/analyses/`: new analyses over the folder's stored media. */
@@ -113,11 +119,23 @@ export class Folders {
     const rows = types.map(() => this.#analysis(folder.folder_id, media, authentic, plan, false));
     this.store.insertAnalyses(rows);
     this.store.touchFolder(folder.folder_id, this.clock());
-    return rows.map(presentAnalysis);
+    return rows.map((row) => presentAnalysis(row, 'account'));
   }
 
-  /** The switch: `folder:meta_data.emulator_resolution` wins over the configured `resolution`. */
+  /**
+   * The switch: `folder:meta_data.emulator_resolution` wins over the configured `resolution`. Only with
+   * `metaSwitches`: otherwise whoever writes the meta (a page) could choose its own verdict.
+   */
   #plan(meta: Record<string, unknown>): AnalysisPlan {
+    if (!this.config.metaSwitches) {
+      const key = [RESOLUTION_META_KEY, POLLS_META_KEY].find((k) => meta[k] !== undefined);
+      if (key) {
+        throw new ApiError(400, ApiCode.invalidValue, `meta_data.${key} is a test switch, and this emulator has metaSwitches off`, {
+          field: `meta_data.${key}`,
+          reason: 'meta_switches_off',
+        });
+      }
+    }
     let forced = this.config.resolution;
     const requested = meta[RESOLUTION_META_KEY];
     if (requested !== undefined) {
@@ -206,7 +224,7 @@ export class Folders {
     return next;
   }
 
-  #present(folder: FolderRow, media: MediaRow[], analyses: AnalysisRow[], withAnalyses: boolean): Json {
+  #present(folder: FolderRow, media: MediaRow[], analyses: AnalysisRow[], withAnalyses: boolean, view: FolderView): Json {
     const latest = Math.max(folder.time_updated, ...analyses.map((a) => a.time_updated));
     const out: Json = {
       folder_id: folder.folder_id,
@@ -227,7 +245,7 @@ export class Folders {
         time_created: seconds(m.time_created),
       })),
     };
-    if (withAnalyses) out.analyses = analyses.map(presentAnalysis);
+    if (withAnalyses) out.analyses = analyses.map((a) => presentAnalysis(a, view));
     return out;
   }
 }
@@ -239,8 +257,13 @@ function folderStatus(analyses: AnalysisRow[]): string {
   return 'FINISHED';
 }
 
-function presentAnalysis(row: AnalysisRow): Json {
+function presentAnalysis(row: AnalysisRow, view: FolderView): Json {
   const finished = row.state === 'FINISHED';
+  if (view !== 'account') {
+    const seen: Json = { analysis_id: row.analysis_id, folder_id: row.folder_id, type: row.type, state: row.state };
+    if (view === 'status') seen.resolution_status = row.resolution_status;
+    return { ...seen, time_created: seconds(row.time_created), time_updated: seconds(row.time_updated) };
+  }
   return {
     analysis_id: row.analysis_id,
     folder_id: row.folder_id,

@@ -6,6 +6,7 @@ import { OzError } from './errors.js';
 import { en } from './i18n/en.js';
 import { LANGS, loadedStrings, type Lang, type Strings } from './i18n/index.js';
 import { ACTIONS, type ActionTag } from './face/actions.ts';
+import { issuerKeyProblem, type IssuerKey } from './api/session-token.ts';
 
 export const ARCHITECTURES = ['normal', 'lite', 'capture'] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];
@@ -40,6 +41,7 @@ export interface RawConfig {
   deviceId?: string | null;
   facingMode?: string | null;
   assetsUrl?: string | null;
+  issuerKey?: unknown;
 }
 
 /** A checked configuration: every value is one the rest of the SDK can act on. */
@@ -57,6 +59,8 @@ export interface OzConfig {
   deviceId?: string;
   facingMode: FacingMode;
   assetsUrl?: string;
+  /** The pinned issuer key: session tokens must be signed by it. */
+  issuerKey?: IssuerKey;
 }
 
 /** What went wrong with one attribute; carried as `details` of the 'invalid_attribute' error. */
@@ -161,6 +165,17 @@ export function parseMeta(value: unknown, strings: Strings = en): Record<string,
   );
 }
 
+/** `issuer-key`: the session tokens' issuer's public JWK (JSON in the attribute, an object in the property). */
+export function parseIssuerKey(value: unknown, strings: Strings = en): IssuerKey | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const problem = typeof value === 'string' ? 'it is not a JSON object.' : issuerKeyProblem(value);
+  if (problem) {
+    const shown = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+    throw invalid({ attribute: 'issuer-key', value: shown, reason: problem }, strings);
+  }
+  return value as IssuerKey;
+}
+
 /** A URL attribute (absolute, or relative to `base`); the empty string counts as absent. */
 export function parseUrl(
   attribute: string,
@@ -210,9 +225,11 @@ export function resolveConfig(
   const apiUrl = parseUrl('api-url', raw.apiUrl, base, strings);
   const deviceId = parseText('device-id', raw.deviceId, strings);
   const assetsUrl = parseUrl('assets-url', raw.assetsUrl, base, strings);
+  const issuerKey = parseIssuerKey(raw.issuerKey, strings);
   if (sessionToken !== undefined) config.sessionToken = sessionToken;
   if (apiUrl !== undefined) config.apiUrl = apiUrl;
   if (deviceId !== undefined) config.deviceId = deviceId;
   if (assetsUrl !== undefined) config.assetsUrl = assetsUrl;
+  if (issuerKey !== undefined) config.issuerKey = issuerKey;
   return config;
 }

@@ -22,7 +22,7 @@ export type ConfigErrorCode = 'invalid_attribute';
 
 export type CaptureErrorCode = 'face_model_load_failed' | 'face_model_timeout' | 'action_timeout' | 'recorder_failed';
 
-export type ApiErrorCode = 'session_token_missing' | 'session_token_expired' | 'network_error' | 'api_error' | 'upload_failed';
+export type ApiErrorCode = 'session_token_missing' | 'session_token_expired' | 'session_token_untrusted' | 'network_error' | 'api_error' | 'upload_failed';
 
 export type CloseErrorCode = 'user_cancelled';
 
@@ -55,6 +55,7 @@ export const OZ_ERROR_CODES = [
   'recorder_failed',
   'session_token_missing',
   'session_token_expired',
+  'session_token_untrusted',
   'network_error',
   'api_error',
   'upload_failed',

@@ -1,7 +1,7 @@
 // The vendor's classic `OzLiveness` object on top of the element, for pages written against it:
 // OzLiveness.open(options) / close() / hide(), snake_case options and on_* callbacks.
 import type { CaptureResult } from './capture/capture-flow.ts';
-import { parseSessionToken } from './api/session-token.ts';
+import { parseSessionToken, type IssuerKey } from './api/session-token.ts';
 import type { CheckResult } from './api/types.ts';
 import './define.ts';
 import type { OzErrorDetail } from './events.ts';
@@ -30,6 +30,8 @@ export interface OzLivenessOpenOptions {
   result_mode?: 'safe' | 'status' | 'folder';
   device_id?: string;
   assets_url?: string;
+  /** The session tokens' issuer's public JWK: tokens it did not sign are refused (`issuer-key`). */
+  issuer_key?: IssuerKey;
   /** Where the element is placed; by default a full-window overlay on document.body. */
   container?: HTMLElement;
   on_complete?: (result: CheckResult) => void;
@@ -89,6 +91,7 @@ export const OzLiveness = {
     }
     if (options.session_token) el.sessionToken = options.session_token;
     if (options.meta) el.meta = options.meta;
+    if (options.issuer_key) el.issuerKey = options.issuer_key;
     let host = options.container;
     if (!host) {
       host = document.createElement('div');

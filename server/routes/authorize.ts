@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { pageOrigin } from '../auth.ts';
 import type { EmulatorContext } from '../context.ts';
+import { JSON_BODY_LIMIT as JSON_LIMIT } from '../config.ts';
 import { ApiCode, ApiError } from '../errors.ts';
-
-const JSON_LIMIT = 64 * 1024;
 
 /** /api/authorize/*: access tokens, their refresh, session tokens and the key that signs them. */
 export async function authorizeRoutes(app: FastifyInstance, ctx: EmulatorContext): Promise<void> {
@@ -21,7 +20,7 @@ export async function authorizeRoutes(app: FastifyInstance, ctx: EmulatorContext
       ctx.accounts.requireWrite(account);
       return { session_token: (await ctx.sessions.issue(account.userId, null)).token };
     }
-    const origin = ctx.config.webAdapter ? pageOrigin(request, ctx.config) : null;
+    const origin = ctx.config.webAdapter ? pageOrigin(request, ctx.config.allowedOrigins) : null;
     if (!origin) {
       throw new ApiError(401, ApiCode.authNotProvided, 'X-Forensic-Access-Token not provided, and the request comes from no allowed page origin', {
         origin: request.headers.origin ?? null,

@@ -2,7 +2,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { SESSION_HEADER, type Account } from '../auth.ts';
 import type { EmulatorContext } from '../context.ts';
 import { ApiCode, ApiError } from '../errors.ts';
-import type { IncomingFolder } from '../folders.ts';
+import type { FolderView, IncomingFolder } from '../folders.ts';
+import { inspectContainer } from '../../src/container/open.ts';
+import { checkOwner, releaseUpload, uploadGate } from '../upload-gate.ts';
 import type { FolderRow } from '../store.ts';
 import { readMultipart } from '../upload.ts';
 
@@ -19,16 +21,12 @@ const notFound = (what: string) => new ApiError(404, ApiCode.notExist, `${what} 
 /** /api/folders, /api/instant/folders and /api/analyses. */
 export async function folderRoutes(app: FastifyInstance, ctx: EmulatorContext): Promise<void> {
   const create = (instant: boolean) => async (request: FastifyRequest) => {
-    const account = ctx.accounts.optional(request);
-    if (account) ctx.accounts.requireWrite(account);
+    // The gate has checked the type and the credentials, and verified X-Session-Token, before the body was read.
+    const { account, session: gated } = request.uploadCaller!;
     const sessionToken = header(request, SESSION_HEADER);
     let incoming: IncomingFolder;
     if (request.isMultipart()) {
-      if (!account && sessionToken === undefined) {
-        throw new ApiError(401, ApiCode.authNotProvided, 'X-Forensic-Access-Token or X-Session-Token not provided', null);
-      }
-      // The token is checked before the form is read and used up only after it parsed: a malformed form can be resent.
-      if (sessionToken !== undefined) await ctx.sessions.verify(sessionToken);
+      // The token is used up only after the form parsed: a malformed form can be resent.
       const form = await readMultipart(request, ctx.config.bodyLimitBytes);
       ctx.folders.check(form.metaData, form.analyses);
       const session = sessionToken === undefined ? null : (await ctx.sessions.consume(sessionToken)).session;
@@ -36,23 +34,28 @@ export async function folderRoutes(app: FastifyInstance, ctx: EmulatorContext): 
       incoming = { ...form, authentic: null, ownerId, sessionSid: session?.sid ?? null };
     } else {
       const body = request.body;
-      if (body === undefined || body === null || (typeof body === 'string' && body.length === 0) || (Buffer.isBuffer(body) && body.length === 0)) {
+      if (body === undefined || body === null || (Buffer.isBuffer(body) && body.length === 0)) {
         throw new ApiError(400, ApiCode.noContainer, 'no container received: the body is empty', { reason: 'empty_body' });
       }
-      if (!Buffer.isBuffer(body)) {
-        throw new ApiError(415, ApiCode.invalidType, 'send the container as application/octet-stream or the form as multipart/form-data', {
-          reason: 'unsupported_media_type',
-        });
-      }
-      // The container's own session token authenticates it; an access token only decides whose folder it is.
-      const opened = await ctx.opener.open(new Uint8Array(body.buffer, body.byteOffset, body.byteLength), sessionToken);
-      incoming = { ...opened, authentic: true, ownerId: account?.userId ?? opened.session.owner_id, sessionSid: opened.claims.sid };
+      const bytes = new Uint8Array((body as Buffer).buffer, (body as Buffer).byteOffset, (body as Buffer).byteLength);
+      // Without X-Session-Token the session is the container's own: its owner is checked before it is used up.
+      const ownToken = gated ? undefined : containerToken(bytes);
+      if (account && ownToken !== undefined) checkOwner(account, (await ctx.sessions.verify(ownToken)).session);
+      // The container's own session token authenticates it; the access token must belong to the session's account.
+      const opened = await ctx.opener.open(bytes, sessionToken);
+      incoming = { ...opened, authentic: true, ownerId: opened.session.owner_id, sessionSid: opened.claims.sid };
     }
-    return ctx.folders.create(incoming, instant);
+    return ctx.folders.create(incoming, instant, account ? 'account' : ctx.config.pageResultMode);
   };
 
-  app.post('/api/folders', create(false));
-  app.post('/api/instant/folders', create(true));
+  const upload = {
+    bodyLimit: ctx.config.bodyLimitBytes,
+    onRequest: uploadGate(ctx),
+    onResponse: releaseUpload,
+    onRequestAbort: releaseUpload,
+  };
+  app.post('/api/folders', upload, create(false));
+  app.post('/api/instant/folders', upload, create(true));
 
   app.get('/api/folders', async (request) => {
     const account = ctx.accounts.authenticate(request);
@@ -67,13 +70,13 @@ export async function folderRoutes(app: FastifyInstance, ctx: EmulatorContext): 
     const offset = boundedInt(query.offset, 0, 0, Number.MAX_SAFE_INTEGER, 'offset');
     const owner = account.role === 'CLIENT_ADMIN' ? null : account.userId;
     const withAnalyses = truthy(query.with_analyses);
-    return ctx.store.findFolders(owner, meta, limit, offset).map((f) => ctx.folders.read(f, withAnalyses));
+    return ctx.store.findFolders(owner, meta, limit, offset).map((f) => ctx.folders.read(f, withAnalyses, 'account'));
   });
 
   app.get('/api/folders/:id', async (request) => {
     const reader = await whoReads(request, ctx);
     const folder = readableFolder((request.params as { id: string }).id, reader, ctx);
-    return ctx.folders.read(folder, truthy((request.query as Record<string, unknown>).with_analyses));
+    return ctx.folders.read(folder, truthy((request.query as Record<string, unknown>).with_analyses), viewOf(reader, ctx));
   });
 
   app.post('/api/folders/:id/analyses', { bodyLimit: 64 * 1024 }, async (request) => {
@@ -89,8 +92,20 @@ export async function folderRoutes(app: FastifyInstance, ctx: EmulatorContext): 
     const analysis = UUID.test(id) ? ctx.store.getAnalysis(id) : undefined;
     if (!analysis) throw notFound('analysis');
     readableFolder(analysis.folder_id, reader, ctx);
-    return ctx.folders.readAnalysis(analysis);
+    return ctx.folders.readAnalysis(analysis, viewOf(reader, ctx));
   });
+}
+
+/** Verdicts go to accounts; a session token (a page) sees what `pageResultMode` allows. */
+const viewOf = (reader: Reader, ctx: EmulatorContext): FolderView => (reader.account ? 'account' : ctx.config.pageResultMode);
+
+/** The session token in a container's envelope; a body that is no container is left to the opener to refuse. */
+function containerToken(bytes: Uint8Array): string | undefined {
+  try {
+    return inspectContainer(bytes).sessionToken;
+  } catch {
+    return undefined;
+  }
 }
 
 function header(request: FastifyRequest, name: string): string | undefined {

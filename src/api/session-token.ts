@@ -1,7 +1,24 @@
-import { decodeJwt } from 'jose';
+import { compactVerify, decodeJwt, importJWK } from 'jose';
 import { OzError } from '../errors.ts';
 
-/** What the element needs from a session token. The signature is checked by the API, never here. */
+/**
+ * The issuer's public key a host may pin (`issuer-key`): an EC P-384 public JWK, as the API's JWKS publishes it.
+ * Session tokens are ES384 JWTs; with a pinned key the element uses a token's `hpke` key only once its signature holds.
+ */
+export interface IssuerKey {
+  kty: 'EC';
+  crv: 'P-384';
+  x: string;
+  y: string;
+  kid?: string;
+  alg?: string;
+  use?: string;
+}
+
+/**
+ * What the element needs from a session token. Without a pinned issuer key the signature is checked by the API
+ * only: the element then seals to whatever `hpke` key the token carries.
+ */
 export interface SessionToken {
   readonly raw: string;
   readonly sessionId: string;
@@ -41,4 +58,32 @@ export function parseSessionToken(raw: string, receivedAt = Date.now()): Session
 /** Milliseconds the token still has, on the server's clock. */
 export function remainingLifetime(token: SessionToken, now = Date.now()): number {
   return token.expiresAt - (now + token.clockOffset);
+}
+
+/** Why a value is not an issuer key, or null when it is one (a private key is refused: it must not be in a page). */
+export function issuerKeyProblem(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'expected a public JWK object such as {"kty":"EC","crv":"P-384","x":"...","y":"..."}.';
+  const jwk = value as Record<string, unknown>;
+  if (jwk.kty !== 'EC' || jwk.crv !== 'P-384') return 'session tokens are signed with ES384: the key must have "kty":"EC" and "crv":"P-384".';
+  if (typeof jwk.x !== 'string' || !jwk.x || typeof jwk.y !== 'string' || !jwk.y) return 'the key lacks its "x" or "y" coordinate.';
+  if ('d' in jwk) return 'this is a private key; pin the public key only (the JWKS has it).';
+  return null;
+}
+
+/**
+ * Checks the token's ES384 signature against the pinned issuer key, before anything uses its `hpke` key. Expiry
+ * stays with remainingLifetime() (on the server's clock), so a wrong device clock does not fail a genuine token.
+ */
+export async function verifyIssuer(token: SessionToken, issuerKey: IssuerKey, message: string): Promise<void> {
+  const { kty, crv, x, y } = issuerKey;
+  try {
+    const key = await importJWK({ kty, crv, x, y }, 'ES384');
+    await compactVerify(token.raw, key, { algorithms: ['ES384'] });
+  } catch (cause) {
+    throw new OzError('session_token_untrusted', message, {
+      sessionId: token.sessionId,
+      technicalMessage: 'The session token is not signed by the pinned issuer key (issuer-key).',
+      reason: (cause as { code?: string }).code ?? String(cause),
+    });
+  }
 }

@@ -1,6 +1,7 @@
 import { LitElement } from 'lit';
 import { property } from 'lit/decorators.js';
 import { jsonAttributeConverter, type Architecture, type FacingMode, type ResultMode, type SessionTokenSource } from '../config.ts';
+import type { IssuerKey } from '../api/session-token.ts';
 import type { Detector } from '../face/detector.ts';
 import type { Lang, StringOverrides } from '../i18n/index.ts';
 import type { CaptureTuning } from '../session/session.ts';
@@ -48,6 +49,12 @@ export class OzLivenessAttributes extends LitElement {
 
   /** A folder holding `models/`, `wasm/` and `codec.wasm` (as `dist/assets/`) to load them from; the workers stay in the bundle. */
   @property({ attribute: 'assets-url' }) assetsUrl?: string;
+
+  /**
+   * The session tokens' issuer's public key (an EC P-384 JWK from the API's JWKS), pinned: a token it did not sign
+   * fails with `session_token_untrusted` before the camera opens and before its `hpke` key is used.
+   */
+  @property({ attribute: 'issuer-key', converter: jsonAttributeConverter }) issuerKey?: IssuerKey;
 
   /** Replaces any of the built-in texts, e.g. `{ startButton: 'Go', errors: { camera_busy: '...' } }`. */
   @property({ attribute: false }) strings?: StringOverrides;

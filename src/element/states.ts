@@ -17,6 +17,7 @@ export const CONFIG_KEYS = [
   'deviceId',
   'facingMode',
   'assetsUrl',
+  'issuerKey',
   'strings',
 ] as const;
 

@@ -64,6 +64,7 @@ export const ar: Strings = {
     recorder_failed: 'تعذّر تسجيل الفيديو.',
     session_token_missing: 'تعذّر بدء التحقق: لا يوجد رمز جلسة.',
     session_token_expired: 'انتهت صلاحية الجلسة. ابدأ من جديد.',
+    session_token_untrusted: 'تعذّر الوثوق بالجلسة. ابدأ من جديد.',
     network_error: 'لا اتصال بالخادم. تحقق من الشبكة ثم حاول مرة أخرى.',
     api_error: 'تعذّر على الخادم معالجة التحقق.',
     upload_failed: 'تعذّر إرسال التسجيل. حاول مرة أخرى.',

@@ -65,6 +65,7 @@ export const de: Strings = {
     recorder_failed: 'Das Video konnte nicht aufgenommen werden.',
     session_token_missing: 'Die Prüfung konnte nicht starten: kein Sitzungstoken.',
     session_token_expired: 'Die Sitzung ist abgelaufen. Bitte beginnen Sie erneut.',
+    session_token_untrusted: 'Der Sitzung kann nicht vertraut werden. Bitte beginnen Sie erneut.',
     network_error: 'Keine Verbindung zum Server. Prüfen Sie Ihr Netzwerk und versuchen Sie es erneut.',
     api_error: 'Der Server konnte die Prüfung nicht verarbeiten.',
     upload_failed: 'Die Aufnahme konnte nicht hochgeladen werden. Bitte versuchen Sie es erneut.',

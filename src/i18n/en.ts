@@ -65,6 +65,7 @@ export const en: Strings = {
     recorder_failed: 'The video could not be recorded.',
     session_token_missing: 'The check could not start: no session token.',
     session_token_expired: 'The session has expired. Please start again.',
+    session_token_untrusted: 'The session could not be trusted. Please start again.',
     network_error: 'No connection to the server. Check your network and try again.',
     api_error: 'The server could not process the check.',
     upload_failed: 'The capture could not be uploaded. Please try again.',

@@ -65,6 +65,7 @@ export const es: Strings = {
     recorder_failed: 'No se pudo grabar el vídeo.',
     session_token_missing: 'La comprobación no pudo empezar: no hay token de sesión.',
     session_token_expired: 'La sesión ha caducado. Empiece de nuevo.',
+    session_token_untrusted: 'No se puede confiar en la sesión. Empiece de nuevo.',
     network_error: 'Sin conexión con el servidor. Compruebe su red e inténtelo de nuevo.',
     api_error: 'El servidor no pudo procesar la comprobación.',
     upload_failed: 'No se pudo enviar la captura. Inténtelo de nuevo.',

@@ -65,6 +65,7 @@ export const fr: Strings = {
     recorder_failed: 'La vidéo n’a pas pu être enregistrée.',
     session_token_missing: 'La vérification n’a pas pu démarrer : aucun jeton de session.',
     session_token_expired: 'La session a expiré. Veuillez recommencer.',
+    session_token_untrusted: 'La session n’est pas digne de confiance. Veuillez recommencer.',
     network_error: 'Pas de connexion au serveur. Vérifiez votre réseau, puis réessayez.',
     api_error: 'Le serveur n’a pas pu traiter la vérification.',
     upload_failed: 'La capture n’a pas pu être envoyée. Veuillez réessayer.',

@@ -65,6 +65,7 @@ export const pt: Strings = {
     recorder_failed: 'Não foi possível gravar o vídeo.',
     session_token_missing: 'A verificação não pôde começar: sem token de sessão.',
     session_token_expired: 'A sessão expirou. Comece novamente.',
+    session_token_untrusted: 'Não é possível confiar na sessão. Comece novamente.',
     network_error: 'Sem conexão com o servidor. Verifique sua rede e tente novamente.',
     api_error: 'O servidor não conseguiu processar a verificação.',
     upload_failed: 'Não foi possível enviar a captura. Tente novamente.',

@@ -65,6 +65,7 @@ export const tr: Strings = {
     recorder_failed: 'Video kaydedilemedi.',
     session_token_missing: 'Kontrol başlatılamadı: oturum belirteci yok.',
     session_token_expired: 'Oturumun süresi doldu. Lütfen yeniden başlayın.',
+    session_token_untrusted: 'Oturuma güvenilemiyor. Lütfen yeniden başlayın.',
     network_error: 'Sunucuya bağlantı yok. Ağınızı kontrol edip tekrar deneyin.',
     api_error: 'Sunucu kontrolü işleyemedi.',
     upload_failed: 'Kayıt gönderilemedi. Lütfen tekrar deneyin.',

@@ -1,6 +1,6 @@
 import { OzApiClient, type UploadProgress } from '../api/client.ts';
 import { filterResult, isProcessing } from '../api/result.ts';
-import { parseSessionToken, remainingLifetime, type SessionToken } from '../api/session-token.ts';
+import { parseSessionToken, remainingLifetime, verifyIssuer, type SessionToken } from '../api/session-token.ts';
 import type { CheckResult, Folder } from '../api/types.ts';
 import type { CaptureResult } from '../capture/capture-flow.ts';
 import { containerInput, multipartBody } from '../capture/upload-body.ts';
@@ -59,12 +59,15 @@ export class Delivery {
       if (!config.sessionToken) throw new OzError('session_token_missing', errors.session_token_missing, { attribute: 'session-token' });
       // The host's backend fetched the token just before handing it over: its lifetime counts from then.
       const token = parseSessionToken(config.sessionToken, handedOverAt);
+      if (config.issuerKey) await verifyIssuer(token, config.issuerKey, errors.session_token_untrusted);
       if (remainingLifetime(token) <= 0) {
         throw new OzError('session_token_expired', errors.session_token_expired, { sessionId: token.sessionId, expiresAt: token.expiresAt });
       }
       return token;
     }
-    return parseSessionToken(await this.#client(config, signal).getSessionToken());
+    const token = parseSessionToken(await this.#client(config, signal).getSessionToken());
+    if (config.issuerKey) await verifyIssuer(token, config.issuerKey, errors.session_token_untrusted);
+    return token;
   }
 
   /** A token still good for packing and upload: in `api` mode an old one is replaced, in `client` mode it is an error. */

@@ -106,6 +106,8 @@ async function serve(dist: string): Promise<Served> {
     dataDir,
     allowedOrigins: [origin],
     accounts: [{ email: DEFAULT_EMAIL, password: DEFAULT_PASSWORD, role: 'CLIENT_ADMIN' }],
+    // The demo reads the folder back through the example backend, which is off unless switched on for its page.
+    backendExample: { enabled: true, origins: [origin] },
     logger: false,
   });
   apiUrl = await emulator.listen({ port: 0, host: '127.0.0.1' });

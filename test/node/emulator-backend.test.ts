@@ -2,20 +2,27 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { form, jpeg, json, login, seal, startEmulator, webm, type Running } from './emulator-harness.ts';
 
+const PAGE = 'http://localhost:5173';
+
 describe('backend-forwarding example (capture architecture)', () => {
   let emu: Running;
   before(async () => {
-    emu = await startEmulator();
+    // Off by default: switched on here for the page origin it serves.
+    emu = await startEmulator({ backendExample: { enabled: true, origins: [PAGE] } });
   });
   after(() => emu.close());
 
+  /** A call from the page the example backend serves. */
+  const fromPage = (path: string, init: RequestInit = {}) =>
+    fetch(emu.url + path, { ...init, headers: { Origin: PAGE, ...(init.headers as Record<string, string> | undefined) } });
+
   test('the page posts the container Blob; the backend logs in over HTTP and the API answers with the folder', async () => {
     // api-use-session-token="client": the backend fetches the session token for the page.
-    const tokenAnswer = await fetch(`${emu.url}/backend/session-token`);
+    const tokenAnswer = await fromPage(`/backend/session-token`);
     assert.equal(tokenAnswer.status, 200);
     const { session_token: jwt } = await json(tokenAnswer);
     const container = await seal(jwt, { meta: { transaction_id: 'fwd-1' } });
-    const response = await fetch(`${emu.url}/backend/forward`, {
+    const response = await fromPage(`/backend/forward`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/octet-stream' },
       body: new Blob([container.slice()]),
@@ -29,12 +36,12 @@ describe('backend-forwarding example (capture architecture)', () => {
     const found = await json(await fetch(`${emu.url}/api/folders/?meta_data=transaction_id==fwd-1`, { headers: { 'X-Forensic-Access-Token': token } }));
     assert.deepEqual(found.map((f: any) => f.folder_id), [folder.folder_id]);
     // The page shows the folder through the backend, which holds the access token.
-    const shown = await fetch(`${emu.url}/backend/folders/${folder.folder_id}`);
+    const shown = await fromPage(`/backend/folders/${folder.folder_id}`);
     assert.equal(shown.status, 200);
     assert.equal((await json(shown)).folder_id, folder.folder_id);
-    assert.equal((await fetch(`${emu.url}/backend/folders/00000000-0000-4000-8000-000000000000`)).status, 404);
+    assert.equal((await fromPage(`/backend/folders/00000000-0000-4000-8000-000000000000`)).status, 404);
 
-    const replay = await fetch(`${emu.url}/backend/forward`, { method: 'POST', headers: { 'Content-Type': 'application/octet-stream' }, body: new Blob([container.slice()]) });
+    const replay = await fromPage(`/backend/forward`, { method: 'POST', headers: { 'Content-Type': 'application/octet-stream' }, body: new Blob([container.slice()]) });
     assert.equal(replay.status, 400);
     assert.equal((await json(replay)).error_code, 14, "the API's answer is relayed as is");
   });
@@ -47,7 +54,7 @@ describe('backend-forwarding example (capture architecture)', () => {
         { field: 'photo', data: jpeg(), type: 'image/jpeg', filename: 'best.jpg' },
       ],
     );
-    const response = await fetch(`${emu.url}/backend/forward?instant=true`, { method: 'POST', body });
+    const response = await fromPage(`/backend/forward?instant=true`, { method: 'POST', body });
     const folder = await json(response);
     assert.equal(response.status, 200, JSON.stringify(folder));
     assert.deepEqual(folder.media.map((m: any) => m.original_name).sort(), ['best.jpg', 'blank.webm']);
@@ -58,11 +65,11 @@ describe('backend-forwarding example (capture architecture)', () => {
   });
 
   test('an empty post is 13; wrong backend credentials are 11 (external service)', async () => {
-    const empty = await fetch(`${emu.url}/backend/forward`, { method: 'POST', headers: { 'Content-Type': 'application/octet-stream' } });
+    const empty = await fromPage(`/backend/forward`, { method: 'POST', headers: { 'Content-Type': 'application/octet-stream' } });
     assert.equal((await json(empty)).error_code, 13);
-    const broken = await startEmulator({ backendExample: { password: 'not-the-password' } });
+    const broken = await startEmulator({ backendExample: { enabled: true, origins: [PAGE], password: 'not-the-password' } });
     try {
-      const response = await fetch(`${broken.url}/backend/session-token`);
+      const response = await fetch(`${broken.url}/backend/session-token`, { headers: { Origin: PAGE } });
       assert.equal(response.status, 502);
       const body = await json(response);
       assert.equal(body.error_code, 11);

@@ -57,6 +57,21 @@ describe('emulator: configuration loading', () => {
     assert.equal(merged.sessionTokenTtlSeconds, 60);
   });
 
+  test('the security switches: off by default, set by the environment, checked', () => {
+    const defaults = resolveConfig({});
+    assert.deepEqual(
+      [defaults.metaSwitches, defaults.pageResultMode, defaults.pageForms, defaults.backendExample.enabled, defaults.maxConcurrentUploads],
+      [false, 'safe', true, false, 4],
+    );
+    const env = { OZ_EMULATOR_META_SWITCHES: '1', OZ_EMULATOR_PAGE_RESULT_MODE: 'STATUS', OZ_EMULATOR_PAGE_FORMS: '0', OZ_EMULATOR_MAX_UPLOADS: '2' };
+    const set = resolveConfig(loadConfigOptions(env, cwd));
+    assert.deepEqual([set.metaSwitches, set.pageResultMode, set.pageForms, set.maxConcurrentUploads], [true, 'status', false, 2]);
+    assert.throws(() => loadConfigOptions({ OZ_EMULATOR_META_SWITCHES: 'yes' }, cwd), /OZ_EMULATOR_META_SWITCHES/);
+    assert.throws(() => resolveConfig({ pageResultMode: 'folder' as never }), /pageResultMode/);
+    assert.throws(() => resolveConfig({ maxQueuedUploads: -1 }), /maxQueuedUploads/);
+    assert.throws(() => resolveConfig({ backendExample: { origins: 'x' as never } }), /backendExample\.origins/);
+  });
+
   test('bad values name their key', async () => {
     assert.throws(() => loadConfigOptions({ OZ_EMULATOR_BODY_LIMIT: 'lots' }, cwd), /OZ_EMULATOR_BODY_LIMIT/);
     assert.throws(() => loadConfigOptions({ OZ_EMULATOR_CONFIG: 'missing.json' }, cwd), /OZ_EMULATOR_CONFIG/);

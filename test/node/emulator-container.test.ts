@@ -113,8 +113,10 @@ describe('emulator: container uploads', () => {
       await foreign.close();
     }
 
+    // A fresh, unused session: a used one is refused as a replay before the body is read.
     const mine = await seal(await sessionToken(emu.url, token));
-    await expectError(await postContainer(emu.url, mine, { ...auth(), 'X-Session-Token': other }), 400, 14, 'session_mismatch');
+    const unused = await sessionToken(emu.url, token);
+    await expectError(await postContainer(emu.url, mine, { ...auth(), 'X-Session-Token': unused }), 400, 14, 'session_mismatch');
   });
 
   test('an empty body is 13, a body of another type 5', async () => {
@@ -137,7 +139,10 @@ describe('emulator: container uploads', () => {
     const folder = await json(response);
     const own = await get(`/api/folders/${folder.folder_id}/?with_analyses=true`, { 'X-Session-Token': jwt, Origin: PAGE });
     assert.equal(own.status, 200);
-    assert.equal((await json(own)).analyses[0].resolution_status, 'SUCCESS');
+    // The page learns that the check finished, not its verdict (pageResultMode "safe"); the backend reads that.
+    const seen = await json(own);
+    assert.equal(seen.analyses[0].state, 'FINISHED');
+    assert.equal(seen.analyses[0].resolution_status, undefined);
 
     const stranger = await pageToken();
     await expectError(await get(`/api/folders/${folder.folder_id}`, { 'X-Session-Token': stranger }), 404, 10);
@@ -147,9 +152,10 @@ describe('emulator: container uploads', () => {
     await expectError(await get('/api/folders/?meta_data=transaction_id==page-1', { 'X-Session-Token': jwt }), 401, 6);
 
     // The host's backend, logged in as the web-adapter account, finds the page's folder by its transaction id.
-    const found = await json(await get('/api/folders/?meta_data=transaction_id==page-1'));
+    const found = await json(await get('/api/folders/?meta_data=transaction_id==page-1&with_analyses=true'));
     assert.equal(found.length, 1);
     assert.equal(found[0].folder_id, folder.folder_id);
+    assert.equal(found[0].analyses[0].resolution_status, 'SUCCESS');
   });
 
   test('a multipart upload bound to a session uses it up', async () => {

@@ -27,6 +27,8 @@ describe('emulator: folders from the classic multipart form', () => {
       accounts: [{ email: DEFAULT_EMAIL, password: DEFAULT_PASSWORD, role: 'CLIENT' }, OTHER, ADMIN],
       bodyLimitBytes: 256 * 1024,
       maxMediaFiles: 4,
+      // The per-folder switches below are test switches: on only where configured.
+      metaSwitches: true,
     });
     token = await login(emu.url);
   });

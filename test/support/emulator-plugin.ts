@@ -46,6 +46,10 @@ async function start(sessionTokenTtlSeconds?: number): Promise<Running> {
     clock: () => Date.now() + state.offsetMs,
     accounts: [{ email: DEFAULT_EMAIL, password: DEFAULT_PASSWORD, role: 'CLIENT_ADMIN' }],
     sessionTokenTtlSeconds,
+    // Switched on for the tests that force a result through the meta, and for the result-mode="status" checks:
+    // a page learns a resolution only where the emulator is configured to tell it.
+    metaSwitches: true,
+    pageResultMode: 'status',
   });
   const apiUrl = await app.listen({ port: 0, host: '127.0.0.1' });
   const target = new URL(apiUrl);
