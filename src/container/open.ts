@@ -2,7 +2,7 @@
 // verification. Runs in Node (the API emulator, backends holding the key, the CLI) and in browsers.
 import { compactVerify, decodeJwt, importJWK } from 'jose';
 import { Codec, CodecError, compileCodec, type CodecSource, HOST_DIGEST_MIN, kindName } from './codec.ts';
-import { CodecStatus, decodeHeader, DEFAULT_MEMORY_LIMIT, HeaderError, hpkeInfo, toHex } from './format.ts';
+import { CodecStatus, decodeHeader, DEFAULT_MEMORY_LIMIT, HeaderError, hpkeInfo, innerVersionOf, toHex } from './format.ts';
 import { createSuite, importPrivateKeyJwk } from './keys.ts';
 import type { ContainerHeader, ContainerManifest, OpenedContainer, OpenedMedium, SessionClaims } from './types.ts';
 
@@ -144,7 +144,7 @@ export async function openContainer(bytes: Uint8Array, opts: OpenContainerOption
   const codec = await Codec.instantiate(await compileCodec(opts.wasm), opts.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT);
   let parsed: Awaited<ReturnType<Codec['open']>>;
   try {
-    parsed = await codec.open(inner, opts.hostDigestMin ?? HOST_DIGEST_MIN);
+    parsed = await codec.open(inner, opts.hostDigestMin ?? HOST_DIGEST_MIN, innerVersionOf(header.version));
   } catch (e) {
     if (e instanceof CodecError) return codecReject(e);
     throw e;
@@ -188,7 +188,7 @@ export async function openContainer(bytes: Uint8Array, opts: OpenContainerOption
       data: s.data,
     };
   });
-  return { header, claims, payload, technical: isObject(technical) ? technical : {}, media, sections, summingHash: toHex(parsed.summingHash), innerLength };
+  return { header, claims, payload, technical: isObject(technical) ? technical : {}, media, sections, summingHash: toHex(parsed.summingHash), innerLength, innerVersion: innerVersionOf(header.version) };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -3,7 +3,7 @@ import { decodeJwt } from 'jose';
 import type { SenderContext } from '@hpke/core';
 import { createSuite, deserializePublicKey } from './keys.ts';
 import { concatBytes } from './codec.ts';
-import { AEAD_TAG_LENGTH, encodeHeader, FORMAT_VERSION, hpkeInfo, MAX_CHUNK_LENGTH, MAX_CHUNKS } from './format.ts';
+import { AEAD_TAG_LENGTH, encodeHeader, FORMAT_VERSION, type FormatVersion, hpkeInfo, MAX_CHUNK_LENGTH, MAX_CHUNKS } from './format.ts';
 import type { SessionClaims } from './types.ts';
 
 /** Why a container could not be sealed: the token or its key is unusable, or encryption failed. */
@@ -34,10 +34,11 @@ export interface SealOptions {
   /** Fixed ephemeral key material, for test vectors only: never set it for a real container. */
   ekm?: Uint8Array;
   /**
-   * The format version to write: 2 (the default) seals each piece as its own chunk; 1, kept so openers can be tested
-   * against the containers older packers made, seals the pieces joined as one.
+   * The format version to write: 3 (the default) and 2 seal each piece as its own chunk (they differ in the inner
+   * version the pieces hold and in the HPKE info); 1, kept so openers can be tested against the containers older
+   * packers made, seals the pieces joined as one.
    */
-  version?: 1 | 2;
+  version?: FormatVersion;
 }
 
 export interface Sealed {
