@@ -1,7 +1,7 @@
 // Loads the AssemblyScript codec (wasm/build/codec.wasm) in a browser, a worker or Node, and drives its exports.
 // One WebAssembly.Module is compiled per source and cached; every pack or open gets a fresh Instance, so the
 // linear memory of one container is never seen by the next and is released with it.
-import { leafHash } from './digest.ts';
+import { leafHash, leafHashSync, type SyncSha256 } from './digest.ts';
 import { CODEC_STATUS_NAMES, CodecStatus, type CodecStatusName, DEFAULT_MEMORY_LIMIT, INNER_VERSION, MAX_CHUNK_LENGTH, MAX_SECTIONS, SECTION_KIND_NAMES } from './format.ts';
 
 /** Where the codec comes from: a URL (http(s) fetched, file: read in Node), its bytes, or a compiled module. */
@@ -283,7 +283,7 @@ export class Codec {
    * memory, parses it strictly, hashes the large sections with WebCrypto over exactly the ranges the codec reported,
    * and lets the codec check those digests, the small sections and the summing hash.
    */
-  async open(inner: Uint8Array | readonly Uint8Array[], hostDigestMin = HOST_DIGEST_MIN, innerVersion: 1 | 2 = INNER_VERSION): Promise<{ sections: CodecSection[]; summingHash: Uint8Array }> {
+  async open(inner: Uint8Array | readonly Uint8Array[], hostDigestMin = HOST_DIGEST_MIN, innerVersion: 1 | 2 = INNER_VERSION, sha256?: SyncSha256): Promise<{ sections: CodecSection[]; summingHash: Uint8Array }> {
     const x = this.x;
     const pieces = inner instanceof Uint8Array ? [inner] : inner;
     const length = pieces.reduce((n, p) => n + p.length, 0);
@@ -314,7 +314,9 @@ export class Codec {
     await Promise.all(ranges.map(async (r, i) => {
       if (r.dataLen < hostDigestMin) return;
       const data = mem.subarray(input + r.dataOff, input + r.dataOff + r.dataLen);
-      const digest = innerVersion === 1 ? new Uint8Array(await crypto.subtle.digest('SHA-256', data)) : await leafHash(data);
+      const digest = sha256
+        ? (innerVersion === 1 ? sha256(data) : leafHashSync(data, sha256))
+        : innerVersion === 1 ? new Uint8Array(await crypto.subtle.digest('SHA-256', data)) : await leafHash(data);
       mem.set(digest, digests + i * 32);
     }));
     const status = x.verify(input, length, digests, hostDigestMin, scratch);

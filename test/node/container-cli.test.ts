@@ -9,7 +9,8 @@ import { promisify } from 'node:util';
 import { Codec, compileCodec } from '../../src/container/codec.ts';
 import { packContainer } from '../../src/container/pack.ts';
 import { containerBytes } from '../../src/container/seal.ts';
-import { issueSession, leafHashHex, sampleCapture } from './container-harness.ts';
+import { issueSession, sampleCapture } from './container-harness.ts';
+import { leafHashHex } from './container-leaf-hash.ts';
 
 const exec = promisify(execFile);
 const cli = new URL('../../bin/oz-container.mjs', import.meta.url).pathname;

@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { leafHashHex, sampleBytes } from './container-harness.ts';
+import { sampleBytes } from './container-harness.ts';
+import { leafHashHex } from './container-leaf-hash.ts';
 import { Codec, CodecError, compileCodec, type PackSection } from '../../src/container/codec.ts';
 import {
   CodecStatus, INNER_HEADER_LENGTH, INNER_MAGIC, INNER_VERSION, MAX_MANIFEST_LENGTH, MAX_NAME_LENGTH, MAX_SECTIONS,

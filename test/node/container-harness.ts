@@ -1,5 +1,4 @@
 // Shared by the container tests and the container benchmark: sessions like the API issues them, and sample captures.
-import { createHash } from 'node:crypto';
 import { generateKeyPair, SignJWT } from 'jose';
 import { generateSessionKeyPair, type SessionKeyPair } from '../../src/container/keys.ts';
 import { SUITE_NAME } from '../../src/container/format.ts';
@@ -59,12 +58,3 @@ export function sampleCapture(sessionToken: string, scale = 1): WholeInput {
   };
 }
 
-/**
- * The section hash of inner version 2 (format version 3), computed here with node:crypto from the format document:
- * SHA-256 over the SHA-256 of each 512 KiB leaf of the data, the last leaf shorter, no leaf when the data is empty.
- */
-export function leafHashHex(data: Uint8Array, leaf = 512 * 1024): string {
-  const outer = createHash('sha256');
-  for (let at = 0; at < data.length; at += leaf) outer.update(createHash('sha256').update(data.subarray(at, at + leaf)).digest());
-  return outer.digest('hex');
-}

@@ -8,7 +8,8 @@ import { containerBytes, sealInner } from '../../src/container/seal.ts';
 import { encodeHeader } from '../../src/container/format.ts';
 import type { ContainerInput } from '../../src/container/types.ts';
 import { ContainerOpenError, inspectContainer, openContainer, type OpenContainerOptions } from '../../src/container/open.ts';
-import { issueSession, leafHashHex, sampleBytes, sampleCapture, type TestSession } from './container-harness.ts';
+import { issueSession, sampleBytes, sampleCapture, type TestSession } from './container-harness.ts';
+import { leafHashHex } from './container-leaf-hash.ts';
 
 const concat = (...parts: Uint8Array[]) => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
@@ -383,5 +384,24 @@ test('sections below and above the host-digest threshold are verified either way
   for (const hostDigestMin of [0, 1, 64 * 1024, 2 ** 31]) {
     const opened = await openContainer(bytes, { ...options(s), hostDigestMin });
     assert.equal(opened.media.length, 4);
+  }
+});
+
+test('the WebCrypto path (browsers) and the node:crypto path (Node) accept and refuse the same containers', async () => {
+  const s = await issueSession();
+  const bytes = await pack(s, 100);
+  const header = inspectContainer(bytes);
+  for (const nodeCrypto of [true, false]) {
+    const opened = await openContainer(bytes, options(s, { nodeCrypto }));
+    assert.deepEqual(opened.media.map((m) => m.sha256), sampleCapture(s.token, 100).media.map((m) => leafHashHex(m.data)));
+    for (const at of [header.headerLength - 70, header.headerLength + 3, bytes.length - 1]) {
+      const copy = bytes.slice();
+      copy[at]! ^= 1;
+      await rejects(openContainer(copy, options(s, { nodeCrypto })), 14, 'decrypt_failed');
+    }
+    const forged = bytes.slice();
+    forged[header.headerLength - 4 * header.chunkLengths.length - 2 - 65 - 2 - 10]! ^= 1;
+    await rejects(openContainer(forged, options(s, { nodeCrypto })), 14, 'token_invalid');
+    await rejects(openContainer(bytes, options(s, { nodeCrypto, tokenVerifier: (await issueSession()).issuerPublicKey })), 14, 'token_invalid');
   }
 });
