@@ -21,6 +21,7 @@ export interface BenchRow {
   workerFloorMs: number;
   layoutMs: number;
   sealMs: number;
+  blobMs: number;
   /** The whole request inside the worker (layout, sealing, making the Blob). */
   workerMs: number;
   /** Ratios of each repetition's pack to the floor measured right next to it: median, lowest, highest. */
@@ -146,7 +147,7 @@ export async function createBench(workerUrl: string, wasmUrl: string) {
    */
   async function run(label: string, input: WholeInput, runs: number): Promise<BenchRow> {
     const bytes = joined(input);
-    const packMs: number[] = [], floorMs: number[] = [], pageFloorMs: number[] = [], workerFloorMs: number[] = [], layoutMs: number[] = [], sealMs: number[] = [], workerMs: number[] = [];
+    const packMs: number[] = [], floorMs: number[] = [], pageFloorMs: number[] = [], workerFloorMs: number[] = [], layoutMs: number[] = [], sealMs: number[] = [], blobMs: number[] = [], workerMs: number[] = [];
     const ratios: number[] = [], workerRatios: number[] = [];
     let longTaskMs = 0, maxGapMs = 0, idleLongTaskMs = 0, idleMaxGapMs = 0, peakHeldBytes = 0, wasmBytes = 0, containerBytes = 0;
     for (let i = -1; i < runs; i++) {
@@ -171,6 +172,7 @@ export async function createBench(workerUrl: string, wasmUrl: string) {
       const { stats, blob } = packed.result;
       layoutMs.push(stats.layoutMs);
       sealMs.push(stats.sealMs);
+      blobMs.push(stats.blobMs);
       workerMs.push(stats.totalMs);
       peakHeldBytes = Math.max(peakHeldBytes, stats.peakHeldBytes);
       wasmBytes = Math.max(wasmBytes, stats.wasmBytes);
@@ -184,7 +186,7 @@ export async function createBench(workerUrl: string, wasmUrl: string) {
     return {
       label, payloadBytes: bytes.length, containerBytes, runs,
       packMs: median(packMs), floorMs: median(floorMs), pageFloorMs: median(pageFloorMs), workerFloorMs: median(workerFloorMs),
-      layoutMs: median(layoutMs), sealMs: median(sealMs), workerMs: median(workerMs), ratio: spread(ratios), workerRatio: spread(workerRatios),
+      layoutMs: median(layoutMs), sealMs: median(sealMs), blobMs: median(blobMs), workerMs: median(workerMs), ratio: spread(ratios), workerRatio: spread(workerRatios),
       longTaskMs, maxGapMs, idleLongTaskMs, idleMaxGapMs, peakHeldBytes, wasmBytes,
     };
   }

@@ -89,7 +89,7 @@ try {
   const mb = (n: number) => (n / MB).toFixed(2);
   const task = (ms: number) => (ms ? ms.toFixed(0) : 'none > 50');
   const ratio = (r: Spread) => `${r.median.toFixed(2)} (${r.min.toFixed(2)}-${r.max.toFixed(2)})`;
-  const header = ['payload', 'MB', 'runs', 'pack ms', 'MB/s', 'floor ms', 'ratio (min-max)', 'layout ms', 'seal ms', 'worker ms', 'worker floor ms', 'worker ratio (min-max)', 'page floor ms', 'longest task ms (idle)', 'max loop gap ms (idle)', 'peak held MB', 'x payload', 'measured peak MB', 'x payload', 'x payload with the input', 'floor measured x payload', 'wasm MB'];
+  const header = ['payload', 'MB', 'runs', 'pack ms', 'MB/s', 'floor ms', 'ratio (min-max)', 'layout ms', 'seal ms', 'blob ms', 'worker ms', 'worker floor ms', 'worker ratio (min-max)', 'page floor ms', 'longest task ms (idle)', 'max loop gap ms (idle)', 'peak held MB', 'x payload', 'measured peak MB', 'x payload', 'x payload with the input', 'floor measured x payload', 'wasm MB'];
   console.log(`\ncontainer pack + seal in the Chromium worker: medians of the runs shown (after one unmeasured run; the whole page warmed up first); load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   console.log('floor = one WebCrypto SHA-256 + one WebCrypto AES-256-GCM over the same bytes, run in a worker of its own on a fresh transferred copy, next to each pack (alternately before and after it)');
   console.log('pack ms / floor ms: each request timed on the page from posting to the answer; ratio = median of the per-run pack/floor ratios (lowest-highest)');
@@ -98,7 +98,7 @@ try {
   for (const r of rows) {
     console.log(`| ${[
       r.label, mb(r.payloadBytes), r.runs, r.packMs.toFixed(1), (r.payloadBytes / MB / (r.packMs / 1000)).toFixed(0), r.floorMs.toFixed(1), ratio(r.ratio),
-      r.layoutMs.toFixed(1), r.sealMs.toFixed(1), r.workerMs.toFixed(1), r.workerFloorMs.toFixed(1), ratio(r.workerRatio), r.pageFloorMs.toFixed(1),
+      r.layoutMs.toFixed(1), r.sealMs.toFixed(1), r.blobMs.toFixed(1), r.workerMs.toFixed(1), r.workerFloorMs.toFixed(1), ratio(r.workerRatio), r.pageFloorMs.toFixed(1),
       `${task(r.longTaskMs)} (${task(r.idleLongTaskMs)})`, `${r.maxGapMs.toFixed(0)} (${r.idleMaxGapMs.toFixed(0)})`, mb(r.peakHeldBytes), (r.peakHeldBytes / r.payloadBytes).toFixed(2),
       ...(() => {
         const m = measured.get(r.label);

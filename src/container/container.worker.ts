@@ -2,7 +2,7 @@
 // off the main thread. Errors leave as typed 'failed' messages with a container error code.
 import type { ContainerErrorCode } from '../errors.ts';
 import { Codec, CodecError, compileCodec, DEFAULT_CODEC_URL } from './codec.ts';
-import { CodecStatus } from './format.ts';
+import { CodecStatus, MAX_CHUNK_LENGTH } from './format.ts';
 import { PackInputError, packContainer } from './pack.ts';
 import type { ContainerRequest, ContainerResponse } from './protocol.ts';
 import { SealError } from './seal.ts';
@@ -37,10 +37,23 @@ function fail(id: number | null, e: unknown): void {
 
 async function pack(request: Extract<ContainerRequest, { type: 'pack' }>): Promise<void> {
   const started = performance.now();
-  const packed = await packContainer(async () => Codec.instantiate(await module!, memoryLimitBytes), request.input, { createdAt: request.createdAt, releaseInput: true });
-  const parts = [packed.header, ...packed.chunks] as Uint8Array<ArrayBuffer>[];
-  const sealedBytes = parts.reduce((n, p) => n + p.length, 0);
-  const blob = new Blob(parts, { type: 'application/octet-stream' });
+  // Each chunk becomes a Blob as soon as it is sealed, so its buffer can go while the rest is sealed; the container
+  // is then a Blob of the header and those Blobs, which references them without copying.
+  const chunkBlobs: Blob[] = [];
+  let blobMs = 0;
+  const packed = await packContainer(async () => Codec.instantiate(await module!, memoryLimitBytes), request.input, {
+    createdAt: request.createdAt,
+    releaseInput: true,
+    onChunk: (chunk) => {
+      const t = performance.now();
+      chunkBlobs.push(new Blob([chunk as Uint8Array<ArrayBuffer>]));
+      blobMs += performance.now() - t;
+    },
+  });
+  const sealedBytes = packed.header.length + packed.chunkLengths.reduce((n, c) => n + c, 0);
+  const blobStarted = performance.now();
+  const blob = new Blob([packed.header as Uint8Array<ArrayBuffer>, ...chunkBlobs], { type: 'application/octet-stream' });
+  blobMs += performance.now() - blobStarted;
   scope.postMessage({
     type: 'packed',
     id: request.id,
@@ -51,10 +64,11 @@ async function pack(request: Extract<ContainerRequest, { type: 'pack' }>): Promi
       containerBytes: blob.size,
       layoutMs: packed.layoutMs,
       sealMs: packed.sealMs,
+      blobMs,
       totalMs: performance.now() - started,
       wasmBytes: packed.wasmBytes,
-      // Making the Blob holds the chunks and the Blob's copy of them.
-      peakHeldBytes: Math.max(packed.peakHeldBytes, 2 * sealedBytes),
+      // Each chunk is held until its Blob copy is made; the Blobs hold the whole container at the end.
+      peakHeldBytes: Math.max(packed.peakHeldBytes, sealedBytes + MAX_CHUNK_LENGTH + 16),
     },
   });
 }

@@ -4,8 +4,11 @@
 // every CPU, since no byte of a large section goes through software SHA-256 (see "Hashing" in the format doc).
 import { LEAF_LENGTH } from './format.ts';
 
-/** Digests kept in flight at once: enough to keep Node's thread pool busy, few enough to bound WebCrypto's copies. */
-const IN_FLIGHT = 4;
+/**
+ * Digests in flight at once. WebCrypto copies each input before hashing it, so one at a time bounds that copy to one
+ * leaf; in a Chromium worker the digests run on the worker's own thread anyway, so more in flight would not be faster.
+ */
+const IN_FLIGHT = 1;
 
 /**
  * The leaves of bytes given as consecutive parts: a view when a leaf lies inside one part (the element's parts are

@@ -60,10 +60,10 @@ export function verifyEs384(c: NodeCrypto, token: string, key: CryptoKey | JsonW
   return JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as SessionClaims;
 }
 
-const recipientSecrets = new WeakMap<object, Buffer>();
+const recipientSecrets = new WeakMap<object, Uint8Array>();
 
 /** The 32-byte P-256 private scalar of a recipient key (CryptoKey, key pair or JWK); null when it is not one. */
-function privateScalar(c: NodeCrypto, key: CryptoKey | CryptoKeyPair | JsonWebKey): Buffer | null {
+function privateScalar(c: NodeCrypto, key: CryptoKey | CryptoKeyPair | JsonWebKey): Uint8Array | null {
   const holder = 'privateKey' in key && key.privateKey instanceof CryptoKey ? key.privateKey : key;
   let d = recipientSecrets.get(holder);
   if (d) return d;
@@ -76,7 +76,13 @@ function privateScalar(c: NodeCrypto, key: CryptoKey | CryptoKeyPair | JsonWebKe
 }
 
 const u16 = (n: number) => Uint8Array.of(n >> 8, n & 0xff);
-const join = (...parts: Uint8Array[]) => Buffer.concat(parts);
+// Plain Uint8Array joins: this module is also loaded in browsers (which then never call into it), where there is no Buffer.
+const join = (...parts: Uint8Array[]) => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) { out.set(p, at); at += p.length; }
+  return out;
+};
 const KEM_SUITE = join(ascii.encode('KEM'), u16(0x0010));
 const HPKE_SUITE = join(ascii.encode('HPKE'), u16(0x0010), u16(0x0001), u16(0x0002));
 const HPKE_V1 = ascii.encode('HPKE-v1');
@@ -110,7 +116,7 @@ export function hpkeRecipient(c: NodeCrypto, key: CryptoKey | CryptoKeyPair | Js
   let seq = 0;
   return (ciphertext, aad) => {
     if (ciphertext.length < 16) throw new Error('ciphertext shorter than the tag');
-    const nonce = Buffer.from(baseNonce);
+    const nonce = new Uint8Array(baseNonce); // a copy (Buffer.prototype.slice would be a view)
     // I2OSP(seq, 12) XOR base_nonce; a container has at most 2,561 chunks, so the low four bytes hold it.
     for (let i = 0, s = seq; i < 4; i++, s >>>= 8) nonce[11 - i]! ^= s & 0xff;
     seq++;

@@ -3,7 +3,7 @@
 import { Codec, HOST_DIGEST_MIN, lengthOf, type PackSection, partsOf } from './codec.ts';
 import { leafHash } from './digest.ts';
 import { FORMAT_VERSION, innerVersionOf, MANIFEST_NAME, SECTION_KINDS, TECHNICAL_NAME } from './format.ts';
-import { prepareSeal, type Sealed, type SealOptions } from './seal.ts';
+import { type ChunkSink, prepareSeal, type Sealed, type SealOptions } from './seal.ts';
 import type { ContainerInput, ContainerManifest } from './types.ts';
 
 /** The input cannot become a container (bad names, types or structure). */
@@ -87,6 +87,8 @@ export interface PackOptions {
   releaseInput?: boolean;
   /** The format version to write (default 3); see SealOptions. */
   version?: SealOptions['version'];
+  /** Hands each chunk over as soon as it is sealed instead of collecting them in `chunks`. */
+  onChunk?: ChunkSink;
 }
 
 export interface Packed extends Sealed {
@@ -130,19 +132,19 @@ export async function packContainer(codecOrFactory: Codec | (() => Promise<Codec
   if (opts.releaseInput) for (const m of input.media) m.data = new Uint8Array(0);
   const buffers = pieces.map((p) => p.buffer);
   const laidOut = performance.now();
-  const sealed = await (await sealer)(pieces, opts.releaseInput);
+  const sealed = await (await sealer)(pieces, opts.releaseInput, opts.onChunk);
   // Sealing held the buffers of the pieces not yet sealed (a medium's whole buffer until its last chunk is sealed;
   // all of them, with the input kept) and the chunks made so far.
   let peakSeal = 0;
-  if (buffers.length === sealed.chunks.length) {
+  if (buffers.length === sealed.chunkLengths.length) {
     for (let k = 0, done = 0; k < buffers.length; k++) {
-      done += sealed.chunks[k]!.length;
+      done += sealed.chunkLengths[k]!;
       const pending = opts.releaseInput ? [...new Set(buffers.slice(k))].reduce((n, b) => n + b.byteLength, 0) : inputBytes + copied;
       peakSeal = Math.max(peakSeal, pending + done);
     }
   } else {
     // Version 1: the pieces joined into one buffer, then one chunk.
-    peakSeal = length + sealed.chunks[0]!.length + (opts.releaseInput ? 0 : inputBytes + copied);
+    peakSeal = length + sealed.chunkLengths[0]! + (opts.releaseInput ? 0 : inputBytes + copied);
   }
   return {
     ...sealed,
