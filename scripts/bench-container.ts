@@ -20,31 +20,48 @@ async function collectGarbage(page: Page): Promise<void> {
   await new Promise((r) => setTimeout(r, 200));
 }
 
-/** Chromium's renderer processes on Linux: resident set before, peak resident set after (VmHWM, reset through clear_refs). */
-function residentSets(): { reset(): Map<string, number>; peakGrowth(before: Map<string, number>): number } | null {
-  const kib = (pid: string, key: string) => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`${key}:\\s+(\\d+)`))?.[1] ?? NaN) * 1024;
-  const renderers = () => readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+/**
+ * This benchmark's own Chromium renderer processes on Linux (descendants of `browserPid`: other Chromiums on a
+ * shared machine are left alone): resident set before, peak resident set after (VmHWM, reset through clear_refs).
+ */
+function residentSets(browserPid: number | undefined): { reset(): Map<string, number>; peakGrowth(before: Map<string, number>): number } | null {
+  if (!browserPid) return null;
+  const read = (path: string) => {
     try {
-      return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('--type=renderer');
+      return readFileSync(path, 'utf8');
     } catch {
-      return false;
+      return '';
     }
-  });
+  };
+  const kib = (pid: string, key: string) => Number(read(`/proc/${pid}/status`).match(new RegExp(`${key}:\\s+(\\d+)`))?.[1] ?? NaN) * 1024;
+  const parent = (pid: string) => read(`/proc/${pid}/stat`).replace(/^.*\) /, '').split(' ')[1] ?? '0';
+  const ours = (pid: string) => {
+    for (let p = pid, hops = 0; p !== '0' && p !== '1' && hops < 10; p = parent(p), hops++) if (p === String(browserPid)) return true;
+    return false;
+  };
+  const renderers = () => readdirSync('/proc').filter((p) => /^\d+$/.test(p) && read(`/proc/${p}/cmdline`).includes('--type=renderer') && ours(p));
+  const clear = (p: string) => {
+    try {
+      writeFileSync(`/proc/${p}/clear_refs`, '5');
+    } catch {
+      // The process has gone.
+    }
+  };
   try {
     const pids = renderers();
     if (!pids.length) return null;
-    for (const p of pids) writeFileSync(`/proc/${p}/clear_refs`, '5');
+    writeFileSync(`/proc/${pids[0]}/clear_refs`, '5');
   } catch {
     return null;
   }
   return {
     reset() {
       const before = new Map(renderers().map((p) => [p, kib(p, 'VmRSS')]));
-      for (const p of before.keys()) writeFileSync(`/proc/${p}/clear_refs`, '5');
+      for (const p of before.keys()) clear(p);
       return before;
     },
     peakGrowth(before) {
-      return Math.max(...[...before].map(([p, rss]) => kib(p, 'VmHWM') - rss));
+      return Math.max(...[...before].map(([p, rss]) => kib(p, 'VmHWM') - rss).filter((n) => Number.isFinite(n)));
     },
   };
 }
@@ -64,7 +81,7 @@ try {
   // resident set just before the pack. The worker lives in that process, so this counts everything the pack
   // allocates, WebCrypto's own copies and garbage not yet collected included. The input is already resident.
   const measured = new Map<string, { grownBytes: number; floorGrownBytes: number; payloadBytes: number }>();
-  const rss = residentSets();
+  const rss = residentSets(page.browser().process()?.pid);
   if (rss) {
     for (const [label, size] of [['capture ~3 MB', null], ['1 MB', MB], ['10 MB', 10 * MB], ['50 MB', 50 * MB]] as const) {
       const grown: number[] = [], floorGrown: number[] = [];

@@ -172,8 +172,9 @@ export async function openContainer(bytes: Uint8Array, opts: OpenContainerOption
     if (e instanceof CodecError) return codecReject(e);
     throw e;
   }
-  // Copied out of codec memory so the results outlive the instance.
-  const sections = parsed.sections.map((s) => ({ kind: kindName(s.kind), name: s.name, size: s.data.length, sha256: toHex(s.sha256), data: s.data.slice() }));
+  // Views into the codec's memory, not copies: this instance was made for this open alone and is never called again
+  // (nor its memory grown, which would detach them), so its memory simply lives on as long as the results do.
+  const sections = parsed.sections.map((s) => ({ kind: kindName(s.kind), name: s.name, size: s.data.length, sha256: toHex(s.sha256), data: s.data }));
   let manifest: unknown;
   let technical: unknown;
   try {
