@@ -15,6 +15,8 @@ const scope = globalThis as unknown as WorkerScope;
 
 let module: Promise<WebAssembly.Module> | null = null;
 let memoryLimitBytes = 0;
+/** Sealed chunks gathered into one Blob: 4 MiB. */
+const BLOB_GROUP = 4 << 20;
 
 /** Maps a failure to the stage it happened in (see docs/container-format.md, "Packing errors"). */
 function classify(e: unknown): { code: ContainerErrorCode; details?: unknown } {
@@ -37,22 +39,34 @@ function fail(id: number | null, e: unknown): void {
 
 async function pack(request: Extract<ContainerRequest, { type: 'pack' }>): Promise<void> {
   const started = performance.now();
-  // Each chunk becomes a Blob as soon as it is sealed, so its buffer can go while the rest is sealed; the container
-  // is then a Blob of the header and those Blobs, which references them without copying.
-  const chunkBlobs: Blob[] = [];
+  // Chunks are gathered into Blobs of up to BLOB_GROUP bytes as they are sealed, so their buffers can go while the
+  // rest is sealed; the container is then a Blob of the header and those Blobs, which references them without copying.
+  // Every Blob has a fixed cost (the browser registers it), so not one per chunk.
+  const groups: Blob[] = [];
+  let group: Uint8Array<ArrayBuffer>[] = [];
+  let grouped = 0;
   let blobMs = 0;
+  const flush = () => {
+    if (!group.length) return;
+    const t = performance.now();
+    groups.push(new Blob(group));
+    blobMs += performance.now() - t;
+    group = [];
+    grouped = 0;
+  };
   const packed = await packContainer(async () => Codec.instantiate(await module!, memoryLimitBytes), request.input, {
     createdAt: request.createdAt,
     releaseInput: true,
     onChunk: (chunk) => {
-      const t = performance.now();
-      chunkBlobs.push(new Blob([chunk as Uint8Array<ArrayBuffer>]));
-      blobMs += performance.now() - t;
+      group.push(chunk as Uint8Array<ArrayBuffer>);
+      grouped += chunk.length;
+      if (grouped >= BLOB_GROUP) flush();
     },
   });
+  flush();
   const sealedBytes = packed.header.length + packed.chunkLengths.reduce((n, c) => n + c, 0);
   const blobStarted = performance.now();
-  const blob = new Blob([packed.header as Uint8Array<ArrayBuffer>, ...chunkBlobs], { type: 'application/octet-stream' });
+  const blob = new Blob([packed.header as Uint8Array<ArrayBuffer>, ...groups], { type: 'application/octet-stream' });
   blobMs += performance.now() - blobStarted;
   scope.postMessage({
     type: 'packed',
@@ -67,8 +81,8 @@ async function pack(request: Extract<ContainerRequest, { type: 'pack' }>): Promi
       blobMs,
       totalMs: performance.now() - started,
       wasmBytes: packed.wasmBytes,
-      // Each chunk is held until its Blob copy is made; the Blobs hold the whole container at the end.
-      peakHeldBytes: Math.max(packed.peakHeldBytes, sealedBytes + MAX_CHUNK_LENGTH + 16),
+      // Chunks are held until their group's Blob copy is made; the Blobs hold the whole container at the end.
+      peakHeldBytes: Math.max(packed.peakHeldBytes, sealedBytes + BLOB_GROUP + MAX_CHUNK_LENGTH + 16),
     },
   });
 }
