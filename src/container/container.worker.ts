@@ -14,6 +14,21 @@ interface WorkerScope {
 const scope = globalThis as unknown as WorkerScope;
 
 let module: Promise<WebAssembly.Module> | null = null;
+/**
+ * The next pack's codec instance, made while the worker is idle: still a fresh instance for every pack (never used
+ * twice), but instantiating it is no longer part of a pack's time.
+ */
+let spare: Promise<Codec> | null = null;
+const makeSpare = () => {
+  spare = module!.then((m) => Codec.instantiate(m, memoryLimitBytes));
+  // A failure is reported by the pack that takes this instance.
+  spare.catch(() => {});
+};
+const takeCodec = (): Promise<Codec> => {
+  const codec = spare ?? module!.then((m) => Codec.instantiate(m, memoryLimitBytes));
+  spare = null;
+  return codec;
+};
 let memoryLimitBytes = 0;
 /** Sealed chunks gathered into one Blob: 4 MiB. */
 const BLOB_GROUP = 4 << 20;
@@ -54,7 +69,7 @@ async function pack(request: Extract<ContainerRequest, { type: 'pack' }>): Promi
     group = [];
     grouped = 0;
   };
-  const packed = await packContainer(async () => Codec.instantiate(await module!, memoryLimitBytes), request.input, {
+  const packed = await packContainer(takeCodec, request.input, {
     createdAt: request.createdAt,
     releaseInput: true,
     onChunk: (chunk) => {
@@ -92,9 +107,9 @@ scope.addEventListener('message', (event) => {
   if (request.type === 'init') {
     memoryLimitBytes = request.memoryLimitBytes;
     module = compileCodec(request.wasmUrl ?? DEFAULT_CODEC_URL);
-    module.then(() => scope.postMessage({ type: 'ready' }), (e) => fail(null, e));
+    module.then(() => { makeSpare(); scope.postMessage({ type: 'ready' }); }, (e) => fail(null, e));
   } else if (request.type === 'pack') {
     if (!module) fail(request.id, new Error('pack before init'));
-    else pack(request).catch((e) => fail(request.id, e));
+    else pack(request).catch((e) => fail(request.id, e)).finally(makeSpare);
   }
 });
