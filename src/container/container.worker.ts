@@ -78,10 +78,10 @@ async function pack(request: Extract<ContainerRequest, { type: 'pack' }>): Promi
       if (grouped >= BLOB_GROUP) flush();
     },
   });
-  flush();
   const sealedBytes = packed.header.length + packed.chunkLengths.reduce((n, c) => n + c, 0);
   const blobStarted = performance.now();
-  const blob = new Blob([packed.header as Uint8Array<ArrayBuffer>, ...groups], { type: 'application/octet-stream' });
+  // The chunks of the last, unfinished group go straight into the container's Blob: a container under 4 MiB makes one.
+  const blob = new Blob([packed.header as Uint8Array<ArrayBuffer>, ...groups, ...group], { type: 'application/octet-stream' });
   blobMs += performance.now() - blobStarted;
   scope.postMessage({
     type: 'packed',
