@@ -57,4 +57,3 @@ export function sampleCapture(sessionToken: string, scale = 1): WholeInput {
     ],
   };
 }
-
