@@ -77,7 +77,7 @@ async function main(argv: string[]): Promise<number> {
   printHeader(opened.header, bytes.length);
   console.log(`token         ${issuer ? 'signature verified' : 'signature NOT checked (no --issuer)'}${values['ignore-expiry'] ? ', expiry not checked' : ''}`);
   console.log(`inner         ${opened.innerLength} bytes, summing hash ${opened.summingHash} (verified)`);
-  console.log(`sections      ${opened.sections.length}`);
+  console.log(`sections      ${opened.sections.length}, hashes ${opened.innerVersion === 1 ? 'SHA-256 of the data' : 'SHA-256 over the SHA-256 of each 512 KiB leaf'} (verified)`);
   const rows = opened.sections.map((s) => {
     const m = opened.media.find((x) => x.name === s.name);
     return [s.kind, s.name, String(s.size), s.sha256, m ? `${m.mime} [${m.tags.join(', ')}]` : ''];

@@ -1,7 +1,8 @@
 // Loads the AssemblyScript codec (wasm/build/codec.wasm) in a browser, a worker or Node, and drives its exports.
 // One WebAssembly.Module is compiled per source and cached; every pack or open gets a fresh Instance, so the
 // linear memory of one container is never seen by the next and is released with it.
-import { CODEC_STATUS_NAMES, CodecStatus, type CodecStatusName, DEFAULT_MEMORY_LIMIT, MAX_CHUNK_LENGTH, MAX_SECTIONS, SECTION_KIND_NAMES } from './format.ts';
+import { leafHash, leafHashSync, type SyncSha256 } from './digest.ts';
+import { CODEC_STATUS_NAMES, CodecStatus, type CodecStatusName, DEFAULT_MEMORY_LIMIT, INNER_VERSION, MAX_CHUNK_LENGTH, MAX_SECTIONS, SECTION_KIND_NAMES } from './format.ts';
 
 /** Where the codec comes from: a URL (http(s) fetched, file: read in Node), its bytes, or a compiled module. */
 export type CodecSource = URL | string | ArrayBuffer | Uint8Array | WebAssembly.Module;
@@ -30,7 +31,7 @@ interface CodecExports {
   shaAdd(scratch: number, ptr: number, len: number): void;
   shaEnd(scratch: number, out: number): void;
   innerLength(count: number, namesLen: number, dataLen: number): number;
-  packBegin(desc: number, count: number, names: number, out: number): number;
+  packBegin(desc: number, count: number, names: number, out: number, version: number): number;
   packEnd(desc: number, out: number, scratch: number): number;
   parse(inner: number, len: number, info: number): number;
   verify(inner: number, len: number, digests: number, hostMin: number, scratch: number): number;
@@ -98,7 +99,7 @@ export interface CodecSection {
   sha256: Uint8Array;
 }
 
-const SCRATCH_AREA = 512;
+const SCRATCH_AREA = 1024;
 const INNER_HEADER = 48;
 const TABLE_ENTRY = 48;
 const DESC = 48;
@@ -185,7 +186,7 @@ export class Codec {
    * consecutive pieces of one section or run are joined while they fit in MAX_CHUNK_LENGTH. The memory ceiling
    * covers codec memory plus the inner container.
    */
-  async layout(sections: PackSection[]): Promise<{ pieces: Uint8Array[]; length: number }> {
+  async layout(sections: PackSection[], innerVersion: 1 | 2 = INNER_VERSION): Promise<{ pieces: Uint8Array[]; length: number }> {
     const x = this.x;
     if (sections.length < 2 || sections.length > MAX_SECTIONS) this.fail(CodecStatus.sectionCount, 'pack');
     const namesLen = sections.reduce((n, s) => n + s.name.length, 0);
@@ -219,7 +220,7 @@ export class Codec {
       mem.set(s.name, at);
       at += s.name.length;
     });
-    const dataStart = x.packBegin(desc, sections.length, names, out);
+    const dataStart = x.packBegin(desc, sections.length, names, out, innerVersion);
     if (dataStart < 0) this.fail(-dataStart, 'pack');
     mem = new Uint8Array(x.memory.buffer);
     view = new DataView(x.memory.buffer);
@@ -272,8 +273,8 @@ export class Codec {
   }
 
   /** Lays out the inner container in one fresh buffer (see layout()). */
-  async pack(sections: PackSection[]): Promise<Uint8Array> {
-    const { pieces, length } = await this.layout(sections);
+  async pack(sections: PackSection[], innerVersion: 1 | 2 = INNER_VERSION): Promise<Uint8Array> {
+    const { pieces, length } = await this.layout(sections, innerVersion);
     return concatBytes(pieces, length);
   }
 
@@ -282,7 +283,7 @@ export class Codec {
    * memory, parses it strictly, hashes the large sections with WebCrypto over exactly the ranges the codec reported,
    * and lets the codec check those digests, the small sections and the summing hash.
    */
-  async open(inner: Uint8Array | readonly Uint8Array[], hostDigestMin = HOST_DIGEST_MIN): Promise<{ sections: CodecSection[]; summingHash: Uint8Array }> {
+  async open(inner: Uint8Array | readonly Uint8Array[], hostDigestMin = HOST_DIGEST_MIN, innerVersion: 1 | 2 = INNER_VERSION, sha256?: SyncSha256): Promise<{ sections: CodecSection[]; summingHash: Uint8Array }> {
     const x = this.x;
     const pieces = inner instanceof Uint8Array ? [inner] : inner;
     const length = pieces.reduce((n, p) => n + p.length, 0);
@@ -298,6 +299,8 @@ export class Codec {
     if (n < 0) this.fail(-n, 'open');
     const mem = new Uint8Array(x.memory.buffer);
     const view = new DataView(x.memory.buffer);
+    // The codec reads either inner version; which one is allowed depends on the envelope around it (no downgrade).
+    if (view.getUint16(input + 4, true) !== innerVersion) this.fail(CodecStatus.badVersion, 'open');
     const ranges = Array.from({ length: n }, (_, i) => {
       const o = info + i * INFO;
       return {
@@ -310,8 +313,11 @@ export class Codec {
     });
     await Promise.all(ranges.map(async (r, i) => {
       if (r.dataLen < hostDigestMin) return;
-      const digest = await crypto.subtle.digest('SHA-256', mem.subarray(input + r.dataOff, input + r.dataOff + r.dataLen));
-      mem.set(new Uint8Array(digest), digests + i * 32);
+      const data = mem.subarray(input + r.dataOff, input + r.dataOff + r.dataLen);
+      const digest = sha256
+        ? (innerVersion === 1 ? sha256(data) : leafHashSync(data, sha256))
+        : innerVersion === 1 ? new Uint8Array(await crypto.subtle.digest('SHA-256', data)) : await leafHash(data);
+      mem.set(digest, digests + i * 32);
     }));
     const status = x.verify(input, length, digests, hostDigestMin, scratch);
     if (status !== CodecStatus.ok) this.fail(status, 'open');

@@ -2,7 +2,7 @@
 // off the main thread. Errors leave as typed 'failed' messages with a container error code.
 import type { ContainerErrorCode } from '../errors.ts';
 import { Codec, CodecError, compileCodec, DEFAULT_CODEC_URL } from './codec.ts';
-import { CodecStatus } from './format.ts';
+import { CodecStatus, MAX_CHUNK_LENGTH } from './format.ts';
 import { PackInputError, packContainer } from './pack.ts';
 import type { ContainerRequest, ContainerResponse } from './protocol.ts';
 import { SealError } from './seal.ts';
@@ -14,7 +14,24 @@ interface WorkerScope {
 const scope = globalThis as unknown as WorkerScope;
 
 let module: Promise<WebAssembly.Module> | null = null;
+/**
+ * The next pack's codec instance, made while the worker is idle: still a fresh instance for every pack (never used
+ * twice), but instantiating it is no longer part of a pack's time.
+ */
+let spare: Promise<Codec> | null = null;
+const makeSpare = () => {
+  spare = module!.then((m) => Codec.instantiate(m, memoryLimitBytes));
+  // A failure is reported by the pack that takes this instance.
+  spare.catch(() => {});
+};
+const takeCodec = (): Promise<Codec> => {
+  const codec = spare ?? module!.then((m) => Codec.instantiate(m, memoryLimitBytes));
+  spare = null;
+  return codec;
+};
 let memoryLimitBytes = 0;
+/** Sealed chunks gathered into one Blob: 4 MiB. */
+const BLOB_GROUP = 4 << 20;
 
 /** Maps a failure to the stage it happened in (see docs/container-format.md, "Packing errors"). */
 function classify(e: unknown): { code: ContainerErrorCode; details?: unknown } {
@@ -37,10 +54,35 @@ function fail(id: number | null, e: unknown): void {
 
 async function pack(request: Extract<ContainerRequest, { type: 'pack' }>): Promise<void> {
   const started = performance.now();
-  const packed = await packContainer(async () => Codec.instantiate(await module!, memoryLimitBytes), request.input, { createdAt: request.createdAt, releaseInput: true });
-  const parts = [packed.header, ...packed.chunks] as Uint8Array<ArrayBuffer>[];
-  const sealedBytes = parts.reduce((n, p) => n + p.length, 0);
-  const blob = new Blob(parts, { type: 'application/octet-stream' });
+  // Chunks are gathered into Blobs of up to BLOB_GROUP bytes as they are sealed, so their buffers can go while the
+  // rest is sealed; the container is then a Blob of the header and those Blobs, which references them without copying.
+  // Every Blob has a fixed cost (the browser registers it), so not one per chunk.
+  const groups: Blob[] = [];
+  let group: Uint8Array<ArrayBuffer>[] = [];
+  let grouped = 0;
+  let blobMs = 0;
+  const flush = () => {
+    if (!group.length) return;
+    const t = performance.now();
+    groups.push(new Blob(group));
+    blobMs += performance.now() - t;
+    group = [];
+    grouped = 0;
+  };
+  const packed = await packContainer(takeCodec, request.input, {
+    createdAt: request.createdAt,
+    releaseInput: true,
+    onChunk: (chunk) => {
+      group.push(chunk as Uint8Array<ArrayBuffer>);
+      grouped += chunk.length;
+      if (grouped >= BLOB_GROUP) flush();
+    },
+  });
+  const sealedBytes = packed.header.length + packed.chunkLengths.reduce((n, c) => n + c, 0);
+  const blobStarted = performance.now();
+  // The chunks of the last, unfinished group go straight into the container's Blob: a container under 4 MiB makes one.
+  const blob = new Blob([packed.header as Uint8Array<ArrayBuffer>, ...groups, ...group], { type: 'application/octet-stream' });
+  blobMs += performance.now() - blobStarted;
   scope.postMessage({
     type: 'packed',
     id: request.id,
@@ -51,10 +93,11 @@ async function pack(request: Extract<ContainerRequest, { type: 'pack' }>): Promi
       containerBytes: blob.size,
       layoutMs: packed.layoutMs,
       sealMs: packed.sealMs,
+      blobMs,
       totalMs: performance.now() - started,
       wasmBytes: packed.wasmBytes,
-      // Making the Blob holds the chunks and the Blob's copy of them.
-      peakHeldBytes: Math.max(packed.peakHeldBytes, 2 * sealedBytes),
+      // Chunks are held until their group's Blob copy is made; the Blobs hold the whole container at the end.
+      peakHeldBytes: Math.max(packed.peakHeldBytes, sealedBytes + BLOB_GROUP + MAX_CHUNK_LENGTH + 16),
     },
   });
 }
@@ -64,9 +107,9 @@ scope.addEventListener('message', (event) => {
   if (request.type === 'init') {
     memoryLimitBytes = request.memoryLimitBytes;
     module = compileCodec(request.wasmUrl ?? DEFAULT_CODEC_URL);
-    module.then(() => scope.postMessage({ type: 'ready' }), (e) => fail(null, e));
+    module.then(() => { makeSpare(); scope.postMessage({ type: 'ready' }); }, (e) => fail(null, e));
   } else if (request.type === 'pack') {
     if (!module) fail(request.id, new Error('pack before init'));
-    else pack(request).catch((e) => fail(request.id, e));
+    else pack(request).catch((e) => fail(request.id, e)).finally(makeSpare);
   }
 });

@@ -2,8 +2,9 @@
 // verification. Runs in Node (the API emulator, backends holding the key, the CLI) and in browsers.
 import { compactVerify, decodeJwt, importJWK } from 'jose';
 import { Codec, CodecError, compileCodec, type CodecSource, HOST_DIGEST_MIN, kindName } from './codec.ts';
-import { CodecStatus, decodeHeader, DEFAULT_MEMORY_LIMIT, HeaderError, hpkeInfo, toHex } from './format.ts';
+import { CodecStatus, decodeHeader, DEFAULT_MEMORY_LIMIT, HeaderError, hpkeInfo, innerVersionOf, toHex } from './format.ts';
 import { createSuite, importPrivateKeyJwk } from './keys.ts';
+import { hpkeRecipient, nodeCrypto, verifyEs384 } from './open-node.ts';
 import type { ContainerHeader, ContainerManifest, OpenedContainer, OpenedMedium, SessionClaims } from './types.ts';
 
 /** Vendor container error codes: 3 payload.json missing, 4 no media, 5 damaged, 14 unpacking failed. */
@@ -41,6 +42,11 @@ export interface OpenContainerOptions {
   memoryLimitBytes?: number;
   /** Sections at least this large are hashed with WebCrypto and the digest handed to the codec to compare. */
   hostDigestMin?: number;
+  /**
+   * In Node, check the token's ES384 signature and run the HPKE recipient with node:crypto, one synchronous call per
+   * step (default true; see open-node.ts). false takes the WebCrypto path everywhere, as in browsers.
+   */
+  nodeCrypto?: boolean;
 }
 
 const reject = (apiCode: ContainerApiCode, reason: string, message: string): never => {
@@ -57,7 +63,7 @@ export function inspectContainer(bytes: Uint8Array): ContainerHeader {
   }
 }
 
-async function checkToken(header: ContainerHeader, opts: OpenContainerOptions): Promise<SessionClaims> {
+async function checkToken(header: ContainerHeader, opts: OpenContainerOptions, nc: Awaited<ReturnType<typeof nodeCrypto>>): Promise<SessionClaims> {
   const token = header.sessionToken;
   let claims: SessionClaims;
   try {
@@ -65,6 +71,8 @@ async function checkToken(header: ContainerHeader, opts: OpenContainerOptions): 
       claims = decodeJwt(token) as SessionClaims;
     } else if (typeof opts.tokenVerifier === 'function') {
       claims = await opts.tokenVerifier(token);
+    } else if (nc) {
+      claims = verifyEs384(nc, token, opts.tokenVerifier);
     } else {
       const key = opts.tokenVerifier instanceof CryptoKey ? opts.tokenVerifier : await importJWK(opts.tokenVerifier, 'ES384');
       const { payload } = await compactVerify(token, key, { algorithms: ['ES384'] });
@@ -112,7 +120,8 @@ function codecReject(e: CodecError): never {
  */
 export async function openContainer(bytes: Uint8Array, opts: OpenContainerOptions): Promise<OpenedContainer> {
   const header = inspectContainer(bytes);
-  const claims = await checkToken(header, opts);
+  const nc = opts.nodeCrypto === false ? null : await nodeCrypto();
+  const claims = await checkToken(header, opts, nc);
   let key: RecipientKey | null | undefined;
   try {
     key = await opts.resolveKey(header, claims);
@@ -120,37 +129,52 @@ export async function openContainer(bytes: Uint8Array, opts: OpenContainerOption
     return reject(14, 'unknown_session', `no key for session ${header.sessionId}: ${(e as Error).message}`);
   }
   if (!key) return reject(14, 'unknown_session', `no key for session ${header.sessionId}`);
-  // A key that cannot be imported is the caller's fault, not the sender's: it throws as it is.
-  const recipientPrivate = await recipientKey(key);
   // Chunks are opened in order (the HPKE sequence number is the chunk's index), each with the whole header as
   // associated data: a chunk moved, dropped, repeated or taken from another container does not open.
   const inner: Uint8Array[] = [];
-  try {
-    const recipient = await createSuite().createRecipientContext({ recipientKey: recipientPrivate, enc: header.enc, info: hpkeInfo(header.version) });
-    const aad = bytes.slice(0, header.headerLength);
-    let at = header.headerLength;
+  const aad = bytes.subarray(0, header.headerLength);
+  const info = hpkeInfo(header.version);
+  let at = header.headerLength;
+  const each = async (open: (ciphertext: Uint8Array) => Promise<Uint8Array> | Uint8Array) => {
     for (const [i, n] of header.chunkLengths.entries()) {
       try {
-        inner.push(new Uint8Array(await recipient.open(bytes.subarray(at, at + n), aad)));
+        inner.push(await open(bytes.subarray(at, at + n)));
       } catch (e) {
         throw new Error(`chunk ${i}: ${(e as Error).message}`);
       }
       at += n;
     }
+  };
+  let fast: ReturnType<typeof hpkeRecipient> = null;
+  try {
+    fast = nc ? hpkeRecipient(nc, key, header.enc, info) : null;
+    if (fast) await each((ciphertext) => fast!(ciphertext, aad));
   } catch (e) {
     return reject(14, 'decrypt_failed', `container does not decrypt for this session: ${(e as Error).message}`);
+  }
+  if (!fast) {
+    // A key that cannot be imported is the caller's fault, not the sender's: it throws as it is.
+    const recipientPrivate = await recipientKey(key);
+    try {
+      const recipient = await createSuite().createRecipientContext({ recipientKey: recipientPrivate, enc: header.enc, info });
+      const aadCopy = aad.slice();
+      await each(async (ciphertext) => new Uint8Array(await recipient.open(ciphertext, aadCopy)));
+    } catch (e) {
+      return reject(14, 'decrypt_failed', `container does not decrypt for this session: ${(e as Error).message}`);
+    }
   }
   const innerLength = inner.reduce((n, p) => n + p.length, 0);
   const codec = await Codec.instantiate(await compileCodec(opts.wasm), opts.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT);
   let parsed: Awaited<ReturnType<Codec['open']>>;
   try {
-    parsed = await codec.open(inner, opts.hostDigestMin ?? HOST_DIGEST_MIN);
+    parsed = await codec.open(inner, opts.hostDigestMin ?? HOST_DIGEST_MIN, innerVersionOf(header.version), nc ? (b) => nc.createHash('sha256').update(b).digest() : undefined);
   } catch (e) {
     if (e instanceof CodecError) return codecReject(e);
     throw e;
   }
-  // Copied out of codec memory so the results outlive the instance.
-  const sections = parsed.sections.map((s) => ({ kind: kindName(s.kind), name: s.name, size: s.data.length, sha256: toHex(s.sha256), data: s.data.slice() }));
+  // Views into the codec's memory, not copies: this instance was made for this open alone and is never called again
+  // (nor its memory grown, which would detach them), so its memory simply lives on as long as the results do.
+  const sections = parsed.sections.map((s) => ({ kind: kindName(s.kind), name: s.name, size: s.data.length, sha256: toHex(s.sha256), data: s.data }));
   let manifest: unknown;
   let technical: unknown;
   try {
@@ -188,7 +212,7 @@ export async function openContainer(bytes: Uint8Array, opts: OpenContainerOption
       data: s.data,
     };
   });
-  return { header, claims, payload, technical: isObject(technical) ? technical : {}, media, sections, summingHash: toHex(parsed.summingHash), innerLength };
+  return { header, claims, payload, technical: isObject(technical) ? technical : {}, media, sections, summingHash: toHex(parsed.summingHash), innerLength, innerVersion: innerVersionOf(header.version) };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

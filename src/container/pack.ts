@@ -1,8 +1,9 @@
 // Packing: the ContainerInput becomes payload.json, technical.json and one section per medium, laid out by the
 // codec and sealed with HPKE. Shared by the worker and Node (test vectors, tools).
 import { Codec, HOST_DIGEST_MIN, lengthOf, type PackSection, partsOf } from './codec.ts';
-import { MANIFEST_NAME, SECTION_KINDS, TECHNICAL_NAME } from './format.ts';
-import { prepareSeal, type Sealed, type SealOptions } from './seal.ts';
+import { leafHash } from './digest.ts';
+import { FORMAT_VERSION, innerVersionOf, MANIFEST_NAME, SECTION_KINDS, TECHNICAL_NAME } from './format.ts';
+import { type ChunkSink, prepareSeal, type Sealed, type SealOptions } from './seal.ts';
 import type { ContainerInput, ContainerManifest } from './types.ts';
 
 /** The input cannot become a container (bad names, types or structure). */
@@ -59,15 +60,16 @@ export function buildSections(input: ContainerInput): PackSection[] {
 
 /**
  * Gives every section of at least `min` bytes a digest computed outside the codec's layout, which is what lets the
- * layout leave a medium's bytes where they are. One buffer (or one part): WebCrypto's native digest (see the
- * benchmark). Several parts: the codec's streaming SHA-256, since WebCrypto hashes one buffer at a time, and copying the
- * parts into one would cost what the parts save.
+ * layout leave a medium's bytes where they are. Inner version 2 (envelope 3): the leaf hash, every leaf through
+ * WebCrypto where it lies, whether the section is one buffer or many parts. Inner version 1, kept to reproduce
+ * older containers: WebCrypto over one buffer, the codec's streaming SHA-256 over parts.
  */
-export function addHostDigests(sections: PackSection[], codec: Codec, min = HOST_DIGEST_MIN): void {
+export function addHostDigests(sections: PackSection[], codec: Codec, min = HOST_DIGEST_MIN, innerVersion: 1 | 2 = 2): void {
   sections.forEach((s) => {
     if (lengthOf(s.data) < min) return;
     const parts = partsOf(s.data);
-    s.digest = parts.length === 1
+    if (innerVersion === 2) s.digest = leafHash(parts);
+    else s.digest = parts.length === 1
       ? crypto.subtle.digest('SHA-256', parts[0] as Uint8Array<ArrayBuffer>).then((d) => new Uint8Array(d))
       : codec.sha256Parts(parts);
   });
@@ -83,8 +85,10 @@ export interface PackOptions {
    * the buffers were transferred to it and nobody else holds them.
    */
   releaseInput?: boolean;
-  /** The format version to write (default 2); see SealOptions. */
+  /** The format version to write (default 3); see SealOptions. */
   version?: SealOptions['version'];
+  /** Hands each chunk over as soon as it is sealed instead of collecting them in `chunks`. */
+  onChunk?: ChunkSink;
 }
 
 export interface Packed extends Sealed {
@@ -116,8 +120,9 @@ export async function packContainer(codecOrFactory: Codec | (() => Promise<Codec
   let sections: PackSection[] = buildSections(input);
   const inputBytes = sections.reduce((n, s) => n + lengthOf(s.data), 0);
   let codec: Codec | null = codecOrFactory instanceof Codec ? codecOrFactory : await codecOrFactory();
-  addHostDigests(sections, codec, opts.hostDigestMin);
-  const { pieces, length } = await codec.layout(sections);
+  const innerVersion = innerVersionOf(opts.version ?? FORMAT_VERSION);
+  addHostDigests(sections, codec, opts.hostDigestMin, innerVersion);
+  const { pieces, length } = await codec.layout(sections, innerVersion);
   const wasmBytes = codec.memoryBytes;
   codec = null;
   // From here on only the pieces reference the large media.
@@ -127,19 +132,19 @@ export async function packContainer(codecOrFactory: Codec | (() => Promise<Codec
   if (opts.releaseInput) for (const m of input.media) m.data = new Uint8Array(0);
   const buffers = pieces.map((p) => p.buffer);
   const laidOut = performance.now();
-  const sealed = await (await sealer)(pieces, opts.releaseInput);
+  const sealed = await (await sealer)(pieces, opts.releaseInput, opts.onChunk);
   // Sealing held the buffers of the pieces not yet sealed (a medium's whole buffer until its last chunk is sealed;
   // all of them, with the input kept) and the chunks made so far.
   let peakSeal = 0;
-  if (buffers.length === sealed.chunks.length) {
+  if (buffers.length === sealed.chunkLengths.length) {
     for (let k = 0, done = 0; k < buffers.length; k++) {
-      done += sealed.chunks[k]!.length;
+      done += sealed.chunkLengths[k]!;
       const pending = opts.releaseInput ? [...new Set(buffers.slice(k))].reduce((n, b) => n + b.byteLength, 0) : inputBytes + copied;
       peakSeal = Math.max(peakSeal, pending + done);
     }
   } else {
     // Version 1: the pieces joined into one buffer, then one chunk.
-    peakSeal = length + sealed.chunks[0]!.length + (opts.releaseInput ? 0 : inputBytes + copied);
+    peakSeal = length + sealed.chunkLengths[0]! + (opts.releaseInput ? 0 : inputBytes + copied);
   }
   return {
     ...sealed,

@@ -15,6 +15,8 @@ export interface PackStats {
   /** Milliseconds: input checks, digests and layout; sealing; the whole request. */
   layoutMs: number;
   sealMs: number;
+  /** Making the Blobs: one of each chunk as it is sealed, then the container of the header and those. */
+  blobMs: number;
   totalMs: number;
   /** The codec's linear memory at its peak (it only grows; a fresh instance per pack). */
   wasmBytes: number;

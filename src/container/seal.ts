@@ -3,7 +3,7 @@ import { decodeJwt } from 'jose';
 import type { SenderContext } from '@hpke/core';
 import { createSuite, deserializePublicKey } from './keys.ts';
 import { concatBytes } from './codec.ts';
-import { AEAD_TAG_LENGTH, encodeHeader, FORMAT_VERSION, hpkeInfo, MAX_CHUNK_LENGTH, MAX_CHUNKS } from './format.ts';
+import { AEAD_TAG_LENGTH, encodeHeader, FORMAT_VERSION, type FormatVersion, hpkeInfo, MAX_CHUNK_LENGTH, MAX_CHUNKS } from './format.ts';
 import type { SessionClaims } from './types.ts';
 
 /** Why a container could not be sealed: the token or its key is unusable, or encryption failed. */
@@ -34,19 +34,25 @@ export interface SealOptions {
   /** Fixed ephemeral key material, for test vectors only: never set it for a real container. */
   ekm?: Uint8Array;
   /**
-   * The format version to write: 2 (the default) seals each piece as its own chunk; 1, kept so openers can be tested
-   * against the containers older packers made, seals the pieces joined as one.
+   * The format version to write: 3 (the default) and 2 seal each piece as its own chunk (they differ in the inner
+   * version the pieces hold and in the HPKE info); 1, kept so openers can be tested against the containers older
+   * packers made, seals the pieces joined as one.
    */
-  version?: 1 | 2;
+  version?: FormatVersion;
 }
 
 export interface Sealed {
   sessionId: string;
   /** The envelope header, also the AEAD associated data of every chunk. */
   header: Uint8Array;
-  /** The sealed chunks, in order; the container is the header followed by them. */
+  /** The sealed chunks, in order; the container is the header followed by them. Empty when handed to `onChunk`. */
   chunks: Uint8Array[];
+  /** Each chunk's length, in order. */
+  chunkLengths: number[];
 }
+
+/** Takes each chunk as soon as it is sealed (the worker makes it a Blob at once); the chunk is then not kept. */
+export type ChunkSink = (chunk: Uint8Array, index: number) => void;
 
 /** The container's bytes in one buffer (Node and tests; the browser worker makes a Blob of the same parts). */
 export function containerBytes(sealed: Pick<Sealed, 'header' | 'chunks'>): Uint8Array {
@@ -59,7 +65,7 @@ export function containerBytes(sealed: Pick<Sealed, 'header' | 'chunks'>): Uint8
  * one chunk, sealed in order (the HPKE sequence number is the chunk's index) with the whole header as associated data. With `release`, each entry
  * of `pieces` is dropped once its chunk is sealed, so the plaintext can go while the rest is encrypted.
  */
-export async function prepareSeal(opts: SealOptions): Promise<(pieces: Uint8Array[], release?: boolean) => Promise<Sealed>> {
+export async function prepareSeal(opts: SealOptions): Promise<(pieces: Uint8Array[], release?: boolean, onChunk?: ChunkSink) => Promise<Sealed>> {
   if (typeof opts.sessionToken !== 'string' || !opts.sessionToken) throw new SealError('token_invalid', 'no session token');
   const claims = readSessionClaims(opts.sessionToken);
   const version = opts.version ?? FORMAT_VERSION;
@@ -75,7 +81,7 @@ export async function prepareSeal(opts: SealOptions): Promise<(pieces: Uint8Arra
   } catch (e) {
     throw new SealError('key_invalid', `HPKE setup failed: ${(e as Error).message}`);
   }
-  return async (given, release = false) => {
+  return async (given, release = false, onChunk) => {
     const pieces = version === 1 ? [concatBytes(given)] : given.filter((p) => p.length > 0);
     if (release) given.length = 0;
     if (pieces.length === 0) throw new SealError('encrypt_failed', 'nothing to seal');
@@ -102,13 +108,15 @@ export async function prepareSeal(opts: SealOptions): Promise<(pieces: Uint8Arra
     const chunks: Uint8Array[] = [];
     try {
       for (let i = 0; i < pieces.length; i++) {
-        chunks.push(new Uint8Array(await sender.seal(whole(pieces[i]!), aad)));
+        const chunk = new Uint8Array(await sender.seal(whole(pieces[i]!), aad));
         if (release) pieces[i] = EMPTY;
+        if (onChunk) onChunk(chunk, i);
+        else chunks.push(chunk);
       }
     } catch (e) {
       throw new SealError('encrypt_failed', `sealing failed: ${(e as Error).message}`);
     }
-    return { sessionId: claims.sid, header, chunks };
+    return { sessionId: claims.sid, header, chunks, chunkLengths: pieces.map((p) => p.length + AEAD_TAG_LENGTH) };
   };
 }
 

@@ -70,7 +70,10 @@ export interface OpenedSection {
   kind: SectionKind;
   name: string;
   size: number;
-  /** SHA-256 of the section data, lower-case hex; verified. */
+  /**
+   * The section hash the table holds, lower-case hex; verified. Inner version 1: SHA-256 of the data. Inner version 2
+   * (format version 3): SHA-256 over the SHA-256 of each 512 KiB leaf of the data (see the format doc).
+   */
   sha256: string;
   data: Uint8Array;
 }
@@ -83,6 +86,7 @@ export interface OpenedMedium {
   tags: string[];
   meta: Record<string, unknown>;
   size: number;
+  /** The section hash, as in OpenedSection. */
   sha256: string;
   data: Uint8Array;
 }
@@ -101,4 +105,6 @@ export interface OpenedContainer {
   summingHash: string;
   /** Length of the decrypted inner container in bytes. */
   innerLength: number;
+  /** The inner version (1 under format versions 1 and 2, 2 under 3): says how the section hashes are taken. */
+  innerVersion: 1 | 2;
 }

@@ -10,6 +10,7 @@ import { Codec, compileCodec } from '../../src/container/codec.ts';
 import { packContainer } from '../../src/container/pack.ts';
 import { containerBytes } from '../../src/container/seal.ts';
 import { issueSession, sampleCapture } from './container-harness.ts';
+import { leafHashHex } from './container-leaf-hash.ts';
 
 const exec = promisify(execFile);
 const cli = new URL('../../bin/oz-container.mjs', import.meta.url).pathname;
@@ -36,15 +37,24 @@ test('oz-container inspect and open: output, and exit codes for each kind of fai
 
     const inspected = await run('inspect', file);
     assert.equal(inspected.code, 0, inspected.stderr);
-    assert.match(inspected.stdout, /OZCF version 2/);
+    assert.match(inspected.stdout, /OZCF version 3/);
     assert.match(inspected.stdout, /KEM 0x0010 DHKEM\(P-256, HKDF-SHA256\), KDF 0x0001 HKDF-SHA256, AEAD 0x0002 AES-256-GCM/);
     assert.match(inspected.stdout, new RegExp(`session\\s+${s.sid}`));
 
     const opened = await run('open', file, '--key', key);
     assert.equal(opened.code, 0, opened.stderr);
     assert.match(opened.stdout, /signature NOT checked/);
-    assert.match(opened.stdout, /sections\s+6/);
-    assert.match(opened.stdout, /clip\s+video_selfie_blank\.webm\s+1500\s+[0-9a-f]{64}\s+video\/webm \[video_selfie, video_selfie_blank, orientation_portrait\]/);
+    assert.match(opened.stdout, /sections\s+6, hashes SHA-256 over the SHA-256 of each 512 KiB leaf/);
+    assert.match(opened.stdout, new RegExp(`clip\\s+video_selfie_blank\\.webm\\s+1500\\s+${leafHashHex(sampleCapture(s.token).media[0]!.data)}\\s+video/webm \\[video_selfie, video_selfie_blank, orientation_portrait\\]`));
+
+    // Containers of the older versions still open.
+    for (const version of [2, 1] as const) {
+      const older = join(dir, `v${version}.bin`);
+      await writeFile(older, containerBytes(await packContainer(await Codec.instantiate(await compileCodec()), sampleCapture(s.token), { version })));
+      const out = await run('open', older, '--key', key);
+      assert.equal(out.code, 0, out.stderr);
+      assert.match(out.stdout, new RegExp(`OZCF version ${version}[\\s\\S]*sections\\s+6, hashes SHA-256 of the data`));
+    }
 
     const wrongKey = await run('open', file, '--key', other);
     assert.equal(wrongKey.code, 14);

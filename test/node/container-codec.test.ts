@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { sampleBytes } from './container-harness.ts';
+import { leafHashHex } from './container-leaf-hash.ts';
 import { Codec, CodecError, compileCodec, type PackSection } from '../../src/container/codec.ts';
 import {
   CodecStatus, INNER_HEADER_LENGTH, INNER_MAGIC, INNER_VERSION, MAX_MANIFEST_LENGTH, MAX_NAME_LENGTH, MAX_SECTIONS,
@@ -68,7 +69,7 @@ test('the memory ceiling covers codec memory and the result; media with a host d
   assert.equal(await packStatus(big(), 4 << 20), CodecStatus.memoryLimit, 'hashed in the codec: in codec memory and in the result');
   assert.equal(await packStatus(big(), 8 << 20), CodecStatus.ok);
   const hashed = big();
-  hashed[2]!.digest = new Uint8Array(await crypto.subtle.digest('SHA-256', hashed[2]!.data as Uint8Array<ArrayBuffer>));
+  hashed[2]!.digest = Buffer.from(leafHashHex(hashed[2]!.data as Uint8Array), 'hex');
   const c = await codec((3 << 20) + (512 << 10));
   const inner = await c.pack(hashed);
   assert.ok(c.memoryBytes < 1 << 20, `codec memory ${c.memoryBytes}`);
@@ -90,4 +91,22 @@ test('the streaming SHA-256 over parts equals node:crypto over the joined bytes,
   const before = c.memoryBytes;
   c.sha256Parts([sampleBytes(3 << 20, 6)], 64 << 10);
   assert.ok(c.memoryBytes - before <= 128 << 10, `codec memory grew by ${c.memoryBytes - before}`);
+});
+
+test('the leaf hash through WebCrypto equals the documented rule over the joined bytes, whatever the parts', async () => {
+  const { leafHash } = await import('../../src/container/digest.ts');
+  const K = 1024;
+  const bytes = sampleBytes(1300 * K + 7, 12);
+  const cuts: number[][] = [[], [512 * K], [512 * K, 1024 * K], [1], [100 * K, 100 * K, 700 * K], [524_287, 524_289, 1_048_575], [1300 * K + 6]];
+  for (const at of cuts) {
+    const edges = [0, ...at, bytes.length];
+    const parts = edges.slice(1).map((end, i) => bytes.subarray(edges[i]!, end));
+    assert.equal(toHex(await leafHash(parts)), leafHashHex(bytes), `cut at ${at.join(', ')}`);
+  }
+  for (const n of [0, 1, 512 * K - 1, 512 * K, 512 * K + 1]) assert.equal(toHex(await leafHash(bytes.subarray(0, n))), leafHashHex(bytes.subarray(0, n)), `${n} bytes`);
+  // Empty data has no leaf: the hash of nothing.
+  assert.equal(toHex(await leafHash([])), createHash('sha256').digest('hex'));
+  // The codec computes the same for a section it hashes itself (no host digest).
+  const inner = await (await codec()).pack([...base(), { kind: SECTION_KINDS.clip, name: utf8.encode('a.webm'), data: bytes }]);
+  assert.equal(toHex(inner.subarray(48 + 2 * 48 + 16, 48 + 2 * 48 + 48)), leafHashHex(bytes));
 });

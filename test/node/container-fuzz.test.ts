@@ -35,7 +35,7 @@ function probe(raw: Raw, bytes: Uint8Array, hostMin: number): [number, number] {
   const end = raw.memory.buffer.byteLength;
   const at = end - bytes.length;
   const scratch = (raw.heapBase() + 15) & ~15;
-  const info = scratch + 512, digests = info + 256 * 20;
+  const info = scratch + 1024, digests = info + 256 * 20;
   assert.ok(at >= digests + 256 * 32, 'fuzz input larger than the probe memory');
   new Uint8Array(raw.memory.buffer).set(bytes, at);
   return [raw.parse(at, bytes.length, info), raw.verify(at, bytes.length, digests, hostMin, scratch)];

@@ -9,6 +9,7 @@ import { encodeHeader } from '../../src/container/format.ts';
 import type { ContainerInput } from '../../src/container/types.ts';
 import { ContainerOpenError, inspectContainer, openContainer, type OpenContainerOptions } from '../../src/container/open.ts';
 import { issueSession, sampleBytes, sampleCapture, type TestSession } from './container-harness.ts';
+import { leafHashHex } from './container-leaf-hash.ts';
 
 const concat = (...parts: Uint8Array[]) => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
@@ -22,7 +23,7 @@ const options = (s: TestSession, extra: Partial<OpenContainerOptions> = {}): Ope
   ...extra,
 });
 
-async function pack(s: TestSession, scale = 1, input: ContainerInput = sampleCapture(s.token, scale), version?: 1 | 2): Promise<Uint8Array> {
+async function pack(s: TestSession, scale = 1, input: ContainerInput = sampleCapture(s.token, scale), version?: 1 | 2 | 3): Promise<Uint8Array> {
   return containerBytes(await packContainer(await Codec.instantiate(await compileCodec()), input, { version }));
 }
 
@@ -37,9 +38,9 @@ async function rejects(promise: Promise<unknown>, apiCode: number, reason?: stri
 
 /**
  * An independent layout in plain TypeScript (node:crypto hashes), following the document rather than the codec, so
- * the tests can seal inner containers that a correct packer would never make.
+ * the tests can seal inner containers that a correct packer would never make. Inner version 2 (format 3) by default.
  */
-function layout(sections: { kind: number; name: string; data: Uint8Array }[], tweak: (view: DataView, bytes: Uint8Array) => void = () => {}): Uint8Array {
+function layout(sections: { kind: number; name: string; data: Uint8Array }[], tweak: (view: DataView, bytes: Uint8Array) => void = () => {}, version: 1 | 2 = 2): Uint8Array {
   const names = sections.map((s) => new TextEncoder().encode(s.name));
   const namesLen = names.reduce((n, b) => n + b.length, 0);
   const tableEnd = 48 + 48 * sections.length;
@@ -47,7 +48,7 @@ function layout(sections: { kind: number; name: string; data: Uint8Array }[], tw
   const out = new Uint8Array(total);
   const view = new DataView(out.buffer);
   out.set([0x4f, 0x5a, 0x43, 0x49]);
-  view.setUint16(4, 1, true);
+  view.setUint16(4, version, true);
   view.setUint16(6, sections.length, true);
   view.setUint32(8, namesLen, true);
   view.setUint32(12, total, true);
@@ -59,7 +60,7 @@ function layout(sections: { kind: number; name: string; data: Uint8Array }[], tw
     view.setUint32(e + 4, nameAt, true);
     view.setUint32(e + 8, dataAt, true);
     view.setUint32(e + 12, s.data.length, true);
-    out.set(createHash('sha256').update(s.data).digest(), e + 16);
+    out.set(version === 1 ? createHash('sha256').update(s.data).digest() : Buffer.from(leafHashHex(s.data), 'hex'), e + 16);
     out.set(names[i]!, nameAt);
     out.set(s.data, dataAt);
     nameAt += names[i]!.length;
@@ -90,7 +91,8 @@ test('a capture packed in Node opens, with the session id readable before decryp
   const expected = sampleCapture(s.token);
   assert.deepEqual(opened.media.map((m) => [m.name, m.kind, m.size]), expected.media.map((m) => [m.name, m.mime.startsWith('video/') ? 'clip' : 'image', m.data.length]));
   for (const [i, m] of opened.media.entries()) assert.deepEqual(m.data, expected.media[i]!.data);
-  assert.deepEqual(opened.media.map((m) => m.sha256), expected.media.map((m) => createHash('sha256').update(m.data).digest('hex')));
+  assert.equal(opened.innerVersion, 2);
+  assert.deepEqual(opened.media.map((m) => m.sha256), expected.media.map((m) => leafHashHex(m.data)));
 });
 
 test('the independent layout in this test agrees with the codec byte for byte', async () => {
@@ -98,8 +100,15 @@ test('the independent layout in this test agrees with the codec byte for byte', 
   const input = sampleCapture('unused', 1);
   const sections = buildSections(input);
   const fromCodec = await codec.pack(sections);
-  const fromTest = layout(sections.map((x) => ({ kind: x.kind, name: new TextDecoder().decode(x.name), data: x.data as Uint8Array })));
-  assert.deepEqual(fromCodec, fromTest);
+  const plain = sections.map((x) => ({ kind: x.kind, name: new TextDecoder().decode(x.name), data: x.data as Uint8Array }));
+  assert.deepEqual(fromCodec, layout(plain));
+  assert.deepEqual(await codec.pack(sections, 1), layout(plain, undefined, 1));
+  // Sections of several leaves, hashed in the codec (no host digest) and on the host (leaf by leaf with WebCrypto).
+  const long = [...plain.slice(0, 2), { kind: 3, name: 'long.webm', data: sampleBytes(1300 * 1024 + 3, 4) }, { kind: 4, name: 'leaf.jpg', data: sampleBytes(512 * 1024, 5) }];
+  const longSections = long.map((x) => ({ kind: x.kind, name: new TextEncoder().encode(x.name), data: x.data }));
+  assert.deepEqual(await (await Codec.instantiate(await compileCodec())).pack(longSections), layout(long));
+  const withHost = longSections.map((x, i) => (i < 2 ? x : { ...x, digest: Buffer.from(leafHashHex(x.data), 'hex') }));
+  assert.deepEqual(await (await Codec.instantiate(await compileCodec())).pack(withHost), layout(long));
 });
 
 test('flipping any single byte, sampled across the whole container, is rejected', async () => {
@@ -140,7 +149,7 @@ test('each medium of 64 KiB or more is sealed as its own chunk, straight from th
   const sizes = input.media.map((m) => m.data.length);
   const sections = buildSections(input);
   const codec = await Codec.instantiate(await compileCodec());
-  const { pieces, length } = await codec.layout(sections.map((x) => ({ ...x, digest: lengthOf(x.data) >= 65536 && x.kind > 1 ? createHash('sha256').update(x.data as Uint8Array).digest() : undefined })));
+  const { pieces, length } = await codec.layout(sections.map((x) => ({ ...x, digest: lengthOf(x.data) >= 65536 && x.kind > 1 ? Buffer.from(leafHashHex(x.data as Uint8Array), 'hex') : undefined })));
   // The large media are the input's own bytes, not copies; the rest of the layout comes out of codec memory.
   assert.deepEqual(pieces.map((p) => input.media.findIndex((m) => m.data.buffer === p.buffer)), [-1, 0, 1, 2, -1]);
   assert.equal(pieces.reduce((n, p) => n + p.length, 0), length);
@@ -148,7 +157,7 @@ test('each medium of 64 KiB or more is sealed as its own chunk, straight from th
 
   const bytes = await pack(s, 100);
   const header = inspectContainer(bytes);
-  assert.equal(header.version, 2);
+  assert.equal(header.version, 3);
   assert.deepEqual(header.chunkLengths.slice(1), [sizes[0]! + 16, sizes[1]! + 16, sizes[2]! + 16, sizes[3]! + 16]);
   const opened = await openContainer(bytes, options(s));
   assert.equal(opened.innerLength, length);
@@ -187,7 +196,7 @@ test('no chunk holds more than 512 KiB: a larger medium is cut into 512 KiB chun
   await assert.rejects(sealInner(Array.from({ length: 2562 }, () => new Uint8Array(1)), { sessionToken: s.token }), (e: Error) => e.name === 'SealError' && /2562 chunks, over the 2561/.test(e.message));
 });
 
-test('a medium handed over in parts is hashed by the codec and sealed part by part, and gives the same inner container', async () => {
+test('a medium handed over in parts is hashed leaf by leaf and sealed part by part, and gives the same inner container', async () => {
   const s = await issueSession();
   const K = 1024;
   const clipBytes = sampleBytes(1000 * K + 10, 8);
@@ -201,7 +210,7 @@ test('a medium handed over in parts is hashed by the codec and sealed part by pa
   assert.deepEqual(header.chunkLengths.slice(1), [300 * K, 512 * K, 188 * K + 10].map((n) => n + 16));
   const opened = await openContainer(bytes, options(s));
   assert.deepEqual(opened.media[0]!.data, clipBytes);
-  assert.equal(opened.media[0]!.sha256, createHash('sha256').update(clipBytes).digest('hex'));
+  assert.equal(opened.media[0]!.sha256, leafHashHex(clipBytes));
   const whole = await openContainer(await pack(s, 1, input(clipBytes)), options(s));
   assert.equal(opened.summingHash, whole.summingHash);
   assert.equal(opened.innerLength, whole.innerLength);
@@ -246,26 +255,42 @@ test('chunks moved, repeated or dropped do not open (14), even when the header i
   assert.equal((await openContainer(bytes, options(s))).media.length, 2);
 });
 
-test('version 1 containers (one ciphertext) still open; a version changed in the header does not', async () => {
+test('version 1 and 2 containers still open; a version changed in the header, or an inner version from another envelope, does not', async () => {
   const s = await issueSession();
+  for (const version of [1, 2] as const) {
+    const older = await pack(s, 100, undefined, version);
+    const header = inspectContainer(older);
+    assert.equal(header.version, version);
+    if (version === 1) assert.equal(header.chunkLengths.length, 1);
+    const opened = await openContainer(older, options(s));
+    assert.equal(opened.innerVersion, 1);
+    for (const [i, m] of opened.media.entries()) {
+      assert.deepEqual(m.data, sampleCapture(s.token, 100).media[i]!.data);
+      assert.equal(m.sha256, createHash('sha256').update(m.data).digest('hex'));
+    }
+  }
   const v1 = await pack(s, 100, undefined, 1);
-  const header = inspectContainer(v1);
-  assert.equal(header.version, 1);
-  assert.equal(header.chunkLengths.length, 1);
-  const opened = await openContainer(v1, options(s));
-  for (const [i, m] of opened.media.entries()) assert.deepEqual(m.data, sampleCapture(s.token, 100).media[i]!.data);
   // Relabelled: the layouts differ, and where a header still parsed, the HPKE info and associated data would not match.
   const relabelled = v1.slice();
   relabelled[5] = 2;
   await assert.rejects(openContainer(relabelled, options(s)), ContainerOpenError);
-  const v2 = await pack(s);
-  const down = v2.slice();
-  down[5] = 1;
-  await assert.rejects(openContainer(down, options(s)), ContainerOpenError);
-  // A single-chunk version 2 header rebuilt as version 1 around the same ciphertext parses, and does not decrypt.
-  const h2 = inspectContainer(v2);
-  const asV1 = encodeHeader({ ...h2, version: 1 });
-  await rejects(openContainer(concat(asV1, v2.subarray(h2.headerLength)), options(s)), 14, 'decrypt_failed');
+  const v3 = await pack(s);
+  for (const down of [1, 2]) {
+    const copy = v3.slice();
+    copy[5] = down;
+    await assert.rejects(openContainer(copy, options(s)), ContainerOpenError);
+  }
+  // A single-chunk version 3 header rebuilt as version 2 or 1 around the same ciphertext parses, and does not decrypt.
+  const h3 = inspectContainer(v3);
+  for (const version of [1, 2] as const) {
+    await rejects(openContainer(concat(encodeHeader({ ...h3, version }), v3.subarray(h3.headerLength)), options(s)), 14, 'decrypt_failed');
+  }
+  // Each envelope carries one inner version: inner 1 sealed as format 3, or inner 2 sealed as format 2, is refused.
+  const sections = [manifest(), technical, clip];
+  await rejects(openContainer(await sealed(s, layout(sections, undefined, 1)), options(s)), 14, 'inner_invalid');
+  const v2inner2 = containerBytes(await sealInner(layout(sections), { sessionToken: s.token, version: 2 }));
+  await rejects(openContainer(v2inner2, options(s)), 14, 'inner_invalid');
+  assert.equal((await openContainer(await sealed(s, layout(sections)), options(s))).media[0]!.sha256, leafHashHex(clip.data));
 });
 
 test('a truncated or extended container is rejected as damaged (5), a foreign file as invalid (14)', async () => {
@@ -341,7 +366,7 @@ test('inside a validly sealed container: missing payload.json (3), no media (4),
   const badSumming = layout([manifest(), technical, clip]);
   badSumming[20]! ^= 1;
   await rejects(open(badSumming), 14, 'summing_hash');
-  const badVersion = layout([manifest(), technical, clip], (v) => v.setUint16(4, 2, true));
+  const badVersion = layout([manifest(), technical, clip], (v) => v.setUint16(4, 3, true));
   await rejects(open(badVersion), 14, 'inner_invalid');
   await rejects(open(concat(layout([manifest(), technical, clip]), new Uint8Array(1))), 5, 'damaged');
 });
@@ -359,5 +384,24 @@ test('sections below and above the host-digest threshold are verified either way
   for (const hostDigestMin of [0, 1, 64 * 1024, 2 ** 31]) {
     const opened = await openContainer(bytes, { ...options(s), hostDigestMin });
     assert.equal(opened.media.length, 4);
+  }
+});
+
+test('the WebCrypto path (browsers) and the node:crypto path (Node) accept and refuse the same containers', async () => {
+  const s = await issueSession();
+  const bytes = await pack(s, 100);
+  const header = inspectContainer(bytes);
+  for (const nodeCrypto of [true, false]) {
+    const opened = await openContainer(bytes, options(s, { nodeCrypto }));
+    assert.deepEqual(opened.media.map((m) => m.sha256), sampleCapture(s.token, 100).media.map((m) => leafHashHex(m.data)));
+    for (const at of [header.headerLength - 70, header.headerLength + 3, bytes.length - 1]) {
+      const copy = bytes.slice();
+      copy[at]! ^= 1;
+      await rejects(openContainer(copy, options(s, { nodeCrypto })), 14, 'decrypt_failed');
+    }
+    const forged = bytes.slice();
+    forged[header.headerLength - 4 * header.chunkLengths.length - 2 - 65 - 2 - 10]! ^= 1;
+    await rejects(openContainer(forged, options(s, { nodeCrypto })), 14, 'token_invalid');
+    await rejects(openContainer(bytes, options(s, { nodeCrypto, tokenVerifier: (await issueSession()).issuerPublicKey })), 14, 'token_invalid');
   }
 });

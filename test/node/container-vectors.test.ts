@@ -51,12 +51,14 @@ test('the codec SHA-256 matches the FIPS 180-4 examples and node:crypto', async 
   }
 });
 
-test('vector 1: the inner container is exactly the documented bytes', async () => {
+test('vector 1: the inner container is exactly the documented bytes, inner versions 2 and 1', async () => {
   const codec = await Codec.instantiate(await compileCodec());
   const inner = await codec.pack(buildSections(input()));
-  const expected = hex('vector-inner');
-  assert.equal(toHex(inner), toHex(expected));
-  assert.equal(sha(inner), doc.match(/Inner container \(\d+ bytes\), SHA-256 `([0-9a-f]{64})`/)![1]);
+  assert.equal(toHex(inner), toHex(hex('vector-inner')));
+  assert.equal(sha(inner), doc.match(/Inner container, inner version 2 \(\d+ bytes\), SHA-256 `([0-9a-f]{64})`/)![1]);
+  const v1 = await (await Codec.instantiate(await compileCodec())).pack(buildSections(input()), 1);
+  assert.equal(toHex(v1), toHex(hex('vector-inner-v1')));
+  assert.equal(sha(v1), doc.match(/as inner version 1 [^`]*SHA-256 `([0-9a-f]{64})`/)![1]);
 });
 
 const docKeys = {
@@ -65,7 +67,7 @@ const docKeys = {
   now: createdAt,
 };
 
-test('vector 1: the recipient key derives to the token hpke claim and sealing gives the documented containers, version 2 and 1', async () => {
+test('vector 1: the recipient key derives to the token hpke claim and sealing gives the documented containers, versions 3, 2 and 1', async () => {
   const kp = await createSuite().kem.deriveKeyPair(fill(0x52));
   assert.equal(await serializePublicKey(kp.publicKey), doc.match(/recipient public key `([A-Za-z0-9_-]+)`/)![1]);
   assert.deepEqual(await crypto.subtle.exportKey('jwk', kp.privateKey), { ...JSON.parse(block('vector-recipient-jwk')) });
@@ -74,15 +76,19 @@ test('vector 1: the recipient key derives to the token hpke claim and sealing gi
   assert.equal(packed.chunks.length, 1);
   const container = containerBytes(packed);
   assert.equal(toHex(container), toHex(hex('vector-container')));
-  assert.equal(sha(container), doc.match(/Sealed container, version 2 \(\d+ bytes\), SHA-256 `([0-9a-f]{64})`/)![1]);
+  assert.equal(sha(container), doc.match(/Sealed container, version 3 \(\d+ bytes\), SHA-256 `([0-9a-f]{64})`/)![1]);
+  const v2 = containerBytes(await packContainer(await Codec.instantiate(await compileCodec()), input(), { createdAt, ekm: fill(0x45), version: 2 }));
+  assert.equal(toHex(v2), toHex(hex('vector-container-v2')));
+  assert.equal(sha(v2), doc.match(/sealed container, version 2 \(\d+ bytes\), SHA-256\s+`([0-9a-f]{64})`/)![1]);
   const v1 = containerBytes(await packContainer(await Codec.instantiate(await compileCodec()), input(), { createdAt, ekm: fill(0x45), version: 1 }));
   assert.equal(toHex(v1), toHex(hex('vector-container-v1')));
   assert.equal(sha(v1), doc.match(/sealed container, version 1 \(\d+ bytes\), SHA-256 `([0-9a-f]{64})`/)![1]);
 });
 
-test('vector 1: both documented containers open with the documented keys and give the inputs back', async () => {
-  for (const [label, version] of [['vector-container', 2], ['vector-container-v1', 1]] as const) {
-    const opened = await openContainer(hex(label), docKeys);
+test('vector 1: the three documented containers open with the documented keys and give the inputs back', async () => {
+  // Both ways: node:crypto (the default in Node) and WebCrypto (as in browsers).
+  for (const nodeCrypto of [true, false]) for (const [label, version, inner] of [['vector-container', 3, 'vector-inner'], ['vector-container-v2', 2, 'vector-inner-v1'], ['vector-container-v1', 1, 'vector-inner-v1']] as const) {
+    const opened = await openContainer(hex(label), { ...docKeys, nodeCrypto });
     assert.equal(opened.header.version, version);
     assert.equal(opened.header.createdAt, createdAt);
     assert.equal(opened.header.sessionToken, token);
@@ -90,7 +96,7 @@ test('vector 1: both documented containers open with the documented keys and giv
     assert.deepEqual(opened.payload['folder:meta_data'], { transaction_id: 'vector-1' });
     assert.deepEqual(opened.technical, raw.technical);
     assert.deepEqual(opened.media.map((m) => [m.name, m.mime, m.tags, Buffer.from(m.data).toString('hex')]), raw.media.map((m) => [m.name, m.mime, m.tags, m.hex]));
-    assert.equal(opened.summingHash, toHex(hex('vector-inner').subarray(16, 48)));
+    assert.equal(opened.summingHash, toHex(hex(inner).subarray(16, 48)));
   }
 });
 
@@ -105,7 +111,7 @@ test('vector 2: a medium of 64 KiB is sealed as its own chunk, giving the docume
   assert.equal(rows.length, 2);
   assert.deepEqual(packed.chunks.map((c) => [c.length, sha(c)]), rows.map((r) => [Number(r[2]!.replace(/,/g, '')), r[3]]));
   const container = containerBytes(packed);
-  assert.equal(sha(container), section.match(/Sealed container \(([\d,]+) bytes\), SHA-256 `([0-9a-f]{64})`/)![2]);
+  assert.equal(sha(container), section.match(/Sealed container, version 3 \(([\d,]+) bytes\), SHA-256 `([0-9a-f]{64})`/)![2]);
   const opened = await openContainer(container, docKeys);
   assert.deepEqual(opened.header.chunkLengths, packed.chunks.map((c) => c.length));
   assert.deepEqual(opened.media[2]!.data, big);

@@ -9,7 +9,11 @@ import * as S from './status';
 import { shaInit, shaUpdate, shaFinal, sha256Into, SHA_SCRATCH } from './sha256';
 
 export const MAGIC: u32 = 0x49435a4f; // "OZCI" read as little-endian u32
-export const VERSION: u16 = 1;
+/** Inner version 1: a section hash is SHA-256 of the section data. Version 2: SHA-256 over the SHA-256 of each leaf. */
+export const VERSION_PLAIN: u16 = 1;
+export const VERSION_LEAVES: u16 = 2;
+/** Version 2 cuts a section into leaves of this many bytes from its start (the last may be shorter). */
+export const LEAF: usize = 512 * 1024;
 export const HEADER: usize = 48;
 export const ENTRY: usize = 48;
 export const DESC: usize = 48;
@@ -19,8 +23,11 @@ export const MAX_NAME: u32 = 128;
 export const MAX_MANIFEST: u64 = 1 << 20;
 export const MAX_TECHNICAL: u64 = 4 << 20;
 export const MAX_INNER: u64 = 512 * 1024 * 1024;
-/** Scratch the host provides: SHA-256 state plus one digest. */
-export const SCRATCH: usize = SHA_SCRATCH + 32;
+/** Scratch the host provides: two SHA-256 states (leaf and outer), a leaf digest and a result digest. */
+export const SCRATCH: usize = 2 * SHA_SCRATCH + 64;
+const OUTER: usize = SHA_SCRATCH;
+const LEAF_DIGEST: usize = 2 * SHA_SCRATCH;
+const RESULT: usize = 2 * SHA_SCRATCH + 32;
 
 const KIND_MANIFEST: u8 = 1;
 const KIND_TECHNICAL: u8 = 2;
@@ -37,6 +44,24 @@ function validNameByte(c: u8): bool {
 function bytesEqual(a: usize, b: usize, len: usize): bool {
   for (let i: usize = 0; i < len; i++) if (load<u8>(a + i) != load<u8>(b + i)) return false;
   return true;
+}
+
+/**
+ * The hash of a section's `len` bytes at `ptr` into `out` (not inside the scratch's state areas). Version 1: SHA-256
+ * of the bytes. Version 2: SHA-256 over the concatenated SHA-256 digests of its 512 KiB leaves (none when empty), so
+ * a host can hash every leaf where it lies, with the platform's native SHA-256, whatever parts the bytes came in.
+ */
+function sectionHash(version: u16, scratch: usize, ptr: usize, len: usize, out: usize): void {
+  if (version == VERSION_PLAIN) {
+    sha256Into(scratch, ptr, len, out);
+    return;
+  }
+  shaInit(scratch + OUTER);
+  for (let at: usize = 0; at < len; at += LEAF) {
+    sha256Into(scratch, ptr + at, min(LEAF, len - at), scratch + LEAF_DIGEST);
+    shaUpdate(scratch + OUTER, scratch + LEAF_DIGEST, 32);
+  }
+  shaFinal(scratch + OUTER, out);
 }
 
 /** Checks kind, name and size of section i; shared by packing and parsing so both enforce one rule set. */
@@ -99,7 +124,8 @@ export function innerLength(count: u32, namesLen: f64, dataLen: f64): f64 {
  * Returns the offset of the first data byte (the host then copies each section's data there, contiguously),
  * or -status.
  */
-export function packBegin(desc: usize, count: u32, names: usize, out: usize): i32 {
+export function packBegin(desc: usize, count: u32, names: usize, out: usize, version: u16): i32 {
+  if (version != VERSION_PLAIN && version != VERSION_LEAVES) return -S.BAD_VERSION;
   if (count < 2 || count > MAX_SECTIONS) return -S.SECTION_COUNT;
   let namesLen: u64 = 0;
   let dataLen: u64 = 0;
@@ -122,7 +148,7 @@ export function packBegin(desc: usize, count: u32, names: usize, out: usize): i3
   if (packDuplicates(desc, count, names)) return -S.DUPLICATE_NAME;
 
   store<u32>(out, MAGIC);
-  store<u16>(out, VERSION, 4);
+  store<u16>(out, version, 4);
   store<u16>(out, <u16>count, 6);
   store<u32>(out, <u32>namesLen, 8);
   store<u32>(out, <u32>total, 12);
@@ -168,12 +194,14 @@ function summingHash(inner: usize, count: u32, namesLen: u32, scratch: usize, ou
 export function packEnd(desc: usize, out: usize, scratch: usize): i32 {
   const count = <u32>load<u16>(out, 6);
   const namesLen = load<u32>(out, 8);
+  const version = load<u16>(out, 4);
   if (load<u32>(out) != MAGIC || count < 2 || count > MAX_SECTIONS) return S.BAD_MAGIC;
+  if (version != VERSION_PLAIN && version != VERSION_LEAVES) return S.BAD_VERSION;
   for (let i: u32 = 0; i < count; i++) {
     const d = desc + <usize>i * DESC;
     const e = out + HEADER + <usize>i * ENTRY;
     if (load<u32>(d, 12) & 1) memory.copy(e + 16, d + 16, 32);
-    else sha256Into(scratch, out + <usize>load<u32>(e, 8), <usize>load<u32>(e, 12), e + 16);
+    else sectionHash(version, scratch, out + <usize>load<u32>(e, 8), <usize>load<u32>(e, 12), e + 16);
   }
   summingHash(out, count, namesLen, scratch, out + 16);
   return S.OK;
@@ -186,7 +214,8 @@ export function packEnd(desc: usize, out: usize, scratch: usize): i32 {
 export function parse(inner: usize, len: usize, info: usize): i32 {
   if (len < HEADER) return -(len >= 4 && load<u32>(inner) != MAGIC ? S.BAD_MAGIC : S.TRUNCATED);
   if (load<u32>(inner) != MAGIC) return -S.BAD_MAGIC;
-  if (load<u16>(inner, 4) != VERSION) return -S.BAD_VERSION;
+  const version = load<u16>(inner, 4);
+  if (version != VERSION_PLAIN && version != VERSION_LEAVES) return -S.BAD_VERSION;
   const count = <u32>load<u16>(inner, 6);
   if (count < 2 || count > MAX_SECTIONS) return -S.SECTION_COUNT;
   const namesLen = <u64>load<u32>(inner, 8);
@@ -233,7 +262,8 @@ export function verify(inner: usize, len: usize, digests: usize, hostMin: u32, s
   const n = parse(inner, len, 0);
   if (n < 0) return -n;
   const count = <u32>n;
-  const digest = scratch + SHA_SCRATCH;
+  const version = load<u16>(inner, 4);
+  const digest = scratch + RESULT;
   summingHash(inner, count, load<u32>(inner, 8), scratch, digest);
   if (!bytesEqual(digest, inner + 16, 32)) return S.SUMMING_HASH;
   for (let i: u32 = 0; i < count; i++) {
@@ -241,7 +271,7 @@ export function verify(inner: usize, len: usize, digests: usize, hostMin: u32, s
     const dLen = load<u32>(e, 12);
     let got = digest;
     if (dLen >= hostMin) got = digests + <usize>i * 32;
-    else sha256Into(scratch, inner + <usize>load<u32>(e, 8), <usize>dLen, digest);
+    else sectionHash(version, scratch, inner + <usize>load<u32>(e, 8), <usize>dLen, digest);
     if (!bytesEqual(got, e + 16, 32)) return S.SECTION_HASH;
   }
   return S.OK;

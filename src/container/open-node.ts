@@ -1,0 +1,130 @@
+// The two steps every open pays, with Node's own crypto when it is there: the ES384 check of the session token and
+// the HPKE recipient (RFC 9180: DHKEM(P-256, HKDF-SHA256), HKDF-SHA256, AES-256-GCM, base mode). Through WebCrypto
+// each is a chain of asynchronous calls (@hpke/core's key schedule alone makes a dozen), and in Node each call is a
+// job on the thread pool: together they cost more than the P-384 verification itself. Here every step is one
+// synchronous OpenSSL call. Elsewhere (browsers) `nodeCrypto()` is null and open.ts keeps the WebCrypto path; the
+// tests open every documented vector both ways.
+import type { KeyObject } from 'node:crypto';
+import type { SessionClaims } from './types.ts';
+
+type NodeCrypto = typeof import('node:crypto');
+
+let loaded: Promise<NodeCrypto | null> | null = null;
+
+/** node:crypto, or null outside Node. The specifier is built at run time so bundlers leave it alone. */
+export function nodeCrypto(): Promise<NodeCrypto | null> {
+  loaded ??= (async () => {
+    try {
+      const name = 'node:crypto';
+      const c = (await import(/* @vite-ignore */ name)) as NodeCrypto;
+      return typeof c.createECDH === 'function' && typeof c.KeyObject?.from === 'function' ? c : null;
+    } catch {
+      return null;
+    }
+  })();
+  return loaded;
+}
+
+const ascii = new TextEncoder();
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+const issuerKeys = new WeakMap<object, KeyObject>();
+
+function issuerKey(c: NodeCrypto, key: CryptoKey | JsonWebKey): KeyObject {
+  let k = issuerKeys.get(key);
+  if (!k) {
+    k = key instanceof CryptoKey ? c.KeyObject.from(key) : c.createPublicKey({ key: key as import('node:crypto').JsonWebKey, format: 'jwk' });
+    if (k.type !== 'public' || k.asymmetricKeyType !== 'ec' || k.asymmetricKeyDetails?.namedCurve !== 'secp384r1') {
+      throw new Error('the issuer key is not a P-384 public key');
+    }
+    issuerKeys.set(key, k);
+  }
+  return k;
+}
+
+/**
+ * Verifies a compact JWS signed ES384 (the session token) and returns its claims; throws on any fault. Like jose's
+ * compactVerify with algorithms ['ES384']: the protected header must name ES384 and carry no `crit` or `b64`.
+ */
+export function verifyEs384(c: NodeCrypto, token: string, key: CryptoKey | JsonWebKey): SessionClaims {
+  const parts = token.split('.');
+  if (parts.length !== 3 || !parts.every((p) => BASE64URL.test(p))) throw new Error('not a compact JWS');
+  const header: unknown = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8'));
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new Error('JWS protected header is not an object');
+  const h = header as Record<string, unknown>;
+  if (h.alg !== 'ES384') throw new Error(`"alg" (Algorithm) Header Parameter value not allowed: ${String(h.alg)}`);
+  if ('crit' in h || 'b64' in h) throw new Error('JWS header parameters crit and b64 are not supported');
+  const signature = Buffer.from(parts[2]!, 'base64url');
+  if (signature.length !== 96) throw new Error('signature verification failed');
+  const signed = ascii.encode(`${parts[0]}.${parts[1]}`);
+  if (!c.verify('sha384', signed, { key: issuerKey(c, key), dsaEncoding: 'ieee-p1363' }, signature)) throw new Error('signature verification failed');
+  return JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as SessionClaims;
+}
+
+const recipientSecrets = new WeakMap<object, Uint8Array>();
+
+/** The 32-byte P-256 private scalar of a recipient key (CryptoKey, key pair or JWK); null when it is not one. */
+function privateScalar(c: NodeCrypto, key: CryptoKey | CryptoKeyPair | JsonWebKey): Uint8Array | null {
+  const holder = 'privateKey' in key && key.privateKey instanceof CryptoKey ? key.privateKey : key;
+  let d = recipientSecrets.get(holder);
+  if (d) return d;
+  const jwk = holder instanceof CryptoKey ? (holder.type === 'private' ? c.KeyObject.from(holder).export({ format: 'jwk' }) : null) : (holder as JsonWebKey);
+  if (!jwk || jwk.kty !== 'EC' || jwk.crv !== 'P-256' || typeof jwk.d !== 'string' || !BASE64URL.test(jwk.d)) return null;
+  d = Buffer.from(jwk.d, 'base64url');
+  if (d.length !== 32) return null;
+  recipientSecrets.set(holder, d);
+  return d;
+}
+
+const u16 = (n: number) => Uint8Array.of(n >> 8, n & 0xff);
+// Plain Uint8Array joins: this module is also loaded in browsers (which then never call into it), where there is no Buffer.
+const join = (...parts: Uint8Array[]) => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) { out.set(p, at); at += p.length; }
+  return out;
+};
+const KEM_SUITE = join(ascii.encode('KEM'), u16(0x0010));
+const HPKE_SUITE = join(ascii.encode('HPKE'), u16(0x0010), u16(0x0001), u16(0x0002));
+const HPKE_V1 = ascii.encode('HPKE-v1');
+const NO_SALT = new Uint8Array(32);
+const EMPTY = new Uint8Array(0);
+
+/**
+ * An HPKE base-mode recipient context for the format's one suite, or null when the key is not a P-256 private key
+ * this path can read (the caller then takes the WebCrypto path, which reports the fault). Throws when `enc` is not a
+ * valid point. The returned function opens the next chunk in order (sequence numbers 0, 1, ...) and throws when it
+ * does not authenticate.
+ */
+export function hpkeRecipient(c: NodeCrypto, key: CryptoKey | CryptoKeyPair | JsonWebKey, enc: Uint8Array, info: Uint8Array): ((ciphertext: Uint8Array, aad: Uint8Array) => Uint8Array) | null {
+  const d = privateScalar(c, key);
+  if (!d) return null;
+  const extract = (suite: Uint8Array, salt: Uint8Array, label: string, ikm: Uint8Array) =>
+    c.createHmac('sha256', salt).update(join(HPKE_V1, suite, ascii.encode(label), ikm)).digest();
+  // One HMAC block suffices: every output here is at most 32 bytes (HKDF-Expand's T(1)).
+  const expand = (suite: Uint8Array, prk: Uint8Array, label: string, context: Uint8Array, length: number) =>
+    c.createHmac('sha256', prk).update(join(u16(length), HPKE_V1, suite, ascii.encode(label), context, Uint8Array.of(1))).digest().subarray(0, length);
+  const ecdh = c.createECDH('prime256v1');
+  ecdh.setPrivateKey(d);
+  // DHKEM Decap: the x-coordinate of skR * pkE, then ExtractAndExpand with kem_context = enc || pkRm.
+  const dh = ecdh.computeSecret(enc);
+  const sharedSecret = expand(KEM_SUITE, extract(KEM_SUITE, NO_SALT, 'eae_prk', dh), 'shared_secret', join(enc, ecdh.getPublicKey()), 32);
+  // KeySchedule, mode_base (0), no PSK.
+  const context = join(Uint8Array.of(0), extract(HPKE_SUITE, NO_SALT, 'psk_id_hash', EMPTY), extract(HPKE_SUITE, NO_SALT, 'info_hash', info));
+  const secret = extract(HPKE_SUITE, sharedSecret, 'secret', EMPTY);
+  const aesKey = expand(HPKE_SUITE, secret, 'key', context, 32);
+  const baseNonce = expand(HPKE_SUITE, secret, 'base_nonce', context, 12);
+  let seq = 0;
+  return (ciphertext, aad) => {
+    if (ciphertext.length < 16) throw new Error('ciphertext shorter than the tag');
+    const nonce = new Uint8Array(baseNonce); // a copy (Buffer.prototype.slice would be a view)
+    // I2OSP(seq, 12) XOR base_nonce; a container has at most 2,561 chunks, so the low four bytes hold it.
+    for (let i = 0, s = seq; i < 4; i++, s >>>= 8) nonce[11 - i]! ^= s & 0xff;
+    seq++;
+    const decipher = c.createDecipheriv('aes-256-gcm', aesKey, nonce, { authTagLength: 16 });
+    decipher.setAAD(aad);
+    decipher.setAuthTag(ciphertext.subarray(ciphertext.length - 16));
+    const head = decipher.update(ciphertext.subarray(0, ciphertext.length - 16));
+    const tail = decipher.final();
+    return tail.length ? join(head, tail) : head;
+  };
+}
