@@ -1,0 +1,113 @@
+import { BlazeFace, INPUT, suppress, type ModelJson } from './blazeface.ts';
+import type { Box, Detector, DetectorFeature, DetectorFrame, FaceObservation, FrameObservation, Point } from './detector.ts';
+import { lumaStats } from './image-stats.ts';
+
+export interface BlazeFaceDetectorOptions {
+  /** The model's JSON (weights manifest), its `.bin`, and the kernels (wasm/build/face.wasm). */
+  modelUrl: string;
+  weightsUrl: string;
+  wasmUrl: string;
+  maxFaces?: number;
+  minConfidence?: number;
+}
+
+/**
+ * How the box is drawn, as Human draws blazeface's: the network's box enlarged 1.4 times and made square. Guidance's
+ * size thresholds were tuned on those boxes, so the same convention keeps them valid.
+ */
+const BOX_SCALE = 1.4;
+/** Overlap above which a weaker detection is the same face (Human's default for blazeface). */
+const IOU = 0.1;
+
+async function fetchOk(url: string): Promise<Response> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  return res;
+}
+
+/**
+ * The default detector: BlazeFace front-camera (128x128) on the project's own SIMD kernels, no tfjs. It answers
+ * 'detect' only: boxes, the six keypoints (eyes, nose, mouth, ears), brightness and sharpness. Runs wherever it is
+ * constructed; the capture stage runs it inside the face worker.
+ */
+export class BlazeFaceDetector implements Detector {
+  #opts: BlazeFaceDetectorOptions;
+  #net?: BlazeFace;
+  #canvas?: OffscreenCanvas;
+
+  constructor(opts: BlazeFaceDetectorOptions) {
+    this.#opts = opts;
+  }
+
+  async load(features: readonly DetectorFeature[], signal?: AbortSignal): Promise<void> {
+    const other = features.filter((f) => f !== 'detect');
+    if (other.length) throw new Error(`BlazeFaceDetector answers 'detect' only, not ${other.join(', ')}`);
+    if (this.#net) return;
+    const [json, bin, wasm] = await Promise.all([
+      fetchOk(this.#opts.modelUrl).then((r) => r.json() as Promise<ModelJson>),
+      fetchOk(this.#opts.weightsUrl).then((r) => r.arrayBuffer()),
+      fetchOk(this.#opts.wasmUrl).then((r) => r.arrayBuffer()),
+    ]);
+    signal?.throwIfAborted();
+    this.#net = await BlazeFace.create(wasm, json, bin);
+  }
+
+  /** Weight bytes of the loaded model. */
+  get modelBytes(): number {
+    return this.#net?.weightBytes ?? 0;
+  }
+
+  /** The frame stretched to the network's 128x128 input, as RGBA. */
+  #input(bitmap: ImageBitmap): Uint8ClampedArray {
+    this.#canvas ??= new OffscreenCanvas(INPUT, INPUT);
+    const ctx = this.#canvas.getContext('2d', { willReadFrequently: true });
+    if (!ctx) throw new Error('OffscreenCanvas 2d context unavailable');
+    ctx.drawImage(bitmap, 0, 0, INPUT, INPUT);
+    return ctx.getImageData(0, 0, INPUT, INPUT).data;
+  }
+
+  async detect(frame: DetectorFrame, features: readonly DetectorFeature[]): Promise<FrameObservation> {
+    const { bitmap } = frame;
+    try {
+      if (!this.#net) throw new Error('detect before load');
+      if (features.some((f) => f !== 'detect')) throw new Error(`BlazeFaceDetector answers 'detect' only, not ${features.join(', ')}`);
+      const started = performance.now();
+      const min = this.#opts.minConfidence ?? 0.5;
+      const found = suppress(this.#net.detect(this.#input(bitmap), min), IOU, this.#opts.maxFaces ?? 3);
+      // Input pixels -> bitmap pixels -> recording pixels.
+      const fx = bitmap.width / INPUT, fy = bitmap.height / INPUT, scale = frame.width / bitmap.width;
+      const faces = found.map((d): FaceObservation => {
+        const cx = ((d.box[0] + d.box[2]) / 2) * fx, cy = ((d.box[1] + d.box[3]) / 2) * fy;
+        const side = Math.max((d.box[2] - d.box[0]) * fx, (d.box[3] - d.box[1]) * fy) * BOX_SCALE;
+        const x1 = Math.max(0, Math.round(cx - side / 2)), y1 = Math.max(0, Math.round(cy - side / 2));
+        const x2 = Math.min(bitmap.width, Math.round(cx + side / 2)), y2 = Math.min(bitmap.height, Math.round(cy + side / 2));
+        const inBitmap: Box = { x: x1, y: y1, width: Math.trunc(x2 - x1), height: Math.trunc(y2 - y1) };
+        const stats = lumaStats(bitmap, inBitmap);
+        const k = d.keypoints.map(([x, y]): Point => [x * fx * scale, y * fy * scale]);
+        return {
+          score: Math.round(d.score * 100) / 100,
+          box: { x: inBitmap.x * scale, y: inBitmap.y * scale, width: inBitmap.width * scale, height: inBitmap.height * scale },
+          // The person's right eye (image left), left eye, nose tip, mouth centre; the ears follow in k[4], k[5].
+          landmarks: { rightEye: k[0], leftEye: k[1], nose: k[2], mouthCentre: k[3] },
+          brightness: stats.brightness,
+          sharpness: stats.sharpness,
+        };
+      });
+      faces.sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height);
+      return {
+        timestamp: frame.timestamp,
+        width: frame.width,
+        height: frame.height,
+        faces,
+        brightness: lumaStats(bitmap, undefined, 32).brightness,
+        inferenceMs: performance.now() - started,
+      };
+    } finally {
+      bitmap.close();
+    }
+  }
+
+  dispose(): void {
+    this.#net = undefined;
+  }
+}
