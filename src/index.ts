@@ -53,3 +53,5 @@ export type {
 } from './events.js';
 export { RTL_LANGS, loadStrings, loadedStrings, resolveStrings, type Lang, type StringOverrides, type Strings } from './i18n/index.js';
 export { CAMERA_MINIMUM } from './controllers/camera.js';
+export { WorkerDetector, type DetectorModel, type ModelLoadInfo, type WorkerDetectorOptions } from './face/worker-detector.js';
+export type { Detector, DetectorFeature, DetectorFrame, FaceObservation, FrameObservation } from './face/detector.js';
