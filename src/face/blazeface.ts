@@ -13,7 +13,7 @@ interface Kernels {
   heapBase(): number;
   reserve(bytes: number): number;
   prepare(rgba: number, out: number, n: number): void;
-  conv5x5s2(input: number, h: number, w: number, weights: number, bias: number, cout: number, out: number): void;
+  conv5x5s2(input: number, h: number, w: number, weights: number, bias: number, out: number): void;
   depthwise3x3(input: number, h: number, w: number, c: number, weights: number, stride: number, out: number): void;
   pointwise(input: number, n: number, cin: number, weights: number, bias: number, cout: number, residual: number, rc: number, relu: number, out: number): void;
   maxpool2x2(input: number, h: number, w: number, c: number, out: number): void;
@@ -188,7 +188,7 @@ export class BlazeFace {
     new Uint8Array(k.memory.buffer, this.#rgba, rgba.length).set(rgba);
     k.prepare(this.#rgba, this.#input, INPUT * INPUT);
     for (const s of this.#steps) {
-      if (s.op === 'conv0') k.conv5x5s2(this.#input, INPUT, INPUT, s.w, s.b, s.cout, s.out);
+      if (s.op === 'conv0') k.conv5x5s2(this.#input, INPUT, INPUT, s.w, s.b, s.out);
       else if (s.op === 'head') k.pointwise(s.inp, s.n, s.cin, s.w, s.b, s.cout, 0, 0, 0, s.out);
       else {
         k.depthwise3x3(s.inp, s.hw, s.hw, s.cin, s.dw, s.stride, s.dwOut);

@@ -33,62 +33,86 @@ export function prepare(rgba: usize, out: usize, n: u32): void {
 
 /**
  * The first layer: 5x5 convolution, stride 2, TensorFlow's SAME padding (1 before, 2 after on a 128 input), 4 input
- * channels (3 used), `cout` outputs (a multiple of 4), bias, ReLU. Weights [5][5][4][cout].
+ * channels (3 used), 24 outputs held in six registers, bias, ReLU. Weights [5][5][4][24].
  */
-export function conv5x5s2(input: usize, h: i32, w: i32, weights: usize, bias: usize, cout: i32, out: usize): void {
+export function conv5x5s2(input: usize, h: i32, w: i32, weights: usize, bias: usize, out: usize): void {
   const oh = h >> 1, ow = w >> 1;
   const zero = f32x4.splat(0);
-  const vecs = cout >> 2;
   for (let y = 0; y < oh; y++) {
     for (let x = 0; x < ow; x++) {
-      const o = out + ((<usize>(y * ow + x) * <usize>cout) << 2);
-      for (let v = 0; v < vecs; v++) v128.store(o + (<usize>v << 4), v128.load(bias + (<usize>v << 4)));
+      let a0 = v128.load(bias), a1 = v128.load(bias, 16), a2 = v128.load(bias, 32);
+      let a3 = v128.load(bias, 48), a4 = v128.load(bias, 64), a5 = v128.load(bias, 80);
       for (let ky = 0; ky < 5; ky++) {
         const iy = 2 * y + ky - 1;
         if (iy < 0 || iy >= h) continue;
         for (let kx = 0; kx < 5; kx++) {
           const ix = 2 * x + kx - 1;
           if (ix < 0 || ix >= w) continue;
-          const px = input + (<usize>(iy * w + ix) << 4);
-          const wk = weights + ((<usize>((ky * 5 + kx) * 4) * <usize>cout) << 2);
-          for (let c = 0; c < 3; c++) {
-            const a = v128.load32_splat(px + (<usize>c << 2));
-            const wc = wk + ((<usize>(c * cout)) << 2);
-            for (let v = 0; v < vecs; v++) {
-              const at = o + (<usize>v << 4);
-              v128.store(at, f32x4.add(v128.load(at), f32x4.mul(a, v128.load(wc + (<usize>v << 4)))));
-            }
-          }
+          const px = v128.load(input + (<usize>(iy * w + ix) << 4));
+          let wk = weights + (<usize>(ky * 5 + kx) * 384);
+          // Channel by channel (the lane index must be a constant): each input value times 24 weights.
+          let s = f32x4.splat(f32x4.extract_lane(px, 0));
+          a0 = f32x4.add(a0, f32x4.mul(s, v128.load(wk))); a1 = f32x4.add(a1, f32x4.mul(s, v128.load(wk, 16)));
+          a2 = f32x4.add(a2, f32x4.mul(s, v128.load(wk, 32))); a3 = f32x4.add(a3, f32x4.mul(s, v128.load(wk, 48)));
+          a4 = f32x4.add(a4, f32x4.mul(s, v128.load(wk, 64))); a5 = f32x4.add(a5, f32x4.mul(s, v128.load(wk, 80)));
+          wk += 96;
+          s = f32x4.splat(f32x4.extract_lane(px, 1));
+          a0 = f32x4.add(a0, f32x4.mul(s, v128.load(wk))); a1 = f32x4.add(a1, f32x4.mul(s, v128.load(wk, 16)));
+          a2 = f32x4.add(a2, f32x4.mul(s, v128.load(wk, 32))); a3 = f32x4.add(a3, f32x4.mul(s, v128.load(wk, 48)));
+          a4 = f32x4.add(a4, f32x4.mul(s, v128.load(wk, 64))); a5 = f32x4.add(a5, f32x4.mul(s, v128.load(wk, 80)));
+          wk += 96;
+          s = f32x4.splat(f32x4.extract_lane(px, 2));
+          a0 = f32x4.add(a0, f32x4.mul(s, v128.load(wk))); a1 = f32x4.add(a1, f32x4.mul(s, v128.load(wk, 16)));
+          a2 = f32x4.add(a2, f32x4.mul(s, v128.load(wk, 32))); a3 = f32x4.add(a3, f32x4.mul(s, v128.load(wk, 48)));
+          a4 = f32x4.add(a4, f32x4.mul(s, v128.load(wk, 64))); a5 = f32x4.add(a5, f32x4.mul(s, v128.load(wk, 80)));
         }
       }
-      for (let v = 0; v < vecs; v++) {
-        const at = o + (<usize>v << 4);
-        v128.store(at, f32x4.max(v128.load(at), zero));
-      }
+      const o = out + (<usize>(y * ow + x) * 96);
+      v128.store(o, f32x4.max(a0, zero)); v128.store(o, f32x4.max(a1, zero), 16); v128.store(o, f32x4.max(a2, zero), 32);
+      v128.store(o, f32x4.max(a3, zero), 48); v128.store(o, f32x4.max(a4, zero), 64); v128.store(o, f32x4.max(a5, zero), 80);
     }
   }
 }
 
 /**
  * 3x3 depthwise convolution without bias, SAME padding: stride 1 (one pixel each side) or stride 2 (TensorFlow pads
- * an even input only after: output pixel y reads rows 2y..2y+2). Weights [9][c].
+ * an even input only after: output pixel y reads rows 2y..2y+2). Weights [9][c]. Pixels whose nine taps all lie
+ * inside take a branch-free path; the border checks each tap.
  */
 export function depthwise3x3(input: usize, h: i32, w: i32, c: i32, weights: usize, stride: i32, out: usize): void {
   const oh = stride == 2 ? h >> 1 : h, ow = stride == 2 ? w >> 1 : w;
   const before = stride == 2 ? 0 : 1;
-  const vecs = c >> 2;
   const row = <usize>c << 2;
+  const line = <usize>w * row;
   for (let y = 0; y < oh; y++) {
+    const iy0 = stride * y - before;
     for (let x = 0; x < ow; x++) {
+      const ix0 = stride * x - before;
       const o = out + <usize>(y * ow + x) * row;
-      for (let v = 0; v < vecs; v++) {
+      if (iy0 >= 0 && ix0 >= 0 && iy0 + 2 < h && ix0 + 2 < w) {
+        const p = input + <usize>(iy0 * w + ix0) * row;
+        for (let off: usize = 0; off < row; off += 16) {
+          const q = p + off, k = weights + off;
+          let acc = f32x4.mul(v128.load(q), v128.load(k));
+          acc = f32x4.add(acc, f32x4.mul(v128.load(q + row), v128.load(k + row)));
+          acc = f32x4.add(acc, f32x4.mul(v128.load(q + 2 * row), v128.load(k + 2 * row)));
+          acc = f32x4.add(acc, f32x4.mul(v128.load(q + line), v128.load(k + 3 * row)));
+          acc = f32x4.add(acc, f32x4.mul(v128.load(q + line + row), v128.load(k + 4 * row)));
+          acc = f32x4.add(acc, f32x4.mul(v128.load(q + line + 2 * row), v128.load(k + 5 * row)));
+          acc = f32x4.add(acc, f32x4.mul(v128.load(q + 2 * line), v128.load(k + 6 * row)));
+          acc = f32x4.add(acc, f32x4.mul(v128.load(q + 2 * line + row), v128.load(k + 7 * row)));
+          acc = f32x4.add(acc, f32x4.mul(v128.load(q + 2 * line + 2 * row), v128.load(k + 8 * row)));
+          v128.store(o + off, acc);
+        }
+        continue;
+      }
+      for (let off: usize = 0; off < row; off += 16) {
         let acc = f32x4.splat(0);
-        const off = <usize>v << 4;
         for (let ky = 0; ky < 3; ky++) {
-          const iy = stride * y + ky - before;
+          const iy = iy0 + ky;
           if (iy < 0 || iy >= h) continue;
           for (let kx = 0; kx < 3; kx++) {
-            const ix = stride * x + kx - before;
+            const ix = ix0 + kx;
             if (ix < 0 || ix >= w) continue;
             acc = f32x4.add(acc, f32x4.mul(v128.load(input + <usize>(iy * w + ix) * row + off), v128.load(weights + <usize>(ky * 3 + kx) * row + off)));
           }
