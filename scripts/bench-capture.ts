@@ -134,6 +134,7 @@ async function workerFlow(model) {
   const started = performance.now();
   const result = await flow.run();
   const end = performance.now();
+  const counts = model === 'human' ? null : await detector.counts();
   detector.dispose();
   const models = result.technical.models;
   return {
@@ -150,13 +151,17 @@ async function workerFlow(model) {
     totalMs: end - started,
     modelFiles: models.files,
     modelBytes: models.bytes,
+    counts,
   };
 }
 
-/** Per frame as the page sees it: grab at the flow's 320 px, hand over, preprocess, infer, answer. */
-async function perFrame(model) {
+/**
+ * Per frame as the page sees it: grab at the flow's 320 px, hand over, preprocess, infer, answer. reuseUnchanged
+ * false puts every frame through the network; true is what guidance does (the still scene is then mostly reused).
+ */
+async function perFrame(model, reuseUnchanged = false) {
   const cam = await openCamera();
-  const d = new WorkerDetector({ model });
+  const d = new WorkerDetector({ model, reuseUnchanged });
   await d.load(['detect']);
   const roundTrip = [], inference = [];
   for (let i = 0; i < ${FRAMES}; i++) {
@@ -191,15 +196,16 @@ async function mainThread(model) {
   return { guidanceFps: frames * 1000 / (to - from), longestTaskMs: longest(from, to), longTasksOver50: count(from, to) };
 }
 
-window.bench = async (model) => ({ flow: await workerFlow(model), perFrame: await perFrame(model), main: await mainThread(model) });
+window.bench = async (model) => ({ flow: await workerFlow(model), perFrame: await perFrame(model), reused: model === 'human' ? null : await perFrame(model, true), main: await mainThread(model) });
 window.warmUp = (model) => perFrame(model);
 window.benchReady = true;
 </script>`;
 
 type Stats = { mean: number; p90: number };
 interface Figures {
-  flow: Record<string, number> & { modelFiles: string[]; modelBytes: Record<string, number> };
+  flow: Record<string, number> & { modelFiles: string[]; modelBytes: Record<string, number>; counts: { frames: number; networkRuns: number } | null };
   perFrame: { roundTrip: Stats; inference: Stats };
+  reused: { roundTrip: Stats; inference: Stats } | null;
   main: Record<string, number>;
 }
 
@@ -265,14 +271,16 @@ try {
   const s = (v: number) => `${(v / 1000).toFixed(2)} s`;
   type Row = [string, string, string, string, boolean | undefined];
   const rows: Row[] = [
-    ['detection per frame (grab, hand-over, preprocessing, inference), mean', ms(h.perFrame.roundTrip.mean), ms(b.perFrame.roundTrip.mean), oneCore ? '<= 6 ms' : '', oneCore ? b.perFrame.roundTrip.mean <= 6 : undefined],
+    ['detection per frame, network on every frame (grab, hand-over, prep., inference), mean', ms(h.perFrame.roundTrip.mean), ms(b.perFrame.roundTrip.mean), oneCore ? '<= 6 ms' : '', oneCore ? b.perFrame.roundTrip.mean <= 6 : undefined],
     ['  p90', ms(h.perFrame.roundTrip.p90), ms(b.perFrame.roundTrip.p90), '', undefined],
     ['  inference alone in the worker, mean', ms(h.perFrame.inference.mean), ms(b.perFrame.inference.mean), '', undefined],
+    ['  as guidance runs it (unchanged frames reuse the last faces), mean', '-', ms(b.reused!.roundTrip.mean), '', undefined],
+    ['  network runs / frames during the capture', '-', `${b.flow.counts!.networkRuns} / ${b.flow.counts!.frames}`, '', undefined],
     ['guidance frames/s (flow capped at 30)', h.flow.guidanceFps.toFixed(1), b.flow.guidanceFps.toFixed(1), oneCore ? '>= 28' : slow ? '>= 12' : '', oneCore ? b.flow.guidanceFps >= 28 : slow ? b.flow.guidanceFps >= 12 : undefined],
     ['flow start -> model ready', s(h.flow.modelReadyMs), s(b.flow.modelReadyMs), slow ? '<= 1.5 s' : '', slow ? b.flow.modelReadyMs <= 1500 : undefined],
     ['flow start -> first hint', s(h.flow.firstGuidanceMs), s(b.flow.firstGuidanceMs), slow ? '<= 2.0 s' : '', slow ? b.flow.firstGuidanceMs <= 2000 : undefined],
-    ['longest main-thread task, whole capture', ms(h.flow.longestTaskMs), ms(b.flow.longestTaskMs), '<= 50 ms', b.flow.longestTaskMs <= 50],
-    ['  main-thread tasks > 50 ms, whole capture', String(h.flow.longTasksOver50), String(b.flow.longTasksOver50), '0', b.flow.longTasksOver50 === 0],
+    ['longest main-thread task, whole capture', ms(h.flow.longestTaskMs), ms(b.flow.longestTaskMs), slow ? '' : '<= 50 ms', slow ? undefined : b.flow.longestTaskMs <= 50],
+    ['  main-thread tasks > 50 ms, whole capture', String(h.flow.longTasksOver50), String(b.flow.longTasksOver50), slow ? '' : '0', slow ? undefined : b.flow.longTasksOver50 === 0],
     ['  longest while loading the model', ms(h.flow.longestLoadingMs), ms(b.flow.longestLoadingMs), '', undefined],
     ['  longest during guidance', ms(h.flow.longestDuringGuidanceMs), ms(b.flow.longestDuringGuidanceMs), '', undefined],
     ['whole blank capture (incl. 4 s guidance window)', s(h.flow.totalMs), s(b.flow.totalMs), '', undefined],
@@ -292,6 +300,9 @@ try {
   console.log(`\ndefault against Human, per frame: ${ratio.toFixed(1)}x faster; guidance frames/s ${(b.flow.guidanceFps / h.flow.guidanceFps).toFixed(2)}x`);
   console.log(`models loaded for blank: Human ${h.flow.modelFiles.join(', ')} ${JSON.stringify(h.flow.modelBytes)}; default ${b.flow.modelFiles.join(', ')} ${JSON.stringify(b.flow.modelBytes)}`);
   if (!oneCore && !slow) console.log('targets are set for --cpu 100 (one core) and --cpu 25; this run only reports');
+  // With a quota of 25 ms per 100 ms period, the kernel stops every thread of the group once the quota is spent, so
+  // a short main-thread task that straddles that point lasts until the next period: no target at that setting.
+  if (slow) console.log('main-thread tasks under a quota: the kernel freezes the whole group for the rest of each period once its quota is spent; reported, no target');
 } finally {
   await browser?.close();
   await server.stop();

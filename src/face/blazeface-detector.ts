@@ -1,4 +1,4 @@
-import { BlazeFace, INPUT, suppress, type ModelJson } from './blazeface.ts';
+import { BlazeFace, INPUT, suppress, type ModelJson, type RawDetection } from './blazeface.ts';
 import type { Box, Detector, DetectorFeature, DetectorFrame, FaceObservation, FrameObservation, Point } from './detector.ts';
 import { lumaStats } from './image-stats.ts';
 
@@ -9,6 +9,12 @@ export interface BlazeFaceDetectorOptions {
   wasmUrl: string;
   maxFaces?: number;
   minConfidence?: number;
+  /**
+   * Carry the last faces over to a frame that has not changed since the network last ran (default true): a person
+   * holding still in the oval costs the preprocessing alone. The network still runs at least every
+   * {@link REUSE_MAX_AGE_MS}.
+   */
+  reuseUnchanged?: boolean;
 }
 
 /**
@@ -18,6 +24,22 @@ export interface BlazeFaceDetectorOptions {
 const BOX_SCALE = 1.4;
 /** Overlap above which a weaker detection is the same face (Human's default for blazeface). */
 const IOU = 0.1;
+/**
+ * A frame counts as unchanged when the mean absolute luma difference of its 32x32 sample from the last network run's
+ * is at most this (0..255): below a camera's noise after averaging, far below what moving a face by 1 % does.
+ */
+const UNCHANGED_LUMA = 1;
+export const REUSE_MAX_AGE_MS = 250;
+
+/** Luma of every 4th pixel of every 4th row of the 128x128 input: a 32x32 sample. */
+function sample(rgba: Uint8ClampedArray, into: Float32Array): void {
+  for (let y = 0, i = 0; y < INPUT; y += 4) {
+    for (let x = 0; x < INPUT; x += 4, i++) {
+      const p = (y * INPUT + x) * 4;
+      into[i] = 0.299 * rgba[p] + 0.587 * rgba[p + 1] + 0.114 * rgba[p + 2];
+    }
+  }
+}
 
 async function fetchOk(url: string): Promise<Response> {
   const res = await fetch(url);
@@ -34,6 +56,12 @@ export class BlazeFaceDetector implements Detector {
   #opts: BlazeFaceDetectorOptions;
   #net?: BlazeFace;
   #canvas?: OffscreenCanvas;
+  /** The last network run: its input sample, size, time and detections. */
+  #last?: { sample: Float32Array; width: number; height: number; at: number; found: RawDetection[] };
+  #sample = new Float32Array(32 * 32);
+  /** Frames detected, and how many of them ran the network. */
+  frames = 0;
+  networkRuns = 0;
 
   constructor(opts: BlazeFaceDetectorOptions) {
     this.#opts = opts;
@@ -72,8 +100,7 @@ export class BlazeFaceDetector implements Detector {
       if (!this.#net) throw new Error('detect before load');
       if (features.some((f) => f !== 'detect')) throw new Error(`BlazeFaceDetector answers 'detect' only, not ${features.join(', ')}`);
       const started = performance.now();
-      const min = this.#opts.minConfidence ?? 0.5;
-      const found = suppress(this.#net.detect(this.#input(bitmap), min), IOU, this.#opts.maxFaces ?? 3);
+      const found = this.#find(this.#input(bitmap), bitmap, started);
       // Input pixels -> bitmap pixels -> recording pixels.
       const fx = bitmap.width / INPUT, fy = bitmap.height / INPUT, scale = frame.width / bitmap.width;
       const faces = found.map((d): FaceObservation => {
@@ -107,7 +134,26 @@ export class BlazeFaceDetector implements Detector {
     }
   }
 
+  /** The detections for this input: the network's, or the last run's when nothing changed since. */
+  #find(rgba: Uint8ClampedArray, bitmap: ImageBitmap, now: number): RawDetection[] {
+    this.frames++;
+    const last = this.#last;
+    if (this.#opts.reuseUnchanged !== false) {
+      sample(rgba, this.#sample);
+      if (last && last.width === bitmap.width && last.height === bitmap.height && now - last.at < REUSE_MAX_AGE_MS) {
+        let diff = 0;
+        for (let i = 0; i < this.#sample.length; i++) diff += Math.abs(this.#sample[i] - last.sample[i]);
+        if (diff / this.#sample.length <= UNCHANGED_LUMA) return last.found;
+      }
+    }
+    this.networkRuns++;
+    const found = suppress(this.#net!.detect(rgba, this.#opts.minConfidence ?? 0.5), IOU, this.#opts.maxFaces ?? 3);
+    this.#last = { sample: Float32Array.from(this.#sample), width: bitmap.width, height: bitmap.height, at: now, found };
+    return found;
+  }
+
   dispose(): void {
     this.#net = undefined;
+    this.#last = undefined;
   }
 }

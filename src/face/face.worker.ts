@@ -15,7 +15,7 @@ async function handle(msg: FaceWorkerRequest): Promise<void> {
       const started = performance.now();
       try {
         const url = (name: string) => msg.files?.[name] ?? new URL(name, msg.modelBaseUrl).href;
-        detector ??= new BlazeFaceDetector({ modelUrl: url(BLAZEFACE_FILES[0]), weightsUrl: url(BLAZEFACE_FILES[1]), wasmUrl: msg.faceWasmUrl, maxFaces: msg.maxFaces });
+        detector ??= new BlazeFaceDetector({ modelUrl: url(BLAZEFACE_FILES[0]), weightsUrl: url(BLAZEFACE_FILES[1]), wasmUrl: msg.faceWasmUrl, maxFaces: msg.maxFaces, reuseUnchanged: msg.reuseUnchanged });
         await detector.load(msg.features);
         reply({ type: 'loaded', id: msg.id, backend: 'wasm-simd', loadMs: performance.now() - started, models: [...BLAZEFACE_FILES], modelBytes: { blazeface: detector.modelBytes } });
       } catch (e) {
@@ -37,6 +37,9 @@ async function handle(msg: FaceWorkerRequest): Promise<void> {
       }
       return;
     }
+    case 'counts':
+      reply({ type: 'counts', id: msg.id, frames: detector?.frames ?? 0, networkRuns: detector?.networkRuns ?? 0 });
+      return;
     case 'dispose':
       detector?.dispose();
       detector = undefined;

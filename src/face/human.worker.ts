@@ -37,6 +37,9 @@ async function handle(msg: FaceWorkerRequest): Promise<void> {
       }
       return;
     }
+    case 'counts':
+      reply({ type: 'error', id: msg.id, stage: 'detect', message: 'Human does not reuse frames' });
+      return;
     case 'dispose':
       detector?.dispose();
       detector = undefined;

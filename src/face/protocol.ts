@@ -5,13 +5,16 @@ export const BLAZEFACE_FILES = ['facemesh-detection-short.json', 'facemesh-detec
 
 /** Messages the page sends to a face worker (the default one or Human's; both speak the same protocol). Every request carries an id its response repeats. */
 export type FaceWorkerRequest =
-  | { type: 'load'; id: number; modelBaseUrl: string; wasmUrl: string; faceWasmUrl: string; files?: Record<string, string>; features: DetectorFeature[]; maxFaces?: number }
+  | { type: 'load'; id: number; modelBaseUrl: string; wasmUrl: string; faceWasmUrl: string; files?: Record<string, string>; features: DetectorFeature[]; maxFaces?: number; reuseUnchanged?: boolean }
   | { type: 'detect'; id: number; bitmap: ImageBitmap; width: number; height: number; timestamp: number; features: DetectorFeature[] }
+  | { type: 'counts'; id: number }
   | { type: 'dispose'; id: number };
 
 /** Messages the face worker sends back. */
 export type FaceWorkerResponse =
   | { type: 'loaded'; id: number; backend: string; loadMs: number; models: string[]; modelBytes: Record<string, number> }
+  /** How many frames the default worker detected and how many of them ran the network (the rest were unchanged). */
+  | { type: 'counts'; id: number; frames: number; networkRuns: number }
   | { type: 'result'; id: number; observation: FrameObservation }
   | { type: 'disposed'; id: number }
   | { type: 'error'; id: number; stage: 'load' | 'detect' | 'dispose'; message: string };

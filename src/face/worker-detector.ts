@@ -25,6 +25,8 @@ export interface WorkerDetectorOptions {
    * the worker, compiles the tfjs wasm backend and fetches its models, which takes seconds on a busy 2-core machine). */
   loadTimeoutMs?: number;
   maxFaces?: number;
+  /** Default model: carry the last faces over to frames that have not changed (default true). */
+  reuseUnchanged?: boolean;
 }
 
 /** What the worker reported about its last load. */
@@ -146,7 +148,7 @@ export class WorkerDetector implements Detector {
       signal?.addEventListener('abort', onAbort, { once: true });
     });
     try {
-      const res = await Promise.race([worker.request({ type: 'load', id, modelBaseUrl, wasmUrl, faceWasmUrl, files, features: [...features], maxFaces: this.#opts.maxFaces }), guard]);
+      const res = await Promise.race([worker.request({ type: 'load', id, modelBaseUrl, wasmUrl, faceWasmUrl, files, features: [...features], maxFaces: this.#opts.maxFaces, reuseUnchanged: this.#opts.reuseUnchanged }), guard]);
       if (res.type === 'error') throw new OzError('face_model_load_failed', 'The face model could not be loaded', { message: res.message, modelBaseUrl, wasmUrl });
       if (res.type === 'loaded') this.lastLoad = { backend: res.backend, loadMs: res.loadMs, models: res.models, modelBytes: res.modelBytes };
     } catch (e) {
@@ -171,6 +173,14 @@ export class WorkerDetector implements Detector {
     const res = await worker.request({ type: 'detect', id, bitmap, width, height, timestamp, features: [...features] }, [bitmap]);
     if (res.type === 'result') return res.observation;
     throw new OzError('face_model_load_failed', 'Face detection failed', { message: res.type === 'error' ? res.message : res.type });
+  }
+
+  /** The default worker's frames so far and how many of them ran the network (for benchmarks and diagnostics). */
+  async counts(): Promise<{ frames: number; networkRuns: number }> {
+    if (!this.#fast.running) return { frames: 0, networkRuns: 0 };
+    const res = await this.#fast.request({ type: 'counts', id: this.#nextId++ });
+    if (res.type !== 'counts') throw new OzError('face_model_load_failed', 'The face worker did not report its counts');
+    return { frames: res.frames, networkRuns: res.networkRuns };
   }
 
   /** True while a worker is running (for tests and diagnostics). */

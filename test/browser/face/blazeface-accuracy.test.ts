@@ -51,7 +51,7 @@ describe('the default detector against Human on every camera scene', function ()
     const { modelBaseUrl, wasmUrl } = faceAssetUrls();
     const files = faceAssetUrls().files!;
     const human = new HumanDetector({ modelBaseUrl, wasmUrl });
-    const lean = new BlazeFaceDetector({ modelUrl: files['facemesh-detection-short.json'], weightsUrl: files['facemesh-detection-short.bin'], wasmUrl: files['face.wasm'] });
+    const lean = new BlazeFaceDetector({ modelUrl: files['facemesh-detection-short.json'], weightsUrl: files['facemesh-detection-short.bin'], wasmUrl: files['face.wasm'], reuseUnchanged: false });
     await Promise.all([human.load(['detect']), lean.load(['detect'])]);
     const all = await scenes();
     expect(all.length).to.equal(stills.length + 6);
@@ -86,5 +86,53 @@ describe('the default detector against Human on every camera scene', function ()
       human.dispose();
       lean.dispose();
     }
+  });
+});
+
+describe('the default detector on unchanged frames', function () {
+  this.timeout(60000);
+
+  const files = () => faceAssetUrls().files!;
+  const detector = (reuseUnchanged?: boolean) =>
+    new BlazeFaceDetector({ modelUrl: files()['facemesh-detection-short.json'], weightsUrl: files()['facemesh-detection-short.bin'], wasmUrl: files()['face.wasm'], reuseUnchanged });
+  const image = async (name: string) => createImageBitmap(await (await fetch(`/test/fixtures/camera/${name}.jpg`)).blob());
+
+  it('carries the faces over while the frame does not change, and runs the network again when it does', async () => {
+    const d = detector();
+    await d.load(['detect']);
+    const frontal = await image('face-frontal'), offcenter = await image('face-offcenter');
+    try {
+      const first = await observe(d, frontal);
+      const again = await observe(d, frontal);
+      expect([d.frames, d.networkRuns]).to.deep.equal([2, 1]);
+      expect(again.faces.map((f) => f.box)).to.deep.equal(first.faces.map((f) => f.box));
+      // Brightness and sharpness are always measured on the frame at hand.
+      expect(again.faces[0].brightness).to.equal(first.faces[0].brightness);
+      const moved = await observe(d, offcenter);
+      expect([d.frames, d.networkRuns]).to.deep.equal([3, 2]);
+      expect(moved.faces[0].box.x).to.be.lessThan(first.faces[0].box.x - 50);
+      await observe(d, frontal);
+      expect(d.networkRuns).to.equal(3);
+    } finally {
+      d.dispose();
+    }
+  });
+
+  it('runs the network on every frame with reuseUnchanged false', async () => {
+    const d = detector(false);
+    await d.load(['detect']);
+    const frontal = await image('face-frontal');
+    try {
+      for (let i = 0; i < 3; i++) await observe(d, frontal);
+      expect([d.frames, d.networkRuns]).to.deep.equal([3, 3]);
+    } finally {
+      d.dispose();
+    }
+  });
+
+  it('refuses the mesh and the smile, which only Human has, with a clear error', async () => {
+    const d = detector();
+    const error = await d.load(['detect', 'mesh']).then(() => null, (e: unknown) => e);
+    expect((error as Error).message).to.match(/'detect' only, not mesh/);
   });
 });
