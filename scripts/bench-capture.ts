@@ -129,7 +129,10 @@ async function workerFlow(model) {
       if (s === 'encoding') t.encoding = performance.now();
     },
     onHint: () => { t.firstHint ??= performance.now(); },
-    onObservation: () => { if (t.modelReady && !t.positioned) { if (!frames) guidanceFrom = performance.now(); frames++; } },
+    onObservation: (obs) => {
+      if (t.firstObservation === undefined) { t.firstObservation = performance.now(); t.firstInference = obs.inferenceMs; }
+      if (t.modelReady && !t.positioned) { if (!frames) guidanceFrom = performance.now(); frames++; }
+    },
   });
   const started = performance.now();
   const result = await flow.run();
@@ -141,6 +144,8 @@ async function workerFlow(model) {
     previewMs: cam.firstFrame - cam.permitted,
     modelReadyMs: t.modelReady - started,
     firstGuidanceMs: t.firstHint - started,
+    firstFrameMs: t.firstObservation - t.modelReady,
+    firstInferenceMs: t.firstInference,
     guidanceFps: (frames - 1) * 1000 / (t.positioned - guidanceFrom),
     cameraFps: result.technical.timings.observedFrameRate,
     meanInferenceMs: result.technical.timings.meanInferenceMs,
@@ -279,6 +284,7 @@ try {
     ['guidance frames/s (flow capped at 30)', h.flow.guidanceFps.toFixed(1), b.flow.guidanceFps.toFixed(1), oneCore ? '>= 28' : slow ? '>= 12' : '', oneCore ? b.flow.guidanceFps >= 28 : slow ? b.flow.guidanceFps >= 12 : undefined],
     ['flow start -> model ready', s(h.flow.modelReadyMs), s(b.flow.modelReadyMs), slow ? '<= 1.5 s' : '', slow ? b.flow.modelReadyMs <= 1500 : undefined],
     ['flow start -> first hint', s(h.flow.firstGuidanceMs), s(b.flow.firstGuidanceMs), slow ? '<= 2.0 s' : '', slow ? b.flow.firstGuidanceMs <= 2000 : undefined],
+    ['  model ready -> first observation (its inference in the worker)', `${s(h.flow.firstFrameMs)} (${ms(h.flow.firstInferenceMs)})`, `${s(b.flow.firstFrameMs)} (${ms(b.flow.firstInferenceMs)})`, '', undefined],
     ['longest main-thread task, whole capture', ms(h.flow.longestTaskMs), ms(b.flow.longestTaskMs), slow ? '' : '<= 50 ms', slow ? undefined : b.flow.longestTaskMs <= 50],
     ['  main-thread tasks > 50 ms, whole capture', String(h.flow.longTasksOver50), String(b.flow.longTasksOver50), slow ? '' : '0', slow ? undefined : b.flow.longTasksOver50 === 0],
     ['  longest while loading the model', ms(h.flow.longestLoadingMs), ms(b.flow.longestLoadingMs), '', undefined],

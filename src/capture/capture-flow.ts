@@ -203,9 +203,11 @@ export class CaptureFlow {
   /** Grabs a frame, runs the detector and guidance, and offers the full frame to the best-shot picker if asked. */
   async #frame(features: readonly DetectorFeature[], keepShot: boolean): Promise<FrameObservation> {
     const minGap = 1000 / (this.#o.maxFps ?? 30);
-    const wait = this.#lastFrameAt + minGap - performance.now();
+    const due = this.#lastFrameAt + minGap;
+    const wait = due - performance.now();
     if (wait > 1) await this.#sleep(wait);
-    this.#lastFrameAt = performance.now();
+    // Paced on the schedule, not on when the timer fired: a late timer shortens the next wait instead of lowering the rate.
+    this.#lastFrameAt = Math.max(due, performance.now() - minGap / 2);
     const video = this.#o.video;
     const width = video.videoWidth, height = video.videoHeight;
     const timestamp = performance.now();
