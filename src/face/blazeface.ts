@@ -65,7 +65,7 @@ export function readWeights(json: ModelJson, bin: ArrayBuffer): Map<string, { sh
 }
 
 type Step =
-  | { op: 'conv0'; w: number; b: number; cout: number; out: number }
+  | { op: 'conv0'; w: number; b: number; out: number }
   | { op: 'block'; inp: number; hw: number; cin: number; cout: number; stride: 1 | 2; dw: number; dwOut: number; pool: number; pw: number; b: number; out: number }
   | { op: 'head'; inp: number; n: number; cin: number; w: number; b: number; cout: number; out: number };
 
@@ -93,7 +93,7 @@ export class BlazeFace {
   #steps: Step[] = [];
   #rgba = 0;
   #input = 0;
-  #heads: { cls: number; reg: number; cells: number; per: number; clsC: number } [] = [];
+  #heads: { cls: number; reg: number; cells: number; per: number; clsC: number }[] = [];
   readonly anchors = anchors();
   /** Bytes of the weights file. */
   readonly weightBytes: number;
@@ -134,7 +134,7 @@ export class BlazeFace {
     }
     let hw = INPUT / 2, c = 24;
     let x = alloc(hw * hw * c);
-    this.#steps.push({ op: 'conv0', w: conv0, b: vector(get('conv2d/Conv2D_bn_offset', [24]), 24), cout: 24, out: x });
+    this.#steps.push({ op: 'conv0', w: conv0, b: vector(get('conv2d/Conv2D_bn_offset', [24]), 24), out: x });
     const head = (cells: number, per: number, cin: number, suffix: number) => {
       const cls = get(`classificator_${suffix}/Conv2D/ReadVariableOp`, [1, 1, cin, per]);
       const reg = get(`regressor_${suffix}/Conv2D/ReadVariableOp`, [1, 1, cin, per * 16]);
