@@ -1,5 +1,6 @@
-// Compiles the AssemblyScript codec (wasm/assembly/) to wasm/build/codec.wasm (release, -O3) and
-// wasm/build/codec.debug.wasm, but only when a source is newer than the output.
+// Compiles the AssemblyScript modules, each only when a source is newer than its output:
+//   wasm/assembly/ -> wasm/build/codec.wasm (the container codec) and codec.debug.wasm
+//   wasm/face/     -> wasm/build/face.wasm (BlazeFace's layers, SIMD) and face.debug.wasm
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,11 +8,17 @@ import { join } from 'node:path';
 const sources = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
   e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []);
 
-const inputs = [...sources('wasm/assembly'), 'wasm/asconfig.json'];
-const newest = Math.max(...inputs.map((f) => statSync(f).mtimeMs));
-for (const target of ['release', 'debug']) {
-  const out = target === 'release' ? 'wasm/build/codec.wasm' : 'wasm/build/codec.debug.wasm';
-  if (existsSync(out) && statSync(out).mtimeMs >= newest) continue;
-  execFileSync('npx', ['asc', 'wasm/assembly/index.ts', '--config', 'wasm/asconfig.json', '--target', target], { stdio: 'inherit' });
-  console.log(`built ${out}`);
+const modules = [
+  { dir: 'wasm/assembly', config: 'wasm/asconfig.json', out: 'wasm/build/codec' },
+  { dir: 'wasm/face', config: 'wasm/face/asconfig.json', out: 'wasm/build/face' },
+];
+for (const m of modules) {
+  const inputs = [...sources(m.dir), m.config];
+  const newest = Math.max(...inputs.map((f) => statSync(f).mtimeMs));
+  for (const target of ['release', 'debug']) {
+    const out = target === 'release' ? `${m.out}.wasm` : `${m.out}.debug.wasm`;
+    if (existsSync(out) && statSync(out).mtimeMs >= newest) continue;
+    execFileSync('npx', ['asc', join(m.dir, 'index.ts'), '--config', m.config, '--target', target], { stdio: 'inherit' });
+    console.log(`built ${out}`);
+  }
 }

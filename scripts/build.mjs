@@ -1,6 +1,7 @@
 // `npm run build`: the publishable package in dist/ (after `npm run build:wasm`).
 //   dist/*.js, dist/chunks/   the ES modules (vite.config.ts), lit left external
-//   dist/assets/              the workers, codec.wasm, the face models and the tfjs wasm binaries
+//   dist/assets/              the workers, codec.wasm, face.wasm (the face kernels), the face models and the tfjs wasm
+//                             binaries (for the opt-in Human detector)
 //   dist/cli.mjs              the oz-container CLI, plain JavaScript for Node
 //   dist/types/               the declarations (tsc), with the tag and event maps
 import { execFileSync } from 'node:child_process';

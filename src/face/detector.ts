@@ -90,7 +90,8 @@ export interface DetectorFrame {
 
 /**
  * A face detector. The capture flow calls `load` once per feature set it needs (loading is incremental and
- * idempotent), then `detect` once per frame, never two at a time. `detect` owns the bitmap and closes it.
+ * idempotent), then `detect` once per frame, never two at a time. The actions' features load while guidance frames
+ * are detected, so a `load` may be in flight during a `detect`. `detect` owns the bitmap and closes it.
  * Hosts and tests may pass their own implementation.
  */
 export interface Detector {

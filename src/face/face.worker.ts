@@ -1,10 +1,11 @@
 /// <reference lib="webworker" />
-// The face worker: runs the Human detector off the main thread. Frames arrive as transferred ImageBitmaps.
-import { HumanDetector } from './human-detector.ts';
-import type { FaceWorkerRequest, FaceWorkerResponse } from './protocol.ts';
+// The face worker: runs the default detector (BlazeFace short-range on the face kernels) off the main thread.
+// Frames arrive as transferred ImageBitmaps.
+import { BlazeFaceDetector } from './blazeface-detector.ts';
+import { BLAZEFACE_FILES, type FaceWorkerRequest, type FaceWorkerResponse } from './protocol.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
-let detector: HumanDetector | undefined;
+let detector: BlazeFaceDetector | undefined;
 
 const reply = (msg: FaceWorkerResponse) => scope.postMessage(msg);
 
@@ -13,9 +14,10 @@ async function handle(msg: FaceWorkerRequest): Promise<void> {
     case 'load': {
       const started = performance.now();
       try {
-        detector ??= new HumanDetector({ modelBaseUrl: msg.modelBaseUrl, wasmUrl: msg.wasmUrl, files: msg.files, maxFaces: msg.maxFaces });
+        const url = (name: string) => msg.files?.[name] ?? new URL(name, msg.modelBaseUrl).href;
+        detector ??= new BlazeFaceDetector({ modelUrl: url(BLAZEFACE_FILES[0]), weightsUrl: url(BLAZEFACE_FILES[1]), wasmUrl: msg.faceWasmUrl, maxFaces: msg.maxFaces, reuseUnchanged: msg.reuseUnchanged });
         await detector.load(msg.features);
-        reply({ type: 'loaded', id: msg.id, backend: detector.human.tf.getBackend(), loadMs: performance.now() - started, models: detector.loadedModels, modelBytes: detector.modelBytes });
+        reply({ type: 'loaded', id: msg.id, backend: 'wasm-simd', loadMs: performance.now() - started, models: [...BLAZEFACE_FILES], modelBytes: { blazeface: detector.modelBytes } });
       } catch (e) {
         reply({ type: 'error', id: msg.id, stage: 'load', message: e instanceof Error ? e.message : String(e) });
       }
@@ -35,6 +37,9 @@ async function handle(msg: FaceWorkerRequest): Promise<void> {
       }
       return;
     }
+    case 'counts':
+      reply({ type: 'counts', id: msg.id, frames: detector?.frames ?? 0, networkRuns: detector?.networkRuns ?? 0 });
+      return;
     case 'dispose':
       detector?.dispose();
       detector = undefined;
@@ -43,4 +48,7 @@ async function handle(msg: FaceWorkerRequest): Promise<void> {
   }
 }
 
-scope.onmessage = (e: MessageEvent<FaceWorkerRequest>) => void handle(e.data);
+let queue = Promise.resolve();
+scope.onmessage = (e: MessageEvent<FaceWorkerRequest>) => {
+  queue = queue.then(() => handle(e.data));
+};

