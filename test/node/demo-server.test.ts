@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { login } from './emulator-harness.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 const BODY_LIMIT = 64 * 1024;
@@ -57,9 +58,11 @@ test('the demo server passes the emulator error bodies through and starts withou
   assert.equal((await fetch(new URL('main.ts', page))).status, 200);
 
   // The emulator answers 413 before it has read the body; the page still gets that answer and its Oz error body.
+  // The upload is authenticated: an unauthenticated one is refused (401) before its size is looked at.
+  const accessToken = await login(new URL(page).origin);
   const tooLarge = await fetch(new URL('api/folders/', page), {
     method: 'POST',
-    headers: { 'Content-Type': 'application/octet-stream', Origin: new URL(page).origin },
+    headers: { 'Content-Type': 'application/octet-stream', Origin: new URL(page).origin, 'X-Forensic-Access-Token': accessToken },
     body: new Uint8Array(BODY_LIMIT * 8),
   });
   assert.equal(tooLarge.status, 413);
