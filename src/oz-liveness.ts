@@ -1,8 +1,8 @@
 import { html, type PropertyValues } from 'lit';
 import { query, state } from 'lit/decorators.js';
 import { OzLivenessAttributes } from './element/attributes.ts';
-import { ACTIVE_STATES, CONFIG_KEYS, focusTarget, type PendingFocus } from './element/states.ts';
-import { StageView, type OvalFit } from './element/stage.ts';
+import { ACTIVE_STATES, CONFIG_KEYS, FocusKeeper } from './element/states.ts';
+import { StageView, isMirrored, type OvalFit } from './element/stage.ts';
 import { TextTables } from './element/texts.ts';
 import { checkView } from './element/screens.ts';
 import { resolveConfig, type OzConfig } from './config.js';
@@ -110,8 +110,7 @@ export class OzLiveness extends OzLivenessAttributes {
   #waiting: AbortController | null = null;
   #opening: Promise<void> | null = null;
   #config: OzConfig | null = null;
-  /** Where focus goes after the next render; set only when the flow (not the host page) had the user's attention. */
-  #pendingFocus: PendingFocus | null = null;
+  readonly #focus = new FocusKeeper(this);
 
   constructor() {
     super();
@@ -185,7 +184,7 @@ export class OzLiveness extends OzLivenessAttributes {
       this.fail(error);
       return Promise.reject(error as Error);
     }
-    this.#pendingFocus = this.matches(':focus-within') ? 'cancel' : null;
+    this.#focus.opened();
     return this.#startCamera(config);
   }
 
@@ -245,11 +244,7 @@ export class OzLiveness extends OzLivenessAttributes {
   protected setState(next: OzState): void {
     const previous = this._state;
     if (previous === next) return;
-    // An error that interrupts the flow takes focus (alertdialog); one found at page load does not steal it.
-    if (next === 'error' && (ACTIVE_STATES.has(previous) || this.matches(':focus-within'))) this.#pendingFocus = 'retry';
-    // Done or cancelled while the user was in the flow: the stage turns inert, so focus goes to the screen that takes
-    // its place instead of falling back to the page.
-    else if ((next === 'done' || next === 'closed') && this.matches(':focus-within')) this.#pendingFocus = next === 'done' ? 'done' : 'start';
+    this.#focus.transition(previous, next);
     this._state = next;
     this.dispatchEvent(stateEvent({ state: next, previous }));
   }
@@ -286,7 +281,7 @@ export class OzLiveness extends OzLivenessAttributes {
   }
 
   protected override updated(changed: PropertyValues): void {
-    if (changed.has('_state')) this.#moveFocus();
+    if (changed.has('_state')) this.#focus.move(this._state);
   }
 
   protected override render() {
@@ -297,7 +292,7 @@ export class OzLiveness extends OzLivenessAttributes {
       text: this.localize,
       rtl: RTL_LANGS.has(texts.lang),
       state: this._state,
-      mirrored: this.#mirrored(),
+      mirrored: isMirrored(this.session.camera.settings?.facingMode, this.#config?.facingMode),
       stage: this.#stage,
       devices: this.session.camera.devices,
       activeDeviceId: this.activeDeviceId,
@@ -387,27 +382,8 @@ export class OzLiveness extends OzLivenessAttributes {
   }
 
   /** Also waits for the table of `lang` when it is loading, and for the update that puts it on screen. */
-  protected override async getUpdateComplete(): Promise<boolean> {
-    let complete = await super.getUpdateComplete();
-    while (this.#texts.loading) {
-      await this.#texts.loading;
-      complete = await super.getUpdateComplete();
-    }
-    return complete;
-  }
-
-  #mirrored(): boolean {
-    const facing = this.session.camera.settings?.facingMode;
-    if (facing === 'environment') return false;
-    if (facing === 'user') return true;
-    return this.#config?.facingMode !== 'environment';
-  }
-
-  #moveFocus(): void {
-    const target = focusTarget(this._state, this.#pendingFocus);
-    if (!target) return;
-    this.#pendingFocus = null;
-    this.renderRoot.querySelector<HTMLElement>(`[part~="${target}"]`)?.focus();
+  protected override getUpdateComplete(): Promise<boolean> {
+    return this.#texts.settled(() => super.getUpdateComplete());
   }
 }
 

@@ -75,3 +75,10 @@ export class StageView {
     this.changed();
   }
 }
+
+/** Whether the preview is mirrored: a user-facing camera is, as a mirror would be; a rear one is not. */
+export function isMirrored(facingMode: string | undefined, configured: string | undefined): boolean {
+  if (facingMode === 'environment') return false;
+  if (facingMode === 'user') return true;
+  return configured !== 'environment';
+}

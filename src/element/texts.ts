@@ -29,4 +29,14 @@ export class TextTables {
     });
     return false;
   }
+
+  /** `update()` (the element's update-complete promise) once no table is loading any more. */
+  async settled(update: () => Promise<boolean>): Promise<boolean> {
+    let complete = await update();
+    while (this.loading) {
+      await this.loading;
+      complete = await update();
+    }
+    return complete;
+  }
 }
