@@ -1,7 +1,7 @@
 import { defineConfig } from 'vite';
 import { fileURLToPath } from 'node:url';
 import { basename } from 'node:path';
-import { dropHumanWarmupSamples, float16Blazeface, humanWithPackageTfjs } from './scripts/vite-face-assets.mjs';
+import { dropHumanWarmupSamples, float16Blazeface, humanWithPackageTfjs } from './scripts/build/vite-face-assets.mjs';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -17,7 +17,7 @@ function assetFileName({ names }: { names: string[] }): string {
 }
 
 // One config for two jobs: `vite` serves the demo from demo/ (which imports the sources directly), and
-// `vite build` makes the package's modules in dist/ (scripts/build.mjs adds the declarations and the CLI).
+// `vite build` makes the package's modules in dist/ (scripts/build/package.mjs adds the declarations and the CLI).
 export default defineConfig({
   root: here('./demo'),
   base: './',

@@ -8,8 +8,8 @@
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { existsSync, readdirSync } from 'node:fs';
-import { findChrome, installHint, baseChromeArgs, fakeCameraArgs } from './scripts/find-chrome.mjs';
-import { prepareScenes } from './scripts/fixtures.mjs';
+import { findChrome, installHint, baseChromeArgs, fakeCameraArgs } from './scripts/browser/find-chrome.mjs';
+import { prepareScenes } from './scripts/browser/fixtures.mjs';
 import { register } from 'tsx/esm/api';
 
 // The emulator is TypeScript; tsx lets this config load it.

@@ -90,7 +90,7 @@ export function issuerKeyProblem(value: unknown): string | null {
 export async function verifyIssuer(token: SessionToken, issuerKey: IssuerKey, message: string): Promise<void> {
   const { kty, crv, x, y } = issuerKey;
   // Loaded only by hosts that pin a key: signature checking is most of jose's weight, and the element's entry module
-  // stays within its size budget without it (scripts/check-size.mjs).
+  // stays within its size budget without it (scripts/checks/size.mjs).
   const { compactVerify, importJWK } = await import('jose');
   try {
     const key = await importJWK({ kty, crv, x, y }, 'ES384');

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 
-import { baseChromeArgs, findChrome, installHint } from '../../scripts/find-chrome.mjs';
+import { baseChromeArgs, findChrome, installHint } from '../../scripts/browser/find-chrome.mjs';
 
 const root = new URL('../../', import.meta.url);
 

@@ -16,8 +16,8 @@ import { buildEmulator } from '../../server/app.ts';
 import { DEFAULT_EMAIL, DEFAULT_PASSWORD } from '../../server/config.ts';
 import { contentType } from '../support/static-files.ts';
 
-import { baseChromeArgs, fakeCameraArgs, findChrome, installHint } from '../../scripts/find-chrome.mjs';
-import { prepareScenes } from '../../scripts/fixtures.mjs';
+import { baseChromeArgs, fakeCameraArgs, findChrome, installHint } from '../../scripts/browser/find-chrome.mjs';
+import { prepareScenes } from '../../scripts/browser/fixtures.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 

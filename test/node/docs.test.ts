@@ -60,8 +60,8 @@ test('docs/troubleshooting.md has one section per error code, and only for codes
   );
 });
 
-test('docs/reference.md is current with custom-elements.json (scripts/docs-reference.mjs --check)', async () => {
-  const script = join(root, 'scripts/docs-reference.mjs');
+test('docs/reference.md is current with custom-elements.json (scripts/docs/reference.mjs --check)', async () => {
+  const script = join(root, 'scripts/docs/reference.mjs');
   const { stdout } = await exec(process.execPath, [script, '--check'], { cwd: root });
   assert.match(stdout, /matches custom-elements\.json/);
 
@@ -76,7 +76,7 @@ test('docs/reference.md is current with custom-elements.json (scripts/docs-refer
     );
     assert.ok(failed, 'the check passed on a stale file');
     assert.equal(failed.code, 1);
-    assert.match(failed.stderr, /stale against custom-elements\.json: run `node scripts\/docs-reference\.mjs`/);
+    assert.match(failed.stderr, /stale against custom-elements\.json: run `node scripts\/docs\/reference\.mjs`/);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

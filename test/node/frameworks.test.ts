@@ -16,8 +16,8 @@ import { build } from 'vite';
 import { startEmulator, type Running } from './emulator-harness.ts';
 import { serveFolder } from '../support/static-files.ts';
 
-import { baseChromeArgs, fakeCameraArgs, findChrome, installHint } from '../../scripts/find-chrome.mjs';
-import { prepareScenes } from '../../scripts/fixtures.mjs';
+import { baseChromeArgs, fakeCameraArgs, findChrome, installHint } from '../../scripts/browser/find-chrome.mjs';
+import { prepareScenes } from '../../scripts/browser/fixtures.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 /** Long enough for a capture with the default timings on a busy machine; only there so that a hang ends. */

@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 
 const exec = promisify(execFile);
 const root = new URL('../../', import.meta.url).pathname;
-const check = (folder: string) => exec(process.execPath, ['scripts/check-cycles.mjs', folder], { cwd: root });
+const check = (folder: string) => exec(process.execPath, ['scripts/checks/cycles.mjs', folder], { cwd: root });
 
 test('src/ has no import circles', async () => {
   const { stdout } = await check('src');

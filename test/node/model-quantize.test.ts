@@ -1,6 +1,6 @@
 // The quantized face model against the original on the real camera scenes: the real detector (Human on the tfjs wasm
 // backend) runs in headless Chromium on each fixture photo, once with Human's float32 blazeface and once with each
-// float16 copy (scripts/quantize-models.mjs), and must find the same faces, with the same guidance hint.
+// float16 copy (scripts/build/quantize-models.mjs), and must find the same faces, with the same guidance hint.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -10,8 +10,8 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import type { Box } from '../../src/face/detector.ts';
 
-import { baseChromeArgs, findChrome, installHint } from '../../scripts/find-chrome.mjs';
-import { quantizedModels, toHalf } from '../../scripts/quantize-models.mjs';
+import { baseChromeArgs, findChrome, installHint } from '../../scripts/browser/find-chrome.mjs';
+import { quantizedModels, toHalf } from '../../scripts/build/quantize-models.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;
 const scenes = readdirSync(new URL('../fixtures/camera/', import.meta.url)).filter((f) => f.endsWith('.jpg'));

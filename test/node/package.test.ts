@@ -20,8 +20,8 @@ import { serveFolder } from '../support/static-files.ts';
 const exec = promisify(execFile);
 const root = new URL('../../', import.meta.url).pathname;
 
-import { baseChromeArgs, fakeCameraArgs, findChrome, installHint } from '../../scripts/find-chrome.mjs';
-import { prepareScenes } from '../../scripts/fixtures.mjs';
+import { baseChromeArgs, fakeCameraArgs, findChrome, installHint } from '../../scripts/browser/find-chrome.mjs';
+import { prepareScenes } from '../../scripts/browser/fixtures.mjs';
 
 /** Runs a command to the end; a failure carries its output, which is what anyone debugging it needs. */
 async function run(file: string, args: string[], cwd: string, timeout = 600_000): Promise<{ stdout: string; stderr: string }> {

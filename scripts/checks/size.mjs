@@ -7,7 +7,7 @@
 //   - a blank capture must not fetch the active-action models (facemesh, emotion); a smile capture must fetch
 //     emotion and an eyes capture facemesh, once they start.
 // Lit counts too: the page loads it from node_modules, as a host's bundle would include it.
-// Prints a table; exits 1 when a budget or a check fails. Usage: node scripts/check-size.mjs [--json]
+// Prints a table; exits 1 when a budget or a check fails. Usage: node scripts/checks/size.mjs [--json]
 import { build as viteBuild } from 'vite';
 import puppeteer from 'puppeteer-core';
 import { createServer } from 'node:http';
@@ -17,10 +17,10 @@ import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync, constants as zlib } from 'node:zlib';
-import { baseChromeArgs, fakeCameraArgs, findChrome, installHint } from './find-chrome.mjs';
-import { prepareScenes } from './fixtures.mjs';
+import { baseChromeArgs, fakeCameraArgs, findChrome, installHint } from '../browser/find-chrome.mjs';
+import { prepareScenes } from '../browser/fixtures.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const KB = 1000;
 // Measured at 23.0 kB and 232.1 kB (BlazeFace short-range on the package's own kernels; Human's blazeface on tfjs
 // took 649 kB), with a little room for the element's own growth.
@@ -41,13 +41,13 @@ async function buildElement() {
     execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
     const exp = pkg.exports?.['.'];
     const entry = (typeof exp === 'string' ? exp : exp?.import ?? exp?.default) ?? pkg.module ?? pkg.main;
-    if (!entry || !existsSync(join(root, entry))) throw new Error(`check-size: the package build gave no entry at ${entry}`);
+    if (!entry || !existsSync(join(root, entry))) throw new Error(`checks/size: the package build gave no entry at ${entry}`);
     return { dir: root, entry: normalize(entry), source: 'npm run build' };
   }
   const dir = mkdtempSync(join(tmpdir(), 'oz-size-'));
   await viteBuild({ configFile: join(root, 'vite.config.ts'), logLevel: 'error', build: { outDir: join(dir, 'dist'), emptyOutDir: true, sourcemap: false } });
   const entry = ['dist/index.js', 'dist/oz-liveness.js'].find((f) => existsSync(join(dir, f)));
-  if (!entry) throw new Error(`check-size: the Vite build in ${dir} has no entry module`);
+  if (!entry) throw new Error(`checks/size: the Vite build in ${dir} has no entry module`);
   return { dir, entry, source: 'vite build (vite.config.ts) into a temp folder', temp: true };
 }
 
@@ -132,7 +132,7 @@ async function capture(browser, srv, { entry }, attrs, until, { model } = {}) {
     }, `/pkg/${entry}`, model);
     if (until === 'complete') {
       const outcome = await page.evaluate(() => window.outcome);
-      if (outcome !== 'complete') throw new Error(`check-size: the capture (${attrs}) ended with ${outcome}`);
+      if (outcome !== 'complete') throw new Error(`checks/size: the capture (${attrs}) ended with ${outcome}`);
     } else {
       const deadline = Date.now() + 60_000;
       while (!srv.log.slice(from).some((r) => r.path.includes(until))) {

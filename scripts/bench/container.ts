@@ -1,13 +1,13 @@
 // npm run bench:container: packs and seals captures in the real container worker in headless Chromium and compares
 // each with a floor measured in the same run on the same bytes, in a worker as the pack is: one WebCrypto SHA-256
 // digest plus one WebCrypto AES-256-GCM encryption (work no container can avoid). Also: the main thread's longest task while packing, the
-// worker's peak memory, and the codec's SHA-256 against WebCrypto's. The in-page half is bench-container-page.ts.
+// worker's peak memory, and the codec's SHA-256 against WebCrypto's. The in-page half is container-page.ts.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { machine } from './bench-machine.ts';
+import { machine } from './machine.ts';
 import type { Page, WebWorker } from 'puppeteer-core';
-import { openContainerPage } from '../test/node/container-chromium.ts';
-import type { BenchRow, Spread } from './bench-container-page.ts';
+import { openContainerPage } from '../../test/node/container-chromium.ts';
+import type { BenchRow, Spread } from './container-page.ts';
 
 const MB = 1024 * 1024;
 
@@ -65,7 +65,7 @@ function residentSets(browserPid: number | undefined): { reset(): Map<string, nu
     },
   };
 }
-const chromium = await openContainerPage("export { createBench } from './scripts/bench-container-page.ts';");
+const chromium = await openContainerPage("export { createBench } from './scripts/bench/container-page.ts';");
 try {
   const { page } = chromium;
   // Strings, not functions: tsx's transform would add helpers the page does not have.

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 const dist = join(root, 'dist');
 process.chdir(root);
 
@@ -30,7 +30,7 @@ await build({
     enforce: 'pre',
     transform(code, id) {
       if (!id.endsWith('/src/container/codec.ts')) return null;
-      if (!code.includes(codecDefault)) this.error(`${id}: the codec's default URL changed; update scripts/build.mjs`);
+      if (!code.includes(codecDefault)) this.error(`${id}: the codec's default URL changed; update scripts/build/package.mjs`);
       return code.replace(codecDefault, "new URL('./assets/codec.wasm', import.meta.url)");
     },
   }],

@@ -1,6 +1,6 @@
 // Fails when the modules under a folder (default src/) import each other in a circle. Type-only imports count too:
 // a circle of types still means two modules that cannot be read, moved or tested one without the other.
-// Usage: node scripts/check-cycles.mjs [folder]
+// Usage: node scripts/checks/cycles.mjs [folder]
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -8,10 +8,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_EMAIL, DEFAULT_PASSWORD } from '../server/config.ts';
-import { Codec, compileCodec } from '../src/container/codec.ts';
-import { packContainer } from '../src/container/pack.ts';
-import { containerBytes } from '../src/container/seal.ts';
+import { DEFAULT_EMAIL, DEFAULT_PASSWORD } from '../../server/config.ts';
+import { Codec, compileCodec } from '../../src/container/codec.ts';
+import { packContainer } from '../../src/container/pack.ts';
+import { containerBytes } from '../../src/container/seal.ts';
 
 const MiB = 1024 * 1024;
 const SIZES = (process.env.BENCH_EMULATOR_MIB ?? '1,16,60').split(',').map(Number);

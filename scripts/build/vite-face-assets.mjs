@@ -43,7 +43,7 @@ export function humanWithPackageTfjs() {
 }
 
 /**
- * Ships blazeface with float16 weights (scripts/quantize-models.mjs): 270 KB instead of 539 KB, the same boxes on
+ * Ships blazeface with float16 weights (scripts/build/quantize-models.mjs): 270 KB instead of 539 KB, the same boxes on
  * every camera scene (test/node/model-quantize.test.ts). Swaps the emitted files' contents; names stay as they are.
  */
 export function float16Blazeface() {

@@ -3,14 +3,14 @@
 // WebCrypto works on Node's thread pool), opens per second on one core (1000 / CPU ms), and the fixed steps alone,
 // measured in the same run, as the baseline each open is compared with.
 import { compactVerify } from 'jose';
-import { Codec, compileCodec } from '../src/container/codec.ts';
-import { packContainer } from '../src/container/pack.ts';
-import { containerBytes } from '../src/container/seal.ts';
-import { inspectContainer, openContainer, type OpenContainerOptions } from '../src/container/open.ts';
-import { createSuite } from '../src/container/keys.ts';
-import { hpkeInfo } from '../src/container/format.ts';
-import { issueSession, sampleCapture } from '../test/node/container-harness.ts';
-import { machine } from './bench-machine.ts';
+import { Codec, compileCodec } from '../../src/container/codec.ts';
+import { packContainer } from '../../src/container/pack.ts';
+import { containerBytes } from '../../src/container/seal.ts';
+import { inspectContainer, openContainer, type OpenContainerOptions } from '../../src/container/open.ts';
+import { createSuite } from '../../src/container/keys.ts';
+import { hpkeInfo } from '../../src/container/format.ts';
+import { issueSession, sampleCapture } from '../../test/node/container-harness.ts';
+import { machine } from './machine.ts';
 
 const RUNS = Number(process.env.BENCH_OPEN_RUNS ?? 400);
 

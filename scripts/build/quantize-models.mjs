@@ -4,12 +4,12 @@
 // uint8 with a per-tensor min and scale would be a quarter, but moved blazeface's box on the close-up scene by a
 // tenth of the frame, so it is not offered. Output goes to .cache/models/float16/ and is rebuilt when the source
 // model is newer; the size check (and a package build) copy it from there.
-// Usage: node scripts/quantize-models.mjs [model ...]   (default: blazeface)
+// Usage: node scripts/build/quantize-models.mjs [model ...]   (default: blazeface)
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const humanModels = join(root, 'node_modules/@vladmandic/human/models');
 export const cacheDir = join(root, '.cache/models');
 

@@ -1,12 +1,12 @@
 // Writes docs/reference.md from custom-elements.json: attributes, properties, methods, events, CSS parts, CSS custom
 // properties and slots of every custom element, in the order of the JSDoc, so the reference never drifts from the
 // manifest. `--check` writes nothing and exits 1 when the file differs from what the manifest gives.
-//   node scripts/docs-reference.mjs [--check] [--manifest FILE] [--out FILE]
+//   node scripts/docs/reference.mjs [--check] [--manifest FILE] [--out FILE]
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** A table cell: one line, pipes escaped (also inside code spans, as GitHub's tables need). */
 const cell = (text) => (text ?? '').replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|').trim();
@@ -48,8 +48,8 @@ function element(module, declaration) {
   const out = [];
   out.push(`# \`<${declaration.tagName}>\` reference\n`);
   out.push(
-    `Generated from \`custom-elements.json\` by \`scripts/docs-reference.mjs\`; edit the JSDoc in \`${module.path}\`, ` +
-      'regenerate the manifest (`npm run analyze`), then run `node scripts/docs-reference.mjs`.\n',
+    `Generated from \`custom-elements.json\` by \`scripts/docs/reference.mjs\`; edit the JSDoc in \`${module.path}\`, ` +
+      'regenerate the manifest (`npm run analyze`), then run `node scripts/docs/reference.mjs`.\n',
   );
   if (declaration.summary) out.push(`${declaration.summary}\n`);
   if (declaration.description && declaration.description !== declaration.summary) out.push(`${declaration.description}\n`);
@@ -141,7 +141,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const shown = relative(process.cwd(), outPath) || outPath;
   if (args.includes('--check')) {
     if (!existsSync(outPath) || readFileSync(outPath, 'utf8') !== markdown) {
-      console.error(`${shown} is stale against custom-elements.json: run \`node scripts/docs-reference.mjs\` and commit the result.`);
+      console.error(`${shown} is stale against custom-elements.json: run \`node scripts/docs/reference.mjs\` and commit the result.`);
       process.exit(1);
     }
     console.log(`${shown} matches custom-elements.json.`);

@@ -3,7 +3,7 @@
 // browser context with the cache off, a real blank capture: time from flow start to the model being ready and to
 // the first guidance hint, guidance frames per second, the main thread's longest task; then detection per frame as
 // the page sees it (frame grab, hand-over to the worker, preprocessing, inference, answer). As a baseline, the same
-// detector on the main thread. The download of a blank capture comes from the size check (scripts/check-size.mjs).
+// detector on the main thread. The download of a blank capture comes from the size check (scripts/checks/size.mjs).
 //
 // A slower device: `--cpu PERCENT` runs the browser (and this script) under a CPU quota of PERCENT of one core, with a
 // cgroup v1 `cpu` controller (root needed); Chromium's own CPU throttling spares workers, so it is no stand-in. The
@@ -17,11 +17,11 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { checkSize } from './check-size.mjs';
-import { baseChromeArgs, fakeCameraArgs, findChrome, installHint } from './find-chrome.mjs';
-import { prepareScenes } from './fixtures.mjs';
+import { checkSize } from '../checks/size.mjs';
+import { baseChromeArgs, fakeCameraArgs, findChrome, installHint } from '../browser/find-chrome.mjs';
+import { prepareScenes } from '../browser/fixtures.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const GUIDANCE_WINDOW_MS = 4000;
 const FRAMES = 25, WARMUP = 5;
 

@@ -1,10 +1,10 @@
-// The in-page half of scripts/bench-container.ts, bundled into the benchmark page: builds the inputs, packs them in
+// The in-page half of scripts/bench/container.ts, bundled into the benchmark page: builds the inputs, packs them in
 // the real worker, and measures the floor, the main thread's long tasks and the codec's SHA-256 on the same page.
-import { ContainerClient } from '../src/container/client.ts';
-import { Codec, compileCodec } from '../src/container/codec.ts';
-import { MAX_CHUNK_LENGTH } from '../src/container/limits.ts';
-import type { ContainerInput, ContainerMedium } from '../src/container/types.ts';
-import { issueSession, sampleBytes } from '../test/node/container-harness.ts';
+import { ContainerClient } from '../../src/container/client.ts';
+import { Codec, compileCodec } from '../../src/container/codec.ts';
+import { MAX_CHUNK_LENGTH } from '../../src/container/limits.ts';
+import type { ContainerInput, ContainerMedium } from '../../src/container/types.ts';
+import { issueSession, sampleBytes } from '../../test/node/container-harness.ts';
 
 export interface BenchRow {
   label: string;

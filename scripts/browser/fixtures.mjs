@@ -6,7 +6,7 @@ import { dirname, join, resolve, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import jpeg from 'jpeg-js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const sourceDir = join(root, 'test/fixtures/camera');
 export const outDir = join(root, '.cache/camera');
 

@@ -8,14 +8,14 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildEmulator } from '../server/app.ts';
-import { ar } from '../src/i18n/ar.ts';
-import { en } from '../src/i18n/en.ts';
+import { buildEmulator } from '../../server/app.ts';
+import { ar } from '../../src/i18n/ar.ts';
+import { en } from '../../src/i18n/en.ts';
 
-import { baseChromeArgs, fakeCameraArgs, findChrome, installHint } from './find-chrome.mjs';
-import { prepareScenes } from './fixtures.mjs';
+import { baseChromeArgs, fakeCameraArgs, findChrome, installHint } from '../browser/find-chrome.mjs';
+import { prepareScenes } from '../browser/fixtures.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const outDir = join(root, 'docs/screenshots');
 /** Wide enough to read, small enough to commit: the element is 480 x 360 CSS pixels, shot at scale 1. */
 const WIDTH = 480;
