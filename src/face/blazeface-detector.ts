@@ -1,6 +1,6 @@
 import { BlazeFace, INPUT, suppress, type ModelJson, type RawDetection } from './blazeface.ts';
 import type { Box, Detector, DetectorFeature, DetectorFrame, FaceObservation, FrameObservation, Point } from './detector.ts';
-import { lumaStats } from './image-stats.ts';
+import { frameObservation, lumaStats } from './image-stats.ts';
 
 export interface BlazeFaceDetectorOptions {
   /** The model's JSON (weights manifest), its `.bin`, and the kernels (wasm/build/face.wasm). */
@@ -120,15 +120,7 @@ export class BlazeFaceDetector implements Detector {
           sharpness: stats.sharpness,
         };
       });
-      faces.sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height);
-      return {
-        timestamp: frame.timestamp,
-        width: frame.width,
-        height: frame.height,
-        faces,
-        brightness: lumaStats(bitmap, undefined, 32).brightness,
-        inferenceMs: performance.now() - started,
-      };
+      return frameObservation(frame, faces, started);
     } finally {
       bitmap.close();
     }

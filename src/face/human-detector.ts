@@ -1,6 +1,6 @@
 import { Human, type Config, type FaceResult } from '@vladmandic/human';
 import type { Box, Detector, DetectorFeature, DetectorFrame, FaceLandmarks, FaceObservation, FrameObservation, HeadPose, Point } from './detector.ts';
-import { lumaStats } from './image-stats.ts';
+import { frameObservation, lumaStats } from './image-stats.ts';
 
 export interface HumanDetectorOptions {
   /** Folder with Human's model files (blazeface.json, facemesh.json, emotion.json, ...). */
@@ -220,15 +220,7 @@ export class HumanDetector implements Detector {
       const result = await this.human.detect(this.#pixels(bitmap), this.#config(features));
       if (result.error) throw new Error(result.error);
       const faces = result.face.map((f) => this.#observe(f, bitmap, scale, features.includes('smile')));
-      faces.sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height);
-      return {
-        timestamp: frame.timestamp,
-        width: frame.width,
-        height: frame.height,
-        faces,
-        brightness: lumaStats(bitmap, undefined, 32).brightness,
-        inferenceMs: performance.now() - started,
-      };
+      return frameObservation(frame, faces, started);
     } finally {
       bitmap.close();
     }

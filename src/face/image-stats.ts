@@ -1,4 +1,4 @@
-import type { Box } from './detector.ts';
+import type { Box, DetectorFrame, FaceObservation, FrameObservation } from './detector.ts';
 
 /** Luma statistics of an image region, measured on a small copy so that it costs well under a millisecond. */
 export interface LumaStats {
@@ -54,4 +54,20 @@ export function lumaStats(source: CanvasImageSource & { width: number; height: n
   }
   const mean = lapSum / n;
   return { brightness: sum / luma.length / 255, sharpness: lapSq / n - mean * mean };
+}
+
+/**
+ * What a detector answers for a frame: its faces, largest first, the whole frame's brightness (from the bitmap), and
+ * the time since `started`.
+ */
+export function frameObservation(frame: DetectorFrame, faces: FaceObservation[], started: number): FrameObservation {
+  faces.sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height);
+  return {
+    timestamp: frame.timestamp,
+    width: frame.width,
+    height: frame.height,
+    faces,
+    brightness: lumaStats(frame.bitmap, undefined, 32).brightness,
+    inferenceMs: performance.now() - started,
+  };
 }

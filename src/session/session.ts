@@ -5,6 +5,7 @@ import { CaptureFlow, type CaptureFlowOptions, type CaptureResult } from '../cap
 import type { OzConfig } from '../config.ts';
 import { OzError, cameraError, forPeople, isOzError } from '../errors.ts';
 import type { ActionTag } from '../face/actions.ts';
+import type { OzState } from '../events.ts';
 import type { Detector } from '../face/detector.ts';
 import type { Hint } from '../face/guidance.ts';
 import type { Strings } from '../i18n/types.ts';
@@ -13,16 +14,7 @@ import { Delivery, type Parcel } from './delivery.ts';
 import { firstFrame, untilAborted } from './preview.ts';
 
 /** The steps of one check, in order; a view adds its own states around them (idle, error, closed). */
-export type SessionState =
-  | 'starting'
-  | 'preview'
-  | 'positioning'
-  | 'action'
-  | 'recording'
-  | 'packing'
-  | 'uploading'
-  | 'processing'
-  | 'done';
+export type SessionState = Exclude<OzState, 'idle' | 'error' | 'closed'>;
 
 /** The capture flow's tuning a host may set: guidance thresholds, action limits, timeouts, detection rate. */
 export type CaptureTuning = Pick<
