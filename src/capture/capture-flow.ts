@@ -7,7 +7,7 @@ import { WorkerDetector } from '../face/worker-detector.ts';
 import { BestShotPicker, encodeShot, type EncodedShot } from './best-shot.ts';
 import { EvidenceLog, normaliseBox } from './evidence.ts';
 import { PageWatch } from './page-watch.ts';
-import { ClipRecorder } from './recorder.ts';
+import { ActionMedia, clipOf, MediaPlan, RecorderLost, type ActionMediaResult } from './action-media.ts';
 import { collectTechnical, type CaptureTimings } from './technical.ts';
 import type { CaptureCallbacks, CaptureClip, CaptureFlowOptions, CaptureResult, CaptureState } from './types.ts';
 
@@ -29,7 +29,8 @@ export class CaptureFlow {
   #ownsDetector: boolean;
   #abort = new AbortController();
   #timers = new Set<ReturnType<typeof setTimeout>>();
-  #recorder?: ClipRecorder;
+  #media?: ActionMedia;
+  #plan: MediaPlan;
   #picker = new BestShotPicker();
   #guidance: GuidanceState = initialGuidance;
   #thresholds: GuidanceThresholds;
@@ -51,6 +52,7 @@ export class CaptureFlow {
     this.#detector = options.detector ?? new WorkerDetector({ assetsUrl: options.assetsUrl, loadTimeoutMs: options.modelLoadTimeoutMs });
     this.#thresholds = { ...defaultThresholds, ...options.thresholds };
     this.#page = new PageWatch(options.video, this.#evidence);
+    this.#plan = new MediaPlan(options.stream, options.captureMedia, options.recorder, options.frames);
   }
 
   get state(): CaptureState | undefined {
@@ -67,9 +69,9 @@ export class CaptureFlow {
     return this.#detector;
   }
 
-  /** True while a recorder is running. */
+  /** True while an action is being recorded (by the recorder or as frames). */
   get recording(): boolean {
-    return this.#recorder?.recording ?? false;
+    return this.#media?.recording ?? false;
   }
 
   /** Stops the capture: `run` rejects with 'user_cancelled' and everything is released. */
@@ -141,6 +143,8 @@ export class CaptureFlow {
     const resize = { resizeWidth: detectWidth, resizeHeight: Math.round((height * detectWidth) / width), resizeQuality: 'low' } as const;
     // The full frame is only needed as a best-shot candidate; guidance alone takes the small copy straight away.
     const wantFull = keepShot && this.#o.extractBestShot !== false;
+    // Taken now, before any await, so the frame kept is the one the detector sees.
+    const grabbed = keepShot ? this.#media?.grab(video, timestamp) : undefined;
     const full = wantFull ? await this.#guard(createImageBitmap(video)) : undefined;
     let obs: FrameObservation;
     try {
@@ -150,6 +154,7 @@ export class CaptureFlow {
       full?.close();
       throw e;
     }
+    grabbed?.(obs);
     this.#frames++;
     this.#inferenceMs += obs.inferenceMs;
     if (full) this.#picker.offer(full, obs);
@@ -170,8 +175,8 @@ export class CaptureFlow {
     this.#page.stop();
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
-    this.#recorder?.abort();
-    this.#recorder = undefined;
+    this.#media?.abort();
+    this.#media = undefined;
     this.#picker.dispose();
     if (this.#ownsDetector) this.#detector.dispose();
     if (this.#o.releaseCamera !== false) for (const track of this.#o.stream.getTracks()) track.stop();
@@ -272,7 +277,7 @@ export class CaptureFlow {
         this.#setState('instruct');
         this.#evidence.add({ type: 'action_started', action });
         this.#emit('onActionStarted', action, index, attempt);
-        const recorder = new ClipRecorder(o.stream, o.recorder);
+        const media = this.#plan.begin();
         let passed: FrameObservation | undefined;
         try {
           const instructUntil = performance.now() + (o.instructMs ?? 500);
@@ -281,10 +286,11 @@ export class CaptureFlow {
             await this.#frame(['detect'], false);
           }
           this.#throwIfHidden();
-          this.#recorder = recorder;
-          await this.#guard(recorder.start());
+          this.#media = media;
+          // Not awaited: frames are kept from this moment while the recorder proves itself (action-media.ts).
+          media.start();
           this.#setState('recording');
-          this.#evidence.add({ type: 'recording_started', action, mime: recorder.mimeType ?? '' });
+          this.#evidence.add({ type: 'recording_started', action, mime: media.mime });
           const deadline = performance.now() + actionOptions.timeLimitMs;
           while (!passed) {
             this.#throwIfHidden();
@@ -298,8 +304,8 @@ export class CaptureFlow {
           if (!(e instanceof PageHidden)) throw e;
           // What was recorded while the page went away is not a clip of the action: drop it, wait for the page,
           // guide the face back into the oval, then run the action again (an interruption is not a failed attempt).
-          recorder.abort();
-          this.#recorder = undefined;
+          media.abort();
+          this.#media = undefined;
           this.#picker.dispose();
           this.#evidence.add({ type: 'action_interrupted', action, reason: 'page_hidden' });
           await this.#whileHidden(actionOptions.timeLimitMs, { stage: 'action', action });
@@ -308,8 +314,8 @@ export class CaptureFlow {
           continue;
         }
         if (!passed) {
-          recorder.abort();
-          this.#recorder = undefined;
+          media.abort();
+          this.#media = undefined;
           this.#picker.dispose();
           const error = new OzError('action_timeout', `The action ${action} was not done within ${actionOptions.timeLimitMs} ms`, { action, timeLimitMs: actionOptions.timeLimitMs, attempt });
           this.#evidence.add({ type: 'action_failed', action, code: error.code });
@@ -318,17 +324,23 @@ export class CaptureFlow {
           if (!willRetry) throw error;
           continue;
         }
-        const recorded = await this.#guard(recorder.stop());
-        this.#recorder = undefined;
+        let recorded: ActionMediaResult;
+        try {
+          recorded = await this.#guard(media.finish(action));
+        } catch (e) {
+          if (!(e instanceof RecorderLost)) throw e;
+          // The recorder broke after its frames were dropped: the action runs again, as frames (the plan gave up on it).
+          this.#picker.dispose();
+          this.#evidence.add({ type: 'action_interrupted', action, reason: 'recorder_failed' });
+          attempt--;
+          continue;
+        } finally {
+          this.#media = undefined;
+        }
+        if (recorded.kind === 'frames') this.#evidence.add({ type: 'recorder_fallback', action, reason: recorded.reason });
         const face = passed.faces[0];
         this.#evidence.add({ type: 'action_passed', action, box: face ? normaliseBox(face.box, passed.width, passed.height) : undefined });
-        const clip: CaptureClip = {
-          action,
-          tags: ['video_selfie', action, ORIENTATION_TAG(passed.width, passed.height)],
-          mime: recorded.mime,
-          blob: recorded.blob,
-          duration_ms: Math.round(recorded.durationMs),
-        };
+        const clip = clipOf(action, ['video_selfie', action, ORIENTATION_TAG(passed.width, passed.height)], recorded);
         clips.push(clip);
         this.#evidence.add({ type: 'clip', action, bytes: clip.blob.size, durationMs: clip.duration_ms });
         const best = this.#picker.take();
@@ -360,6 +372,7 @@ export class CaptureFlow {
         models: load ? { backend: load.backend, files: load.models, bytes: load.modelBytes, loadMs: Math.round(load.loadMs) } : undefined,
       }),
     );
+    technical.capture_media = this.#plan.summary();
     const top = shots.reduce<EncodedShot | undefined>((a, b) => (!a || b.score > a.score ? b : a), undefined);
     const result: CaptureResult = {
       action: [...o.actions],
