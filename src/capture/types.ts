@@ -1,5 +1,6 @@
 // What a capture is made of and what it reports: shared by the capture flow, the session that runs it, and the hosts
 // that receive its result.
+import type { CaptureMedia } from '../config.ts';
 import type { OzError } from '../errors.ts';
 import type { ActionOptions, ActionTag } from '../face/actions.ts';
 import type { Box, Detector, FaceLandmarks, FrameObservation } from '../face/detector.ts';
@@ -16,7 +17,7 @@ export type CaptureState = 'loading' | 'positioning' | 'instruct' | 'recording' 
  * What records each action: `auto` (default) the browser's video recorder, falling back to a frame sequence when it
  * is missing or fails; `frames` a frame sequence only.
  */
-export type CaptureMedia = 'auto' | 'frames';
+export type { CaptureMedia };
 
 /**
  * Why an action is a frame sequence and not a video: no MediaRecorder (`missing`), no container it can record

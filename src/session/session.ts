@@ -248,6 +248,7 @@ export class LivenessSession extends EventTarget {
       detector: this.#options.detector?.(),
       assetsUrl: config.assetsUrl,
       extractBestShot: config.extractBestShot,
+      captureMedia: config.captureMedia,
       onState: (state) => {
         if (state === 'positioning') this.#emit('state', { state: 'positioning' });
         else if (state === 'instruct') this.#emit('state', { state: 'action' });
