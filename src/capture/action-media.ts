@@ -95,13 +95,20 @@ export class ActionMedia {
     return (this.#recorder?.recording ?? false) || this.#grabber !== undefined;
   }
 
-  /** Starts the frames at once and, unless the plan has given up on it, the recorder beside them. */
-  start(): void {
-    this.#grabber = new FrameGrabber(this.#plan.frames, this.encoder);
-    if (this.#plan.fallback) return;
+  /**
+   * Starts the recorder, unless the plan has given up on it, and resolves once the action can be judged: when the
+   * recorder has begun recording (so the clip holds the whole action), at once without one, or when the recorder fails
+   * or does not begin within its first-chunk limit (then without it). Frames are kept from then on.
+   */
+  async start(): Promise<void> {
+    if (this.#plan.fallback) {
+      this.#grabber = new FrameGrabber(this.#plan.frames, this.encoder);
+      return;
+    }
     const recorder = new ClipRecorder(this.#plan.stream, this.#plan.recorder);
     this.#recorder = recorder;
-    recorder.start().then(
+    const proven = recorder.start();
+    proven.then(
       () => {
         if (this.#finishing || this.#recorder !== recorder) return;
         this.#proved = true;
@@ -114,6 +121,21 @@ export class ActionMedia {
         this.#plan.giveUp(this.#failure);
       },
     );
+    const limitMs = this.#plan.recorder.firstChunkTimeoutMs ?? 3000;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const begun = await Promise.race([
+      recorder.whenBegun().then(() => true),
+      proven.then(() => true, () => false),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), limitMs))),
+    ]);
+    clearTimeout(timer);
+    if (!begun && !this.#failure && !this.#finishing) {
+      // Never began: what it might record later would miss the start of the action.
+      recorder.abort();
+      this.#failure = 'no_data';
+      this.#plan.giveUp('no_data');
+    }
+    if (!this.#finishing && !this.#proved) this.#grabber = new FrameGrabber(this.#plan.frames, this.encoder);
   }
 
   /** Offers the frame the detector is about to see; returns the hook for its observation when it is kept. */

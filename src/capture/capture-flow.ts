@@ -287,8 +287,8 @@ export class CaptureFlow {
           }
           this.#throwIfHidden();
           this.#media = media;
-          // Not awaited: frames are kept from this moment while the recorder proves itself (action-media.ts).
-          media.start();
+          // Resolves once recording has begun; frames are kept from then on until the recorder proves itself.
+          await this.#guard(media.start());
           this.#setState('recording');
           this.#evidence.add({ type: 'recording_started', action, mime: media.mime });
           const deadline = performance.now() + actionOptions.timeLimitMs;

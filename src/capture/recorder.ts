@@ -54,6 +54,7 @@ export class ClipRecorder {
   #chunks: Blob[] = [];
   #startedAt = 0;
   #timer?: ReturnType<typeof setTimeout>;
+  #began?: Promise<void>;
   #opts: Required<Omit<ClipRecorderOptions, 'mimeType' | 'videoBitsPerSecond'>> & ClipRecorderOptions;
 
   constructor(readonly stream: MediaStream, opts: ClipRecorderOptions = {}) {
@@ -73,6 +74,8 @@ export class ClipRecorder {
     }
     this.#recorder = recorder;
     this.#chunks = [];
+    let began!: () => void;
+    this.#began = new Promise<void>((resolve) => (began = resolve));
     return new Promise<void>((resolve, reject) => {
       const limit = this.#opts.firstChunkTimeoutMs;
       const fail = () => {
@@ -109,7 +112,10 @@ export class ClipRecorder {
         this.abort();
         reject(failure('failed', 'The recorder failed', { mimeType, message: String((e as Event & { error?: unknown }).error ?? e.type) }));
       };
-      recorder.onstart = () => (this.#startedAt = performance.now());
+      recorder.onstart = () => {
+        this.#startedAt = performance.now();
+        began();
+      };
       try {
         recorder.start(this.#opts.timesliceMs);
       } catch (e) {
@@ -118,6 +124,14 @@ export class ClipRecorder {
         reject(failure('failed', 'The recorder could not start', { mimeType, message: String(e) }));
       }
     });
+  }
+
+  /**
+   * Resolves when the recorder reports that recording has begun (its `start` event), which can be well after `start`
+   * is called; never, if it does not begin. What happens before it is not in the clip.
+   */
+  whenBegun(): Promise<void> {
+    return this.#began ?? new Promise<void>(() => {});
   }
 
   /** The recorder's MIME type once started. */
