@@ -29,6 +29,7 @@ export type CaptureTuning = Pick<
   | 'modelLoadTimeoutMs'
   | 'maxFps'
   | 'detectWidth'
+  | 'frames'
 >;
 
 /** What a session tells its view. Every event is a CustomEvent with this detail (`camera` has none). */

@@ -1,6 +1,7 @@
 // The frame-sequence medium (docs/frame-sequence.md) on the server side: the format read back, the emulator taking
 // it in the classic form and in a container, and both container openers opening a container that carries one.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { FRAMES_MIME, FrameSequenceError, frameSequenceHead, parseFrameSequence, type FrameIndex } from '../../src/capture/frame-sequence.ts';
@@ -46,6 +47,15 @@ test('a frame sequence reads back: index, timestamps, boxes, and each frame the 
   assert.deepEqual(parsed.frames.map((f) => [f.t, f.box]), [[0, [100, 20, 260, 270]], [166.7, null], [333.4, [100, 20, 260, 270]]]);
   for (const r of parsed.ranges) assert.deepEqual(bytes.subarray(r.offset, r.offset + r.length), photo);
   assert.deepEqual([parsed.width, parsed.height, parsed.source_width, parsed.source_height], [480, 360, 640, 480]);
+});
+
+test('the documented vector reads as its index says', () => {
+  const doc = readFileSync(new URL('../../docs/frame-sequence.md', import.meta.url), 'utf8');
+  const bytes = new Uint8Array(Buffer.from(doc.match(/```hex frames-vector\n([\s\S]*?)```/)![1]!.replace(/\s+/g, ''), 'hex'));
+  assert.equal(createHash('sha256').update(bytes).digest('hex'), doc.match(/SHA-256\n`([0-9a-f]{64})`/)![1]);
+  const parsed = parseFrameSequence(bytes);
+  assert.deepEqual(parsed.frames, [{ t: 0, bytes: 13, box: [108, 28.5, 270, 271.5] }, { t: 166.7, bytes: 11, box: null }]);
+  assert.deepEqual(parsed.ranges, [{ offset: 186, length: 13 }, { offset: 199, length: 11 }]);
 });
 
 test('a damaged or dishonest frame sequence is refused with its reason', () => {
