@@ -32,7 +32,8 @@ export interface ActionMediaRecord {
  */
 export class MediaPlan {
   #fallback?: RecorderFallbackReason;
-  readonly #encoder = new CanvasEncoder();
+  /** One per capture, shared with the best shot: a canvas path that fails is tried once. */
+  readonly encoder = new CanvasEncoder();
   readonly records: ActionMediaRecord[] = [];
 
   constructor(
@@ -55,7 +56,7 @@ export class MediaPlan {
   }
 
   begin(): ActionMedia {
-    return new ActionMedia(this, this.#encoder);
+    return new ActionMedia(this, this.encoder);
   }
 
   /** The technical data's `capture_media` block. */
@@ -80,6 +81,7 @@ export class ActionMedia {
   #proved = false;
   #failure?: RecorderFallbackReason;
   #finishing = false;
+  #beginTimer?: ReturnType<typeof setTimeout>;
 
   constructor(plan: MediaPlan, readonly encoder: CanvasEncoder) {
     this.#plan = plan;
@@ -122,13 +124,12 @@ export class ActionMedia {
       },
     );
     const limitMs = this.#plan.recorder.firstChunkTimeoutMs ?? 3000;
-    let timer: ReturnType<typeof setTimeout> | undefined;
     const begun = await Promise.race([
       recorder.whenBegun().then(() => true),
       proven.then(() => true, () => false),
-      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), limitMs))),
+      new Promise<false>((resolve) => (this.#beginTimer = setTimeout(() => resolve(false), limitMs))),
     ]);
-    clearTimeout(timer);
+    clearTimeout(this.#beginTimer);
     if (!begun && !this.#failure && !this.#finishing) {
       // Never began: what it might record later would miss the start of the action.
       recorder.abort();
@@ -181,6 +182,7 @@ export class ActionMedia {
   /** Stops everything without a medium; safe to call at any time. */
   abort(): void {
     this.#finishing = true;
+    clearTimeout(this.#beginTimer);
     this.#recorder?.abort();
     this.#grabber?.clear();
     this.#grabber = undefined;

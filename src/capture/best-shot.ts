@@ -84,9 +84,8 @@ function dataUrl(blob: Blob): Promise<string> {
 /** Encodes a candidate as JPEG and PNG data URLs at its full size, unmirrored. */
 export async function encodeShot(c: ShotCandidate, jpegQuality = 0.92, encoder = new CanvasEncoder()): Promise<EncodedShot> {
   const { width, height } = c.bitmap;
-  const [jpeg, png] = await Promise.all([
-    encoder.encode(c.bitmap, width, height, 'image/jpeg', jpegQuality).then(dataUrl),
-    encoder.encode(c.bitmap, width, height, 'image/png').then(dataUrl),
-  ]);
+  // One after the other: a canvas path that fails, fails once, and the second image takes the one that works.
+  const jpeg = await encoder.encode(c.bitmap, width, height, 'image/jpeg', jpegQuality).then(dataUrl);
+  const png = await encoder.encode(c.bitmap, width, height, 'image/png').then(dataUrl);
   return { jpeg, png, box: c.face.box, landmarks: c.face.landmarks, score: c.score, timestamp: c.timestamp };
 }

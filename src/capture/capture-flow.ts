@@ -346,7 +346,7 @@ export class CaptureFlow {
         const best = this.#picker.take();
         if (best) {
           try {
-            shots.push(await this.#guard(encodeShot(best)));
+            shots.push(await this.#guard(encodeShot(best, undefined, this.#plan.encoder)));
             this.#evidence.add({ type: 'best_shot', action, box: normaliseBox(best.face.box, best.width, best.height), score: Math.round(best.score * 1000) / 1000 });
           } finally {
             best.bitmap.close();

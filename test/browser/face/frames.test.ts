@@ -78,6 +78,26 @@ describe('frame-sequence fallback (real detector, real canvas)', function () {
     }
   });
 
+  it('switches to a plain canvas for good when OffscreenCanvas cannot encode (as WebKit has failed to)', async () => {
+    const w = window as unknown as { OffscreenCanvas: typeof OffscreenCanvas };
+    const Real = w.OffscreenCanvas;
+    let failures = 0;
+    // Fault injection: the OffscreenCanvas exists and draws, but its encoder fails.
+    w.OffscreenCanvas = class extends Real {
+      override convertToBlob(): Promise<Blob> {
+        failures++;
+        return Promise.reject(new DOMException('fault injection', 'InvalidStateError'));
+      }
+    };
+    try {
+      const { result } = await blankCapture({ captureMedia: 'frames' });
+      await expectFrames(result.clips[0], 'requested');
+      expect(failures, 'OffscreenCanvas tried once').to.equal(1);
+    } finally {
+      w.OffscreenCanvas = Real;
+    }
+  });
+
   it('keeps the video and drops the safety-net frames when the recorder works', async () => {
     const { result } = await blankCapture();
     const clip = result.clips[0]!;
