@@ -1,4 +1,4 @@
-import { CanvasEncoder } from './canvas-encode.ts';
+import type { CanvasEncoder } from './canvas-encode.ts';
 import type { Box, FaceLandmarks, FaceObservation, FrameObservation } from '../face/detector.ts';
 
 /** A frame kept as a best-shot candidate: the full-size bitmap, its observation and its score. */
@@ -82,7 +82,7 @@ function dataUrl(blob: Blob): Promise<string> {
 }
 
 /** Encodes a candidate as JPEG and PNG data URLs at its full size, unmirrored. */
-export async function encodeShot(c: ShotCandidate, jpegQuality = 0.92, encoder = new CanvasEncoder()): Promise<EncodedShot> {
+export async function encodeShot(c: ShotCandidate, encoder: CanvasEncoder, jpegQuality = 0.92): Promise<EncodedShot> {
   const { width, height } = c.bitmap;
   // One after the other: a canvas path that fails, fails once, and the second image takes the one that works.
   const jpeg = await encoder.encode(c.bitmap, width, height, 'image/jpeg', jpegQuality).then(dataUrl);

@@ -7,7 +7,7 @@ import { WorkerDetector } from '../face/worker-detector.ts';
 import { BestShotPicker, encodeShot, type EncodedShot } from './best-shot.ts';
 import { EvidenceLog, normaliseBox } from './evidence.ts';
 import { PageWatch } from './page-watch.ts';
-import { ActionMedia, clipOf, MediaPlan, RecorderLost, type ActionMediaResult } from './action-media.ts';
+import type { ActionMedia, ActionMediaResult, MediaPlan } from './action-media.ts';
 import { collectTechnical, type CaptureTimings } from './technical.ts';
 import type { CaptureCallbacks, CaptureClip, CaptureFlowOptions, CaptureResult, CaptureState } from './types.ts';
 
@@ -30,7 +30,6 @@ export class CaptureFlow {
   #abort = new AbortController();
   #timers = new Set<ReturnType<typeof setTimeout>>();
   #media?: ActionMedia;
-  #plan: MediaPlan;
   #picker = new BestShotPicker();
   #guidance: GuidanceState = initialGuidance;
   #thresholds: GuidanceThresholds;
@@ -52,7 +51,6 @@ export class CaptureFlow {
     this.#detector = options.detector ?? new WorkerDetector({ assetsUrl: options.assetsUrl, loadTimeoutMs: options.modelLoadTimeoutMs });
     this.#thresholds = { ...defaultThresholds, ...options.thresholds };
     this.#page = new PageWatch(options.video, this.#evidence);
-    this.#plan = new MediaPlan(options.stream, options.captureMedia, options.recorder, options.frames);
   }
 
   get state(): CaptureState | undefined {
@@ -248,6 +246,9 @@ export class CaptureFlow {
     const since = () => Math.round(performance.now() - this.#evidence.startedAt);
     this.#page.start();
     this.#setState('loading');
+    // The recorder and the frame fallback load with the models: the page's entry stays small.
+    const mediaModule = import('./action-media.ts');
+    mediaModule.catch(() => {});
     await this.#guard(firstFrame(o.video, this.#abort.signal));
     this.#timings.firstFrameMs = since();
     await this.#guard(this.#detector.load(['detect'], this.#abort.signal));
@@ -266,6 +267,8 @@ export class CaptureFlow {
     await this.#position(positionHold, o.positioningTimeoutMs ?? 0, actionOptions.timeLimitMs, { stage: 'positioning' });
     const positioningFps = ((this.#frames - framesAtStart) * 1000) / (performance.now() - this.#guidanceStart);
     await this.#guard(actionModels);
+    const { MediaPlan, RecorderLost, clipOf } = await this.#guard(mediaModule);
+    const plan: MediaPlan = new MediaPlan(o.stream, o.captureMedia, o.recorder, o.frames);
 
     const clips: CaptureClip[] = [];
     const shots: EncodedShot[] = [];
@@ -277,7 +280,7 @@ export class CaptureFlow {
         this.#setState('instruct');
         this.#evidence.add({ type: 'action_started', action });
         this.#emit('onActionStarted', action, index, attempt);
-        const media = this.#plan.begin();
+        const media = plan.begin();
         let passed: FrameObservation | undefined;
         try {
           const instructUntil = performance.now() + (o.instructMs ?? 500);
@@ -346,7 +349,7 @@ export class CaptureFlow {
         const best = this.#picker.take();
         if (best) {
           try {
-            shots.push(await this.#guard(encodeShot(best, undefined, this.#plan.encoder)));
+            shots.push(await this.#guard(encodeShot(best, plan.encoder)));
             this.#evidence.add({ type: 'best_shot', action, box: normaliseBox(best.face.box, best.width, best.height), score: Math.round(best.score * 1000) / 1000 });
           } finally {
             best.bitmap.close();
@@ -372,7 +375,7 @@ export class CaptureFlow {
         models: load ? { backend: load.backend, files: load.models, bytes: load.modelBytes, loadMs: Math.round(load.loadMs) } : undefined,
       }),
     );
-    technical.capture_media = this.#plan.summary();
+    technical.capture_media = plan.summary();
     const top = shots.reduce<EncodedShot | undefined>((a, b) => (!a || b.score > a.score ? b : a), undefined);
     const result: CaptureResult = {
       action: [...o.actions],
