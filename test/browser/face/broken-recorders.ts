@@ -42,6 +42,22 @@ export function erroringRecorder(): typeof MediaRecorder {
   };
 }
 
+/** A recorder that works, delivers real data, then reports an error mid-action (an encoder that gives up). */
+export function lateFailingRecorder(): typeof MediaRecorder {
+  return class LateFailingRecorder extends Real {
+    constructor(stream: MediaStream, options?: MediaRecorderOptions) {
+      super(stream, options);
+      let failed = false;
+      this.addEventListener('dataavailable', (e) => {
+        if (failed || e.data.size === 0) return;
+        failed = true;
+        // After the recorder's own handler has taken the chunk as proof, so the frames are dropped first.
+        setTimeout(() => this.dispatchEvent(new Event('error')));
+      });
+    }
+  };
+}
+
 /** Runs `fn` with window.MediaRecorder replaced (undefined: deleted, as in older iOS); restores it whatever happens. */
 export async function withRecorder<T>(replacement: typeof MediaRecorder | undefined, fn: () => Promise<T>): Promise<T> {
   const w = window as unknown as { MediaRecorder?: typeof MediaRecorder };

@@ -3,7 +3,7 @@
 import { expect } from '@open-wc/testing';
 import { CaptureFlow } from '../../../src/capture/capture-flow.ts';
 import type { CaptureResult } from '../../../src/capture/types.ts';
-import { erroringRecorder, expectFrames, webkitLikeRecorder, withRecorder } from './broken-recorders.ts';
+import { erroringRecorder, expectFrames, lateFailingRecorder, webkitLikeRecorder, withRecorder } from './broken-recorders.ts';
 import { closeCamera, openCamera, videoDuration } from './helpers.ts';
 
 async function blankCapture(options: Partial<ConstructorParameters<typeof CaptureFlow>[0]> = {}): Promise<{ result: CaptureResult; released: boolean; flow: CaptureFlow }> {
@@ -49,6 +49,15 @@ describe('frame-sequence fallback (real detector, real canvas)', function () {
   it('falls back to frames when the recorder reports an error', async () => {
     const { result } = await withRecorder(erroringRecorder(), () => blankCapture());
     await expectFrames(result.clips[0], 'failed');
+  });
+
+  it('runs the action again as frames when the recorder fails after its safety-net frames were dropped', async () => {
+    const { result } = await withRecorder(lateFailingRecorder(), () => blankCapture());
+    await expectFrames(result.clips[0], 'failed');
+    const interrupted = result.evidence.filter((e) => e.type === 'action_interrupted');
+    expect(interrupted.map((e) => (e as { reason: string }).reason)).to.deep.equal(['recorder_failed']);
+    expect(result.evidence.filter((e) => e.type === 'action_started')).to.have.length(2);
+    expect(mediaOf(result)).to.deep.include({ kind: 'frames', recorder_fallback: 'failed' });
   });
 
   it('captures frames only when asked, without starting a recorder', async () => {
