@@ -9,15 +9,9 @@ import type { EvidenceEntry } from './evidence.ts';
 import type { CapturedFrame, FrameGrabOptions } from './frame-grabber.ts';
 import type { ClipRecorderOptions } from './recorder.ts';
 
-export type { CapturedFrame, FrameGrabOptions };
+export type { CaptureMedia, CapturedFrame, FrameGrabOptions };
 
 export type CaptureState = 'loading' | 'positioning' | 'instruct' | 'recording' | 'encoding' | 'done' | 'failed' | 'cancelled';
-
-/**
- * What records each action: `auto` (default) the browser's video recorder, falling back to a frame sequence when it
- * is missing or fails; `frames` a frame sequence only.
- */
-export type { CaptureMedia };
 
 /**
  * Why an action is a frame sequence and not a video: no MediaRecorder (`missing`), no container it can record
