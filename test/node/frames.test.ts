@@ -2,7 +2,12 @@
 // it in the classic form and in a container, and both container openers opening a container that carries one.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { FRAMES_MIME, FrameSequenceError, frameSequenceHead, parseFrameSequence, type FrameIndex } from '../../src/capture/frame-sequence.ts';
 import { Codec, compileCodec } from '../../src/container/codec.ts';
@@ -12,6 +17,9 @@ import { containerBytes } from '../../src/container/seal.ts';
 import { issueSession } from './container-harness.ts';
 import { referenceOpen } from './container-reference-opener.ts';
 import { form, jpeg, json, login, postContainer, seal, sessionToken, startEmulator, type Running } from './emulator-harness.ts';
+
+const run = promisify(execFile);
+const cli = new URL('../../bin/oz-container.mjs', import.meta.url).pathname;
 
 /** A real JPEG (the frontal scene), as every frame: the format does not care what the frames show. */
 const photo = new Uint8Array(readFileSync(new URL('../fixtures/camera/face-frontal.jpg', import.meta.url)));
@@ -138,7 +146,7 @@ describe('emulator: frame sequences', () => {
   });
 });
 
-test('both container openers open a container with a frame sequence: a clip section whose bytes parse', async () => {
+test('openContainer, the reference opener and the CLI open a container with a frame sequence: a clip section whose bytes parse', async () => {
   const s = await issueSession();
   const frames = good();
   const bytes = containerBytes(await packContainer(await Codec.instantiate(await compileCodec()), {
@@ -151,7 +159,19 @@ test('both container openers open a container with a frame sequence: a clip sect
   assert.equal(opened.header.version, 3);
   assert.deepEqual([opened.media[0]!.kind, opened.media[0]!.mime, opened.media[0]!.meta.recorder_fallback], ['clip', FRAMES_MIME, 'no_data']);
   assert.equal(parseFrameSequence(opened.media[0]!.data).frames.length, 3);
-  const reference = referenceOpen(bytes, { recipient: { d: s.keys.privateJwk.d! }, issuer: await crypto.subtle.exportKey('jwk', s.issuerPublicKey), now: Date.now() });
+  const issuer = await crypto.subtle.exportKey('jwk', s.issuerPublicKey);
+  const reference = referenceOpen(bytes, { recipient: { d: s.keys.privateJwk.d! }, issuer, now: Date.now() });
   assert.equal(reference.sections[2]!.kind, 3);
   assert.ok(reference.sections[2]!.data.equals(frames));
+
+  const dir = await mkdtemp(join(tmpdir(), 'oz-frames-'));
+  try {
+    await writeFile(join(dir, 'c.ozc'), bytes);
+    await writeFile(join(dir, 'key.jwk'), JSON.stringify(s.keys.privateJwk));
+    await writeFile(join(dir, 'issuer.jwk'), JSON.stringify(issuer));
+    const { stdout } = await run(process.execPath, [cli, 'open', join(dir, 'c.ozc'), '--key', join(dir, 'key.jwk'), '--issuer', join(dir, 'issuer.jwk')]);
+    assert.match(stdout, /video_selfie_blank_0\.ozfs .*video\/x-oz-frames \[video_selfie, video_selfie_blank\], 3 frames/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
