@@ -16,6 +16,7 @@ import { register } from 'tsx/esm/api';
 register();
 const { emulatorPlugin } = await import('./test/support/emulator-plugin.ts');
 const { memoryPlugin } = await import('./test/support/memory-plugin.ts');
+const { containerPlugin } = await import('./test/support/container-plugin.ts');
 
 // @hpke/core keeps an `import("crypto")` fallback for Node <= 18 that browsers never reach; the dev server still
 // has to resolve it, so it resolves to the browser's own WebCrypto (what node:crypto's `webcrypto` is).
@@ -53,5 +54,5 @@ export default {
   testsFinishTimeout: 15 * 60 * 1000,
   testFramework: { config: { timeout: 30000 } },
   groups: groups.filter((g) => existsSync(g.files.split(/[*{]/)[0])),
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), nodeCryptoForBrowsers, emulatorPlugin(), memoryPlugin()],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), nodeCryptoForBrowsers, emulatorPlugin(), memoryPlugin(), containerPlugin()],
 };

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { decodeJwt } from 'jose';
 import { ContainerOpenError, inspectContainer, openContainer } from '../src/container/open.ts';
+import { FRAMES_MIME, FrameSequenceError, parseFrameSequence } from '../src/capture/frame-sequence.ts';
 import { toHex } from '../src/container/format.ts';
 import type { ContainerHeader } from '../src/container/types.ts';
 
@@ -80,11 +81,20 @@ async function main(argv: string[]): Promise<number> {
   console.log(`sections      ${opened.sections.length}, hashes ${opened.innerVersion === 1 ? 'SHA-256 of the data' : 'SHA-256 over the SHA-256 of each 512 KiB leaf'} (verified)`);
   const rows = opened.sections.map((s) => {
     const m = opened.media.find((x) => x.name === s.name);
-    return [s.kind, s.name, String(s.size), s.sha256, m ? `${m.mime} [${m.tags.join(', ')}]` : ''];
+    return [s.kind, s.name, String(s.size), s.sha256, m ? `${m.mime} [${m.tags.join(', ')}]${m.mime === FRAMES_MIME ? `, ${frameCount(m.data)}` : ''}` : ''];
   });
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const r of rows) console.log(`  ${r[0]!.padEnd(widths[0]!)}  ${r[1]!.padEnd(widths[1]!)}  ${r[2]!.padStart(widths[2]!)}  ${r[3]}  ${r[4]}`.trimEnd());
   return 0;
+}
+
+/** A frame sequence (an action captured without a video recorder) read through: its frame count, or why it is invalid. */
+function frameCount(data: Uint8Array): string {
+  try {
+    return `${parseFrameSequence(data).frames.length} frames`;
+  } catch (e) {
+    return `INVALID frame sequence (${e instanceof FrameSequenceError ? e.reason : String(e)})`;
+  }
 }
 
 main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e: unknown) => {

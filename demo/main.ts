@@ -81,6 +81,17 @@ async function showCapture(result: CaptureResult, container: Blob | null, note: 
     outcomeMedia.append(img);
   }
   for (const clip of result.clips) {
+    if (clip.kind === 'frames') {
+      // A frame sequence is no video a <video> can play: its first and last frames stand for it.
+      for (const frame of [clip.frames[0], clip.frames.at(-1)]) {
+        if (!frame) continue;
+        const img = new Image();
+        img.src = URL.createObjectURL(frame.jpeg);
+        img.alt = `Frame of ${clip.action} at ${frame.t} ms`;
+        outcomeMedia.append(img);
+      }
+      continue;
+    }
     const video = document.createElement('video');
     video.src = URL.createObjectURL(clip.blob);
     video.controls = true;
@@ -91,7 +102,15 @@ async function showCapture(result: CaptureResult, container: Blob | null, note: 
   const summary: Record<string, unknown> = {
     note,
     action: result.action,
-    clips: result.clips.map((c) => ({ action: c.action, tags: c.tags, mime: c.mime, bytes: c.blob.size, duration_ms: c.duration_ms })),
+    clips: result.clips.map((c) => ({
+      action: c.action,
+      kind: c.kind,
+      ...(c.kind === 'frames' ? { reason: c.reason, frames: c.frames.length } : {}),
+      tags: c.tags,
+      mime: c.mime,
+      bytes: c.blob.size,
+      duration_ms: c.duration_ms,
+    })),
     best_frame_bounding_box: result.best_frame_bounding_box,
     frame_bounding_box_list: result.frame_bounding_box_list,
   };

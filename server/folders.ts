@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { FORCED_RESOLUTIONS, type EmulatorConfig, type ForcedResolution, type PageResultMode } from './config.ts';
 import { ApiCode, ApiError } from './errors.ts';
-import { claimedType, detectFormat, isWellFormed } from './media.ts';
+import { claimedType, detectFormat, isWellFormed, mediaKind } from './media.ts';
 import type { AnalysisRow, FolderRow, MediaRow, Store } from './store.ts';
 
 /** One medium of an upload, whichever form (container or multipart) it came in. */
@@ -86,7 +86,7 @@ export class Folders {
         media_type: type,
         mime: m.mime,
         detected: format,
-        well_formed: isWellFormed(type, format) ? 1 : 0,
+        well_formed: isWellFormed(type, format, m.data) ? 1 : 0,
         time_created: now,
         data: m.data,
       };
@@ -175,6 +175,7 @@ export class Folders {
         source_media_id: m.media_id,
         original_name: m.original_name,
         media_type: m.media_type,
+        media_kind: mediaKind(m.media_type, m.detected),
         tags: JSON.parse(m.tags) as string[],
         resolution_status: resolution,
         results_data: { confidence_spoofing: CONFIDENCE[resolution] },
@@ -187,7 +188,9 @@ export class Folders {
         verdict,
         forced: plan.forced,
         container_authentic: authentic,
-        media: media.map((m) => ({ media_id: m.media_id, format: m.detected, well_formed: m.well_formed === 1 })),
+        // Which kinds of media this analysis saw: a frame sequence is not a video to whoever judges it.
+        media_kinds: [...new Set(media.map((m) => mediaKind(m.media_type, m.detected)))],
+        media: media.map((m) => ({ media_id: m.media_id, format: m.detected, media_kind: mediaKind(m.media_type, m.detected), well_formed: m.well_formed === 1 })),
       },
     };
     return {
@@ -238,6 +241,7 @@ export class Folders {
         folder_id: m.folder_id,
         original_name: m.original_name,
         media_type: m.media_type,
+        media_kind: mediaKind(m.media_type, m.detected),
         tags: JSON.parse(m.tags) as string[],
         size: m.size,
         sha256: m.sha256,

@@ -20,6 +20,10 @@ export type ResultMode = (typeof RESULT_MODES)[number];
 export const FACING_MODES = ['user', 'environment'] as const;
 export type FacingMode = (typeof FACING_MODES)[number];
 
+/** `capture-media`: the recorder with a frame-sequence fallback, or frame sequences only. */
+export const CAPTURE_MEDIA = ['auto', 'frames'] as const;
+export type CaptureMedia = (typeof CAPTURE_MEDIA)[number];
+
 /** Action media tags of the Oz API, in the vendor's order. */
 // The element runs the selfie liveness actions; document captures (photo_id_*) are not part of it.
 export { ACTIONS, type ActionTag };
@@ -40,6 +44,7 @@ export interface RawConfig {
   extractBestShot?: boolean;
   deviceId?: string | null;
   facingMode?: string | null;
+  captureMedia?: string | null;
   assetsUrl?: string | null;
   issuerKey?: unknown;
 }
@@ -58,6 +63,7 @@ export interface OzConfig {
   extractBestShot: boolean;
   deviceId?: string;
   facingMode: FacingMode;
+  captureMedia: CaptureMedia;
   assetsUrl?: string;
   /** The pinned issuer key: session tokens must be signed by it. */
   issuerKey?: IssuerKey;
@@ -78,6 +84,7 @@ export const DEFAULTS = {
   lang: 'en',
   resultMode: 'safe',
   facingMode: 'user',
+  captureMedia: 'auto',
 } as const satisfies Partial<OzConfig> & { action: ActionTag };
 
 const present = (value: string | null | undefined): value is string => value !== undefined && value !== null;
@@ -220,6 +227,7 @@ export function resolveConfig(
     meta: parseMeta(raw.meta, strings),
     extractBestShot: raw.extractBestShot === true,
     facingMode: parseEnum('facing-mode', raw.facingMode, FACING_MODES, DEFAULTS.facingMode, strings),
+    captureMedia: parseEnum('capture-media', raw.captureMedia, CAPTURE_MEDIA, DEFAULTS.captureMedia, strings),
   };
   const sessionToken = parseText('session-token', raw.sessionToken, strings);
   const apiUrl = parseUrl('api-url', raw.apiUrl, base, strings);

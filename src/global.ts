@@ -29,6 +29,8 @@ export interface OzLivenessOpenOptions {
   api_use_session_token?: 'api' | 'client';
   result_mode?: 'safe' | 'status' | 'folder';
   device_id?: string;
+  /** `auto` (the recorder, frames where it fails) or `frames` (`capture-media`). */
+  capture_media?: 'auto' | 'frames';
   assets_url?: string;
   /** The session tokens' issuer's public JWK: tokens it did not sign are refused (`issuer-key`). */
   issuer_key?: IssuerKey;
@@ -54,6 +56,7 @@ function attributes(options: OzLivenessOpenOptions): Record<string, string | boo
     action: options.action?.join(','),
     'extract-best-shot': options.params?.extract_best_shot,
     'device-id': options.device_id,
+    'capture-media': options.capture_media,
     'assets-url': options.assets_url,
   };
 }

@@ -5,6 +5,7 @@ export { OzLiveness } from './oz-liveness.js';
 export {
   ACTIONS,
   ARCHITECTURES,
+  CAPTURE_MEDIA,
   DEFAULTS,
   FACING_MODES,
   LANGS,
@@ -14,6 +15,7 @@ export {
   type ActionTag,
   type Architecture,
   type AttributeIssue,
+  type CaptureMedia,
   type FacingMode,
   type OzConfig,
   type RawConfig,
@@ -63,5 +65,6 @@ export {
   type SessionState,
 } from './session/session.ts';
 export type { Parcel } from './session/delivery.ts';
+export type { CaptureClip, CapturedFrame, CaptureResult, FramesClip, RecorderFallbackReason, VideoClip } from './capture/types.ts';
 export { WorkerDetector, type DetectorModel, type ModelLoadInfo, type WorkerDetectorOptions } from './face/worker-detector.js';
 export type { Detector, DetectorFeature, DetectorFrame, FaceObservation, FrameObservation } from './face/detector.js';

@@ -1,3 +1,4 @@
+import type { CanvasEncoder } from './canvas-encode.ts';
 import type { Box, FaceLandmarks, FaceObservation, FrameObservation } from '../face/detector.ts';
 
 /** A frame kept as a best-shot candidate: the full-size bitmap, its observation and its score. */
@@ -81,14 +82,10 @@ function dataUrl(blob: Blob): Promise<string> {
 }
 
 /** Encodes a candidate as JPEG and PNG data URLs at its full size, unmirrored. */
-export async function encodeShot(c: ShotCandidate, jpegQuality = 0.92): Promise<EncodedShot> {
-  const canvas = new OffscreenCanvas(c.bitmap.width, c.bitmap.height);
-  const ctx = canvas.getContext('2d');
-  if (!ctx) throw new Error('OffscreenCanvas 2d context unavailable');
-  ctx.drawImage(c.bitmap, 0, 0);
-  const [jpeg, png] = await Promise.all([
-    canvas.convertToBlob({ type: 'image/jpeg', quality: jpegQuality }).then(dataUrl),
-    canvas.convertToBlob({ type: 'image/png' }).then(dataUrl),
-  ]);
+export async function encodeShot(c: ShotCandidate, encoder: CanvasEncoder, jpegQuality = 0.92): Promise<EncodedShot> {
+  const { width, height } = c.bitmap;
+  // One after the other: a canvas path that fails, fails once, and the second image takes the one that works.
+  const jpeg = await encoder.encode(c.bitmap, width, height, 'image/jpeg', jpegQuality).then(dataUrl);
+  const png = await encoder.encode(c.bitmap, width, height, 'image/png').then(dataUrl);
   return { jpeg, png, box: c.face.box, landmarks: c.face.landmarks, score: c.score, timestamp: c.timestamp };
 }

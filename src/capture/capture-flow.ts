@@ -7,7 +7,7 @@ import { WorkerDetector } from '../face/worker-detector.ts';
 import { BestShotPicker, encodeShot, type EncodedShot } from './best-shot.ts';
 import { EvidenceLog, normaliseBox } from './evidence.ts';
 import { PageWatch } from './page-watch.ts';
-import { ClipRecorder } from './recorder.ts';
+import type { ActionMedia, ActionMediaResult, MediaPlan } from './action-media.ts';
 import { collectTechnical, type CaptureTimings } from './technical.ts';
 import type { CaptureCallbacks, CaptureClip, CaptureFlowOptions, CaptureResult, CaptureState } from './types.ts';
 
@@ -29,7 +29,7 @@ export class CaptureFlow {
   #ownsDetector: boolean;
   #abort = new AbortController();
   #timers = new Set<ReturnType<typeof setTimeout>>();
-  #recorder?: ClipRecorder;
+  #media?: ActionMedia;
   #picker = new BestShotPicker();
   #guidance: GuidanceState = initialGuidance;
   #thresholds: GuidanceThresholds;
@@ -67,9 +67,9 @@ export class CaptureFlow {
     return this.#detector;
   }
 
-  /** True while a recorder is running. */
+  /** True while an action is being recorded (by the recorder or as frames). */
   get recording(): boolean {
-    return this.#recorder?.recording ?? false;
+    return this.#media?.recording ?? false;
   }
 
   /** Stops the capture: `run` rejects with 'user_cancelled' and everything is released. */
@@ -141,6 +141,8 @@ export class CaptureFlow {
     const resize = { resizeWidth: detectWidth, resizeHeight: Math.round((height * detectWidth) / width), resizeQuality: 'low' } as const;
     // The full frame is only needed as a best-shot candidate; guidance alone takes the small copy straight away.
     const wantFull = keepShot && this.#o.extractBestShot !== false;
+    // Taken now, before any await, so the frame kept is the one the detector sees.
+    const grabbed = keepShot ? this.#media?.grab(video, timestamp) : undefined;
     const full = wantFull ? await this.#guard(createImageBitmap(video)) : undefined;
     let obs: FrameObservation;
     try {
@@ -150,6 +152,7 @@ export class CaptureFlow {
       full?.close();
       throw e;
     }
+    grabbed?.(obs);
     this.#frames++;
     this.#inferenceMs += obs.inferenceMs;
     if (full) this.#picker.offer(full, obs);
@@ -170,8 +173,8 @@ export class CaptureFlow {
     this.#page.stop();
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
-    this.#recorder?.abort();
-    this.#recorder = undefined;
+    this.#media?.abort();
+    this.#media = undefined;
     this.#picker.dispose();
     if (this.#ownsDetector) this.#detector.dispose();
     if (this.#o.releaseCamera !== false) for (const track of this.#o.stream.getTracks()) track.stop();
@@ -243,6 +246,9 @@ export class CaptureFlow {
     const since = () => Math.round(performance.now() - this.#evidence.startedAt);
     this.#page.start();
     this.#setState('loading');
+    // The recorder and the frame fallback load with the models: the page's entry stays small.
+    const mediaModule = import('./action-media.ts');
+    mediaModule.catch(() => {});
     await this.#guard(firstFrame(o.video, this.#abort.signal));
     this.#timings.firstFrameMs = since();
     await this.#guard(this.#detector.load(['detect'], this.#abort.signal));
@@ -261,6 +267,8 @@ export class CaptureFlow {
     await this.#position(positionHold, o.positioningTimeoutMs ?? 0, actionOptions.timeLimitMs, { stage: 'positioning' });
     const positioningFps = ((this.#frames - framesAtStart) * 1000) / (performance.now() - this.#guidanceStart);
     await this.#guard(actionModels);
+    const { MediaPlan, RecorderLost, clipOf } = await this.#guard(mediaModule);
+    const plan: MediaPlan = new MediaPlan(o.stream, o.captureMedia, o.recorder, o.frames);
 
     const clips: CaptureClip[] = [];
     const shots: EncodedShot[] = [];
@@ -272,7 +280,7 @@ export class CaptureFlow {
         this.#setState('instruct');
         this.#evidence.add({ type: 'action_started', action });
         this.#emit('onActionStarted', action, index, attempt);
-        const recorder = new ClipRecorder(o.stream, o.recorder);
+        const media = plan.begin();
         let passed: FrameObservation | undefined;
         try {
           const instructUntil = performance.now() + (o.instructMs ?? 500);
@@ -281,10 +289,11 @@ export class CaptureFlow {
             await this.#frame(['detect'], false);
           }
           this.#throwIfHidden();
-          this.#recorder = recorder;
-          await this.#guard(recorder.start());
+          this.#media = media;
+          // Resolves once recording has begun; frames are kept from then on until the recorder proves itself.
+          await this.#guard(media.start());
           this.#setState('recording');
-          this.#evidence.add({ type: 'recording_started', action, mime: recorder.mimeType ?? '' });
+          this.#evidence.add({ type: 'recording_started', action, mime: media.mime });
           const deadline = performance.now() + actionOptions.timeLimitMs;
           while (!passed) {
             this.#throwIfHidden();
@@ -298,8 +307,8 @@ export class CaptureFlow {
           if (!(e instanceof PageHidden)) throw e;
           // What was recorded while the page went away is not a clip of the action: drop it, wait for the page,
           // guide the face back into the oval, then run the action again (an interruption is not a failed attempt).
-          recorder.abort();
-          this.#recorder = undefined;
+          media.abort();
+          this.#media = undefined;
           this.#picker.dispose();
           this.#evidence.add({ type: 'action_interrupted', action, reason: 'page_hidden' });
           await this.#whileHidden(actionOptions.timeLimitMs, { stage: 'action', action });
@@ -308,8 +317,8 @@ export class CaptureFlow {
           continue;
         }
         if (!passed) {
-          recorder.abort();
-          this.#recorder = undefined;
+          media.abort();
+          this.#media = undefined;
           this.#picker.dispose();
           const error = new OzError('action_timeout', `The action ${action} was not done within ${actionOptions.timeLimitMs} ms`, { action, timeLimitMs: actionOptions.timeLimitMs, attempt });
           this.#evidence.add({ type: 'action_failed', action, code: error.code });
@@ -318,23 +327,29 @@ export class CaptureFlow {
           if (!willRetry) throw error;
           continue;
         }
-        const recorded = await this.#guard(recorder.stop());
-        this.#recorder = undefined;
+        let recorded: ActionMediaResult;
+        try {
+          recorded = await this.#guard(media.finish(action));
+        } catch (e) {
+          if (!(e instanceof RecorderLost)) throw e;
+          // The recorder broke after its frames were dropped: the action runs again, as frames (the plan gave up on it).
+          this.#picker.dispose();
+          this.#evidence.add({ type: 'action_interrupted', action, reason: 'recorder_failed' });
+          attempt--;
+          continue;
+        } finally {
+          this.#media = undefined;
+        }
+        if (recorded.kind === 'frames') this.#evidence.add({ type: 'recorder_fallback', action, reason: recorded.reason });
         const face = passed.faces[0];
         this.#evidence.add({ type: 'action_passed', action, box: face ? normaliseBox(face.box, passed.width, passed.height) : undefined });
-        const clip: CaptureClip = {
-          action,
-          tags: ['video_selfie', action, ORIENTATION_TAG(passed.width, passed.height)],
-          mime: recorded.mime,
-          blob: recorded.blob,
-          duration_ms: Math.round(recorded.durationMs),
-        };
+        const clip = clipOf(action, ['video_selfie', action, ORIENTATION_TAG(passed.width, passed.height)], recorded);
         clips.push(clip);
         this.#evidence.add({ type: 'clip', action, bytes: clip.blob.size, durationMs: clip.duration_ms });
         const best = this.#picker.take();
         if (best) {
           try {
-            shots.push(await this.#guard(encodeShot(best)));
+            shots.push(await this.#guard(encodeShot(best, plan.encoder)));
             this.#evidence.add({ type: 'best_shot', action, box: normaliseBox(best.face.box, best.width, best.height), score: Math.round(best.score * 1000) / 1000 });
           } finally {
             best.bitmap.close();
@@ -360,6 +375,7 @@ export class CaptureFlow {
         models: load ? { backend: load.backend, files: load.models, bytes: load.modelBytes, loadMs: Math.round(load.loadMs) } : undefined,
       }),
     );
+    technical.capture_media = plan.summary();
     const top = shots.reduce<EncodedShot | undefined>((a, b) => (!a || b.score > a.score ? b : a), undefined);
     const result: CaptureResult = {
       action: [...o.actions],

@@ -10,8 +10,13 @@ export type EvidenceEvent =
   | { type: 'recording_started'; action: string; mime: string }
   | { type: 'action_passed'; action: string; box?: NormalisedBox }
   | { type: 'action_failed'; action: string; code: string }
-  /** The page was hidden during the action: its clip was discarded and the action ran again. */
-  | { type: 'action_interrupted'; action: string; reason: 'page_hidden' }
+  /**
+   * The action ran again: the page was hidden during it (its clip was discarded), or the recorder failed after its
+   * safety-net frames had been dropped.
+   */
+  | { type: 'action_interrupted'; action: string; reason: 'page_hidden' | 'recorder_failed' }
+  /** The action's medium is a frame sequence instead of a video, and why (see RecorderFallbackReason). */
+  | { type: 'recorder_fallback'; action: string; reason: string }
   | { type: 'clip'; action: string; bytes: number; durationMs: number }
   | { type: 'best_shot'; action: string; box: NormalisedBox; score: number }
   | { type: 'visibility'; visible: boolean }

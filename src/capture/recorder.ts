@@ -11,6 +11,21 @@ export function pickRecorderMime(preferred?: string): string | undefined {
   return list.find((m) => MediaRecorder.isTypeSupported(m));
 }
 
+/**
+ * Why the recorder could not be used, as `details.reason` of its 'recorder_failed' errors: no MediaRecorder, no
+ * container it can record, it threw or reported an error, or it gave no data (nothing in time, or only empty chunks).
+ */
+export type RecorderProblem = 'missing' | 'unsupported' | 'failed' | 'no_data';
+
+const failure = (reason: RecorderProblem, message: string, details: Record<string, unknown> = {}) =>
+  new OzError('recorder_failed', message, { ...details, reason });
+
+/** The reason a 'recorder_failed' error carries ('failed' for any other error). */
+export function recorderProblem(error: unknown): RecorderProblem {
+  const reason = (error as { details?: { reason?: unknown } } | null)?.details?.reason;
+  return reason === 'missing' || reason === 'unsupported' || reason === 'no_data' ? reason : 'failed';
+}
+
 export interface RecordedClip {
   blob: Blob;
   /** The container's MIME type without codec parameters ('video/webm' or 'video/mp4'). */
@@ -38,6 +53,8 @@ export class ClipRecorder {
   #recorder?: MediaRecorder;
   #chunks: Blob[] = [];
   #startedAt = 0;
+  #timer?: ReturnType<typeof setTimeout>;
+  #began?: Promise<void>;
   #opts: Required<Omit<ClipRecorderOptions, 'mimeType' | 'videoBitsPerSecond'>> & ClipRecorderOptions;
 
   constructor(readonly stream: MediaStream, opts: ClipRecorderOptions = {}) {
@@ -45,25 +62,33 @@ export class ClipRecorder {
   }
 
   start(): Promise<void> {
+    if (typeof MediaRecorder === 'undefined') return Promise.reject(failure('missing', 'This browser cannot record video (no MediaRecorder)'));
     const mimeType = pickRecorderMime(this.#opts.mimeType);
-    if (!mimeType) return Promise.reject(new OzError('recorder_failed', 'This browser cannot record video (no MediaRecorder or no supported format)'));
+    if (!mimeType) return Promise.reject(failure('unsupported', 'This browser cannot record video (no supported format)'));
     let recorder: MediaRecorder;
     try {
       recorder = new MediaRecorder(this.stream, { mimeType, videoBitsPerSecond: this.#opts.videoBitsPerSecond });
     } catch (e) {
-      return Promise.reject(new OzError('recorder_failed', 'The video recorder could not be created', { mimeType, message: String(e) }));
+      const reason = (e as Error)?.name === 'NotSupportedError' ? 'unsupported' : 'failed';
+      return Promise.reject(failure(reason, 'The video recorder could not be created', { mimeType, message: String(e) }));
     }
     this.#recorder = recorder;
     this.#chunks = [];
+    let began!: () => void;
+    this.#began = new Promise<void>((resolve) => (began = resolve));
     return new Promise<void>((resolve, reject) => {
       const limit = this.#opts.firstChunkTimeoutMs;
       const fail = () => {
         this.abort();
-        reject(new OzError('recorder_failed', `The recorder produced no data within ${limit} ms`, { mimeType }));
+        reject(failure('no_data', `The recorder produced no data within ${limit} ms`, { mimeType }));
       };
       // A recorder that is still recording a live track is slow (a loaded machine), not broken: ask it for what it
       // has and give it one more period. A dead track or a stopped recorder fails at once.
-      let timer = setTimeout(() => {
+      const clear = () => {
+        clearTimeout(this.#timer);
+        this.#timer = undefined;
+      };
+      this.#timer = setTimeout(() => {
         const live = this.stream.getVideoTracks().some((t) => t.readyState === 'live');
         if (!live || recorder.state !== 'recording') return fail();
         try {
@@ -71,29 +96,42 @@ export class ClipRecorder {
         } catch {
           return fail();
         }
-        timer = setTimeout(fail, limit);
+        this.#timer = setTimeout(fail, limit);
       }, limit);
+      // Empty chunks prove nothing: WebKit's recorder delivers only those when its encoder does not run.
       recorder.ondataavailable = (e) => {
         if (e.data.size === 0) return;
         this.#chunks.push(e.data);
         if (this.#chunks.length === 1) {
-          clearTimeout(timer);
+          clear();
           resolve();
         }
       };
       recorder.onerror = (e) => {
-        clearTimeout(timer);
+        clear();
         this.abort();
-        reject(new OzError('recorder_failed', 'The recorder failed', { mimeType, message: String((e as Event & { error?: unknown }).error ?? e.type) }));
+        reject(failure('failed', 'The recorder failed', { mimeType, message: String((e as Event & { error?: unknown }).error ?? e.type) }));
       };
-      recorder.onstart = () => (this.#startedAt = performance.now());
+      recorder.onstart = () => {
+        this.#startedAt = performance.now();
+        began();
+      };
       try {
         recorder.start(this.#opts.timesliceMs);
       } catch (e) {
-        clearTimeout(timer);
-        reject(new OzError('recorder_failed', 'The recorder could not start', { mimeType, message: String(e) }));
+        clear();
+        this.#recorder = undefined;
+        reject(failure('failed', 'The recorder could not start', { mimeType, message: String(e) }));
       }
     });
+  }
+
+  /**
+   * Resolves when the recorder reports that recording has begun (its `start` event), which can be well after `start`
+   * is called; never, if it does not begin. What happens before it is not in the clip.
+   */
+  whenBegun(): Promise<void> {
+    return this.#began ?? new Promise<void>(() => {});
   }
 
   /** The recorder's MIME type once started. */
@@ -108,7 +146,9 @@ export class ClipRecorder {
 
   async stop(): Promise<RecordedClip> {
     const recorder = this.#recorder;
-    if (!recorder || recorder.state === 'inactive') throw new OzError('recorder_failed', 'The recorder is not running');
+    if (!recorder || recorder.state === 'inactive') throw failure('failed', 'The recorder is not running');
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
     const stopped = new Promise<void>((resolve) => recorder.addEventListener('stop', () => resolve(), { once: true }));
     recorder.stop();
     await stopped;
@@ -117,7 +157,7 @@ export class ClipRecorder {
     const chunks = this.#chunks;
     this.#chunks = [];
     const mime = recorder.mimeType.split(';')[0] || 'video/webm';
-    if (chunks.length === 0 || chunks.every((c) => c.size === 0)) throw new OzError('recorder_failed', 'The recorder produced an empty clip', { mime });
+    if (chunks.length === 0 || chunks.every((c) => c.size === 0)) throw failure('no_data', 'The recorder produced an empty clip', { mime });
     let blob = new Blob(chunks, { type: mime });
     if (mime === 'video/webm') blob = new Blob([setWebmDuration(new Uint8Array(await blob.arrayBuffer()), durationMs) as Uint8Array<ArrayBuffer>], { type: mime });
     return { blob, mime, durationMs };
@@ -128,6 +168,8 @@ export class ClipRecorder {
     const recorder = this.#recorder;
     this.#recorder = undefined;
     this.#chunks = [];
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
     if (!recorder) return;
     recorder.ondataavailable = null;
     recorder.onerror = null;

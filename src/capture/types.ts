@@ -1,22 +1,51 @@
 // What a capture is made of and what it reports: shared by the capture flow, the session that runs it, and the hosts
 // that receive its result.
+import type { CaptureMedia } from '../config.ts';
 import type { OzError } from '../errors.ts';
 import type { ActionOptions, ActionTag } from '../face/actions.ts';
 import type { Box, Detector, FaceLandmarks, FrameObservation } from '../face/detector.ts';
 import type { GuidanceThresholds, Hint, Oval } from '../face/guidance.ts';
 import type { EvidenceEntry } from './evidence.ts';
+import type { CapturedFrame, FrameGrabOptions } from './frame-grabber.ts';
 import type { ClipRecorderOptions } from './recorder.ts';
+
+export type { CaptureMedia, CapturedFrame, FrameGrabOptions };
 
 export type CaptureState = 'loading' | 'positioning' | 'instruct' | 'recording' | 'encoding' | 'done' | 'failed' | 'cancelled';
 
-/** One recorded clip, tagged with the vendor's media tags. */
-export interface CaptureClip {
+/**
+ * Why an action is a frame sequence and not a video: no MediaRecorder (`missing`), no container it can record
+ * (`unsupported`), it threw or reported an error (`failed`), it gave no data in time or only empty chunks
+ * (`no_data`), or the host asked for frames (`requested`).
+ */
+export type RecorderFallbackReason = 'missing' | 'unsupported' | 'failed' | 'no_data' | 'requested';
+
+interface ClipBase {
   action: ActionTag;
   tags: string[];
   mime: string;
+  /** The medium as uploaded: a video, or the frame sequence file (docs/frame-sequence.md). */
   blob: Blob;
   duration_ms: number;
 }
+
+/** An action recorded as video by MediaRecorder. */
+export interface VideoClip extends ClipBase {
+  kind: 'video';
+}
+
+/** An action captured as a frame sequence (MIME type `video/x-oz-frames`), because of `reason`. */
+export interface FramesClip extends ClipBase {
+  kind: 'frames';
+  reason: RecorderFallbackReason;
+  /** Size of the frame images. */
+  width: number;
+  height: number;
+  frames: CapturedFrame[];
+}
+
+/** One action's medium, tagged with the vendor's media tags. */
+export type CaptureClip = VideoClip | FramesClip;
 
 /** The vendor's `on_capture_complete` result fields, plus the clips, the technical data and the evidence timeline. */
 export interface CaptureResult {
@@ -77,6 +106,10 @@ export interface CaptureFlowOptions extends CaptureCallbacks {
   actionRetries?: number;
   extractBestShot?: boolean;
   recorder?: ClipRecorderOptions;
+  /** Video with a frame-sequence fallback (`auto`, default), or frames only. */
+  captureMedia?: CaptureMedia;
+  /** Rate, size and quality of frame sequences. */
+  frames?: FrameGrabOptions;
   /** Stop the stream's tracks when the flow ends in any way (default true: the camera light goes off). */
   releaseCamera?: boolean;
 }

@@ -1,6 +1,7 @@
 import { MAX_CHUNK_LENGTH } from '../container/limits.ts';
 import type { ContainerInput, ContainerMedium } from '../container/types.ts';
 import type { CaptureResult } from './capture-flow.ts';
+import { FRAMES_EXTENSION, FRAMES_MIME } from './frame-sequence.ts';
 
 /** One medium of a capture with the part name it has in the folder (`media:tags` key, multipart part, section). */
 interface NamedMedium {
@@ -11,7 +12,7 @@ interface NamedMedium {
   meta: Record<string, unknown>;
 }
 
-const EXTENSIONS: Record<string, string> = { 'video/webm': 'webm', 'video/mp4': 'mp4', 'image/jpeg': 'jpg', 'image/png': 'png' };
+const EXTENSIONS: Record<string, string> = { 'video/webm': 'webm', 'video/mp4': 'mp4', [FRAMES_MIME]: FRAMES_EXTENSION, 'image/jpeg': 'jpg', 'image/png': 'png' };
 const extension = (mime: string) => EXTENSIONS[mime.split(';')[0]!.trim()] ?? 'bin';
 
 /** A data URL as a Blob, decoded here: fetching a data: URL needs `connect-src data:`, which a strict CSP forbids. */
@@ -26,8 +27,9 @@ export function dataUrlToBlob(url: string): Blob {
 }
 
 /**
- * The media of a capture in the vendor's terms: one clip per action (tagged video_selfie + the action), and the
- * best shot as `photo_selfie`. Per-action frames are only in the result (`frame_list`): they duplicate the clips.
+ * The media of a capture in the vendor's terms: one clip per action (tagged video_selfie + the action; a video, or a
+ * frame sequence where the recorder could not be used), and the best shot as `photo_selfie`. Per-action best frames
+ * are only in the result (`frame_list`): they duplicate the clips.
  */
 function namedMedia(result: CaptureResult): NamedMedium[] {
   const media: NamedMedium[] = result.clips.map((clip, index) => ({
@@ -35,7 +37,10 @@ function namedMedia(result: CaptureResult): NamedMedium[] {
     tags: clip.tags,
     mime: clip.mime,
     blob: clip.blob,
-    meta: { duration_ms: clip.duration_ms },
+    // A frame sequence says so, and why, wherever it goes (container manifest; the form's part carries its own index).
+    meta: clip.kind === 'frames'
+      ? { duration_ms: clip.duration_ms, media_kind: 'frames', recorder_fallback: clip.reason, frames: clip.frames.length }
+      : { duration_ms: clip.duration_ms, media_kind: 'video' },
   }));
   if (result.best_frame) {
     media.push({

@@ -1,6 +1,6 @@
 import { LitElement } from 'lit';
 import { property } from 'lit/decorators.js';
-import { jsonAttributeConverter, type Architecture, type FacingMode, type ResultMode, type SessionTokenSource } from '../config.ts';
+import { jsonAttributeConverter, type Architecture, type CaptureMedia, type FacingMode, type ResultMode, type SessionTokenSource } from '../config.ts';
 import type { IssuerKey } from '../api/session-token.ts';
 import type { Detector } from '../face/detector.ts';
 import type { Lang, StringOverrides } from '../i18n/index.ts';
@@ -46,6 +46,12 @@ export class OzLivenessAttributes extends LitElement {
 
   /** Which camera to prefer when no `device-id` is given: `user` (front, mirrored) or `environment` (back). */
   @property({ attribute: 'facing-mode' }) facingMode: FacingMode = 'user';
+
+  /**
+   * What records each action: `auto` (default) the browser's video recorder, with a frame sequence (JPEG frames with
+   * their face boxes) standing in when the recorder is missing or fails; `frames` a frame sequence only.
+   */
+  @property({ attribute: 'capture-media' }) captureMedia: CaptureMedia = 'auto';
 
   /** A folder holding `models/`, `wasm/` and `codec.wasm` (as `dist/assets/`) to load them from; the workers stay in the bundle. */
   @property({ attribute: 'assets-url' }) assetsUrl?: string;

@@ -16,6 +16,7 @@ export const CONFIG_KEYS = [
   'extractBestShot',
   'deviceId',
   'facingMode',
+  'captureMedia',
   'assetsUrl',
   'issuerKey',
   'strings',

@@ -29,6 +29,7 @@ export type CaptureTuning = Pick<
   | 'modelLoadTimeoutMs'
   | 'maxFps'
   | 'detectWidth'
+  | 'frames'
 >;
 
 /** What a session tells its view. Every event is a CustomEvent with this detail (`camera` has none). */
@@ -248,6 +249,7 @@ export class LivenessSession extends EventTarget {
       detector: this.#options.detector?.(),
       assetsUrl: config.assetsUrl,
       extractBestShot: config.extractBestShot,
+      captureMedia: config.captureMedia,
       onState: (state) => {
         if (state === 'positioning') this.#emit('state', { state: 'positioning' });
         else if (state === 'instruct') this.#emit('state', { state: 'action' });

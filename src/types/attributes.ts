@@ -2,7 +2,7 @@
  * The element's markup surface for framework typings: attribute names with the values each accepts, the properties
  * that only exist as properties, and the event handler names each framework derives from the event names.
  */
-import type { Architecture, FacingMode, ResultMode, SessionTokenSource } from '../config.ts';
+import type { Architecture, CaptureMedia, FacingMode, ResultMode, SessionTokenSource } from '../config.ts';
 import type { OzLivenessEvents } from '../events.ts';
 import type { Lang } from '../i18n/index.ts';
 import type { OzLiveness } from '../oz-liveness.ts';
@@ -21,6 +21,7 @@ export interface OzLivenessAttributes {
   'extract-best-shot'?: boolean;
   'device-id'?: string;
   'facing-mode'?: FacingMode;
+  'capture-media'?: CaptureMedia;
   'assets-url'?: string;
 }
 

@@ -26,6 +26,7 @@ type ConfigProperties = Partial<
     | 'extractBestShot'
     | 'deviceId'
     | 'facingMode'
+    | 'captureMedia'
     | 'assetsUrl'
   >
 >;

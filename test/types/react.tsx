@@ -27,6 +27,7 @@ export function RawTag() {
         extract-best-shot={false}
         device-id="camera-1"
         facing-mode="environment"
+        capture-media="auto"
         assets-url="/oz-liveness/"
         meta={{ transaction_id: 't-42' }}
         strings={{ startButton: 'Go' }}

@@ -20,6 +20,7 @@ export const attributes: Props = {
   'result-mode': 'status',
   'extract-best-shot': false,
   'facing-mode': 'user',
+  'capture-media': 'frames',
   'assets-url': '/oz-liveness/',
   class: 'liveness',
   key: 1,
@@ -35,7 +36,7 @@ export const properties: Props = {
 };
 
 export const handlers: Props = {
-  onCaptureComplete: (event) => event.detail.result.clips.length,
+  onCaptureComplete: (event) => event.detail.result.clips.map((c) => (c.kind === 'frames' ? c.frames.length + c.reason.length : c.duration_ms)),
   onError: (event) => event.detail.code satisfies OzErrorCode,
   onState: (event) => event.detail.state satisfies OzState,
   onClose: (event) => event.detail.reason,
@@ -50,6 +51,8 @@ export const badArchitecture: Props = { architecture: 'server' };
 export const badLang: Props = { lang: 'xx' };
 // @ts-expect-error: not a facing mode
 export const badFacing: Props = { 'facing-mode': 'front' };
+// @ts-expect-error: not a capture-media value
+export const badCaptureMedia: Props = { 'capture-media': 'video' };
 // @ts-expect-error: a boolean attribute takes a boolean
 export const badBoolean: Props = { 'use-wasm-container': 'yes' };
 // @ts-expect-error: capture-complete's detail has no state

@@ -8,6 +8,7 @@ const LISTED: Array<[string, string, string]> = [
   ['api-use-session-token', 'server', 'api, client'],
   ['result-mode', 'verbose', 'safe, status, folder'],
   ['facing-mode', 'front', 'user, environment'],
+  ['capture-media', 'video', 'auto, frames'],
   ['lang', 'xx', 'en, ru, es, de, fr, pt, tr, ar'],
   ['action', 'video_selfie_blank,video_selfie_jump', 'video_selfie_blank, video_selfie_smile, video_selfie_eyes'],
 ];
@@ -64,6 +65,7 @@ describe('<oz-liveness> attributes', () => {
       'result-mode': 'status',
       meta: '{"transaction_id":"t-1"}',
       'facing-mode': 'environment',
+      'capture-media': 'frames',
       'assets-url': '/assets/',
     });
     expect(errors).to.have.length(0);

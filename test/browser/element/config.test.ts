@@ -36,6 +36,7 @@ describe('config: attribute parsing', () => {
       meta: {},
       extractBestShot: false,
       facingMode: 'user',
+      captureMedia: 'auto',
     });
   });
 
@@ -54,6 +55,7 @@ describe('config: attribute parsing', () => {
         extractBestShot: true,
         deviceId: 'cam-1',
         facingMode: 'environment',
+        captureMedia: 'frames',
         assetsUrl: 'assets/',
       },
       'https://example.test/app/',
@@ -71,6 +73,7 @@ describe('config: attribute parsing', () => {
       extractBestShot: true,
       deviceId: 'cam-1',
       facingMode: 'environment',
+      captureMedia: 'frames',
       assetsUrl: 'https://example.test/app/assets/',
     });
   });

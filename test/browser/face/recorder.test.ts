@@ -1,8 +1,9 @@
 import { expect } from '@open-wc/testing';
-import { ClipRecorder, pickRecorderMime } from '../../../src/capture/recorder.ts';
+import { ClipRecorder, pickRecorderMime, recorderProblem } from '../../../src/capture/recorder.ts';
 import { setWebmDuration } from '../../../src/capture/webm-duration.ts';
 import { virtualCameraHints } from '../../../src/capture/technical.ts';
 import { OzError } from '../../../src/errors.ts';
+import { erroringRecorder, webkitLikeRecorder, withRecorder } from './broken-recorders.ts';
 import { closeCamera, openCamera, videoDuration } from './helpers.ts';
 
 describe('clip recorder', function () {
@@ -61,6 +62,30 @@ describe('clip recorder', function () {
       await new Promise((r) => setTimeout(r, 300));
       const clip = await rec.stop();
       expect(clip.blob.size).to.be.greaterThan(0);
+    } finally {
+      closeCamera(cam);
+    }
+  });
+
+  it('names why it cannot record: missing, unsupported, failed, no data (only empty chunks, as WebKit gives)', async () => {
+    const cam = await openCamera();
+    try {
+      const reasonWith = (recorder: typeof MediaRecorder | undefined, opts = {}) =>
+        withRecorder(recorder, () => new ClipRecorder(cam.stream, { firstChunkTimeoutMs: 400, ...opts }).start().then(() => 'started', (e: unknown) => {
+          expect((e as OzError).code).to.equal('recorder_failed');
+          return recorderProblem(e);
+        }));
+      expect(await reasonWith(undefined)).to.equal('missing');
+      const NothingSupported = class extends window.MediaRecorder {
+        static override isTypeSupported(): boolean {
+          return false;
+        }
+      };
+      expect(await reasonWith(NothingSupported)).to.equal('unsupported');
+      expect(await reasonWith(erroringRecorder())).to.equal('failed');
+      expect(await reasonWith(webkitLikeRecorder())).to.equal('no_data');
+      expect(await reasonWith(webkitLikeRecorder(true))).to.equal('no_data');
+      expect(await reasonWith(window.MediaRecorder)).to.equal('started');
     } finally {
       closeCamera(cam);
     }

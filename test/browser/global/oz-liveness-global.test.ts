@@ -33,6 +33,21 @@ describe('window.OzLiveness', () => {
     expect(overlay()).to.exist;
   });
 
+  it('passes capture_media to the element: frames only, when asked', async () => {
+    const { apiUrl } = await info();
+    const result = await new Promise<CaptureResult>((resolve, reject) => {
+      void window.OzLiveness.open({
+        architecture: 'capture',
+        api_url: apiUrl,
+        capture_media: 'frames',
+        on_capture_complete: (r) => resolve(r),
+        on_error: (e) => reject(new Error(e.code)),
+      });
+    });
+    expect(document.querySelector('oz-liveness')?.getAttribute('capture-media')).to.equal('frames');
+    expect(result.clips.map((c) => [c.kind, c.kind === 'frames' ? c.reason : null, c.mime])).to.deep.equal([['frames', 'requested', 'video/x-oz-frames']]);
+  });
+
   it('uploads with lite and calls on_complete with the safe result', async () => {
     const { apiUrl } = await info();
     const result = await new Promise<CheckResult>((resolve, reject) => {
