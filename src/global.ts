@@ -34,6 +34,13 @@ export interface OzLivenessOpenOptions {
   issuer_key?: IssuerKey;
   /** Where the element is placed; by default a full-window overlay on document.body. */
   container?: HTMLElement;
+  /**
+   * The element's `layout`: `fullscreen` (the default without `container`: the overlay fills the viewport, `100dvh`
+   * and the safe-area insets) or `inline` (a box: in `container`, or centred in the overlay).
+   */
+  layout?: 'inline' | 'fullscreen';
+  /** Lets a phone held sideways run the check (`allow-landscape`); otherwise it is asked to turn upright. */
+  allow_landscape?: boolean;
   on_complete?: (result: CheckResult) => void;
   on_result?: (result: CheckResult) => void;
   on_error?: (error: OzLivenessErrorInfo) => void;
@@ -55,6 +62,8 @@ function attributes(options: OzLivenessOpenOptions): Record<string, string | boo
     'extract-best-shot': options.params?.extract_best_shot,
     'device-id': options.device_id,
     'assets-url': options.assets_url,
+    layout: options.layout ?? (options.container ? undefined : 'fullscreen'),
+    'allow-landscape': options.allow_landscape,
   };
 }
 
