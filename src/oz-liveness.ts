@@ -39,7 +39,7 @@ export type { CaptureTuning } from './session/session.ts';
  *
  * @csspart base - The outer box.
  * @csspart stage - The camera area (video, oval, hint, controls).
- * @csspart video - The camera preview `<video>`.
+ * @csspart video - The camera preview `<video>`, scaled to cover the stage (cropped, not letterboxed).
  * @csspart oval - The face guide; carries `data-fit="none|good|bad"`.
  * @csspart hint - The hint line (an `aria-live` region).
  * @csspart progress - The progress bar (`role="progressbar"`) of actions and upload.
@@ -69,8 +69,8 @@ export type { CaptureTuning } from './session/session.ts';
  * @cssprop --oz-oval-color - The oval's outline while no fit is known.
  * @cssprop --oz-oval-good-color - The oval's outline when the face fits.
  * @cssprop --oz-oval-bad-color - The oval's outline when the face does not fit.
- * @cssprop --oz-oval-width - The oval's width, relative to the stage.
- * @cssprop --oz-oval-height - The oval's height, relative to the stage.
+ * @cssprop --oz-oval-width - The oval's width, relative to the stage: `44%` in the 4:3 box, `min(72cqw, 45cqh)` on a portrait or full-screen stage. The guidance judges the oval as drawn.
+ * @cssprop --oz-oval-height - The oval's height, relative to the stage: `76%` in the 4:3 box, `min(96cqw, 60cqh)` on a portrait or full-screen stage.
  * @cssprop --oz-radius - Corner radius of the box and buttons.
  * @cssprop --oz-font-family - Font of all texts.
  */
