@@ -79,10 +79,11 @@ function sessionId(el: OzLivenessElement): string | null {
 /** Removes the element and its overlay; the element's own disconnect turns the camera off. */
 function teardown(): void {
   if (!current) return;
-  const { el, host } = current;
+  const { el, host, options } = current;
   current = null;
   el.remove();
-  if (host !== el.parentElement) host.remove();
+  // The overlay is ours to remove; a host's container stays in its page, ready for the next open().
+  if (!options.container) host.remove();
 }
 
 export const OzLiveness = {
