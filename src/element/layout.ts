@@ -118,7 +118,14 @@ export class LayoutController implements ReactiveController {
     if (seen) Object.assign(this.oval, guidanceOval(seen));
   };
 
-  #turned = (): void => {
+  #turned = async (): Promise<void> => {
+    const within = this.host.matches(':focus-within');
     this.host.requestUpdate();
+    if (!within) return;
+    // The control the user was on may have turned inert under the rotate screen (or it went away): focus goes to
+    // the way out that can be used now, rather than falling back to the page.
+    await this.host.updateComplete;
+    const target = this.host.renderRoot.querySelector<HTMLElement>(this.sideways ? '[part~="rotate-cancel-button"]' : '[part~="cancel-button"]');
+    if (target && !target.closest('[inert]')) target.focus();
   };
 }

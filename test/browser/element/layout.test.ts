@@ -130,6 +130,7 @@ describe('<oz-liveness> layout on phones and tablets', function () {
     await reached(el, 'positioning');
     const [track] = liveStream(el).getVideoTracks();
     expect(part(el, 'rotate-screen')).to.equal(null);
+    part(el, 'cancel-button')!.focus();
 
     await setViewport({ width: 844, height: 390 });
     await settled(el);
@@ -141,11 +142,13 @@ describe('<oz-liveness> layout on phones and tablets', function () {
     expectTouchTargets(el);
     await expect(el).to.be.accessible();
     expect(track.readyState).to.equal('live');
+    expect(el.shadowRoot!.activeElement, 'focus on the way out that can be used').to.equal(part(el, 'rotate-cancel-button'));
 
     await setViewport({ width: 390, height: 844 });
     await settled(el);
     expect(part(el, 'rotate-screen')).to.equal(null);
     expect(part(el, 'stage')!.inert).to.equal(false);
+    expect(el.shadowRoot!.activeElement, 'focus back on the stage').to.equal(part(el, 'cancel-button'));
     expect(liveStream(el).getVideoTracks()[0], 'the same track').to.equal(track);
     expect(track.readyState).to.equal('live');
     expect(el.state).to.equal('positioning');
