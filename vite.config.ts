@@ -2,6 +2,7 @@ import { defineConfig } from 'vite';
 import { fileURLToPath } from 'node:url';
 import { basename } from 'node:path';
 import { dropHumanWarmupSamples, float16Blazeface, humanWithPackageTfjs } from './scripts/build/vite-face-assets.mjs';
+import { minifyLitCss } from './scripts/build/vite-lit-css.mjs';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -30,8 +31,9 @@ export default defineConfig({
   // name, which only their own config (demo/frameworks.vite.config.ts) resolves.
   optimizeDeps: { entries: ['index.html'] },
   // Smaller face-detector downloads: blazeface's weights as float16; in the face worker, Human without its bundled
-  // tfjs (the package's own, wasm backend only) and without its warmup photos.
-  plugins: [float16Blazeface()],
+  // tfjs (the package's own, wasm backend only) and without its warmup photos. The element's styles without their
+  // comments and indentation.
+  plugins: [float16Blazeface(), minifyLitCss()],
   worker: {
     format: 'es',
     plugins: () => [humanWithPackageTfjs(), dropHumanWarmupSamples()],

@@ -24,6 +24,10 @@ export type FacingMode = (typeof FACING_MODES)[number];
 export const CAPTURE_MEDIA = ['auto', 'frames'] as const;
 export type CaptureMedia = (typeof CAPTURE_MEDIA)[number];
 
+/** `inline`: a box in the page (portrait in a portrait viewport); `fullscreen`: fills the viewport and its safe area. */
+export const LAYOUTS = ['inline', 'fullscreen'] as const;
+export type Layout = (typeof LAYOUTS)[number];
+
 /** Action media tags of the Oz API, in the vendor's order. */
 // The element runs the selfie liveness actions; document captures (photo_id_*) are not part of it.
 export { ACTIONS, type ActionTag };
@@ -47,6 +51,7 @@ export interface RawConfig {
   captureMedia?: string | null;
   assetsUrl?: string | null;
   issuerKey?: unknown;
+  layout?: string | null;
 }
 
 /** A checked configuration: every value is one the rest of the SDK can act on. */
@@ -234,6 +239,9 @@ export function resolveConfig(
   const deviceId = parseText('device-id', raw.deviceId, strings);
   const assetsUrl = parseUrl('assets-url', raw.assetsUrl, base, strings);
   const issuerKey = parseIssuerKey(raw.issuerKey, strings);
+  // The layout is the view's (CSS follows the attribute), not the check's; it is checked here so that a bad value is
+  // reported like any other.
+  parseEnum('layout', raw.layout, LAYOUTS, 'inline', strings);
   if (sessionToken !== undefined) config.sessionToken = sessionToken;
   if (apiUrl !== undefined) config.apiUrl = apiUrl;
   if (deviceId !== undefined) config.deviceId = deviceId;

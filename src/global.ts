@@ -36,6 +36,13 @@ export interface OzLivenessOpenOptions {
   issuer_key?: IssuerKey;
   /** Where the element is placed; by default a full-window overlay on document.body. */
   container?: HTMLElement;
+  /**
+   * The element's `layout`: `fullscreen` (the default without `container`: the overlay fills the viewport, `100dvh`
+   * and the safe-area insets) or `inline` (a box: in `container`, or centred in the overlay).
+   */
+  layout?: 'inline' | 'fullscreen';
+  /** Lets a phone held sideways run the check (`allow-landscape`); otherwise it is asked to turn upright. */
+  allow_landscape?: boolean;
   on_complete?: (result: CheckResult) => void;
   on_result?: (result: CheckResult) => void;
   on_error?: (error: OzLivenessErrorInfo) => void;
@@ -58,6 +65,8 @@ function attributes(options: OzLivenessOpenOptions): Record<string, string | boo
     'device-id': options.device_id,
     'capture-media': options.capture_media,
     'assets-url': options.assets_url,
+    layout: options.layout ?? (options.container ? undefined : 'fullscreen'),
+    'allow-landscape': options.allow_landscape,
   };
 }
 
@@ -73,10 +82,11 @@ function sessionId(el: OzLivenessElement): string | null {
 /** Removes the element and its overlay; the element's own disconnect turns the camera off. */
 function teardown(): void {
   if (!current) return;
-  const { el, host } = current;
+  const { el, host, options } = current;
   current = null;
   el.remove();
-  if (host !== el.parentElement) host.remove();
+  // The overlay is ours to remove; a host's container stays in its page, ready for the next open().
+  if (!options.container) host.remove();
 }
 
 export const OzLiveness = {

@@ -3,21 +3,13 @@ import { query, state } from 'lit/decorators.js';
 import { OzLivenessAttributes } from './element/attributes.ts';
 import { ACTIVE_STATES, CONFIG_KEYS, FocusKeeper } from './element/states.ts';
 import { StageView, isMirrored, type OvalFit } from './element/stage.ts';
+import { LayoutController } from './element/layout.ts';
+import { forwardOutcomes } from './element/outcomes.ts';
 import { TextTables } from './element/texts.ts';
 import { checkView } from './element/screens.ts';
 import { resolveConfig, type OzConfig } from './config.js';
 import { OzError } from './errors.js';
-import {
-  captureCompleteEvent,
-  closeEvent,
-  errorEvent,
-  resultEvent,
-  stateEvent,
-  uploadProgressEvent,
-  type OzCloseReason,
-  type OzLivenessEvents,
-  type OzState,
-} from './events.js';
+import { closeEvent, errorEvent, stateEvent, type OzCloseReason, type OzLivenessEvents, type OzState } from './events.js';
 import { en } from './i18n/en.js';
 import { RTL_LANGS, loadedStrings, resolveStrings, type Strings } from './i18n/index.js';
 import type { Parcel } from './session/delivery.ts';
@@ -47,7 +39,7 @@ export type { CaptureTuning } from './session/session.ts';
  *
  * @csspart base - The outer box.
  * @csspart stage - The camera area (video, oval, hint, controls).
- * @csspart video - The camera preview `<video>`.
+ * @csspart video - The camera preview `<video>`, scaled to cover the stage (cropped, not letterboxed).
  * @csspart oval - The face guide; carries `data-fit="none|good|bad"`.
  * @csspart hint - The hint line (an `aria-live` region).
  * @csspart progress - The progress bar (`role="progressbar"`) of actions and upload.
@@ -55,7 +47,9 @@ export type { CaptureTuning } from './session/session.ts';
  * @csspart controls - The bar holding the camera picker and the cancel button.
  * @csspart camera-select - The camera picker (shown when there is more than one camera).
  * @csspart cancel-button - Closes the flow.
- * @csspart screen - Every full-size screen (start, error).
+ * @csspart screen - Every full-size screen (start, error, done, rotate).
+ * @csspart rotate-screen - Asks to turn the phone upright while it is held sideways (unless `allow-landscape`); the check goes on under it.
+ * @csspart rotate-cancel-button - Closes the flow from the rotate screen (shown while a check runs).
  * @csspart start-screen - The screen shown before open().
  * @csspart start-button - Starts the flow.
  * @csspart error-screen - The error screen (`role="alertdialog"`).
@@ -75,8 +69,8 @@ export type { CaptureTuning } from './session/session.ts';
  * @cssprop --oz-oval-color - The oval's outline while no fit is known.
  * @cssprop --oz-oval-good-color - The oval's outline when the face fits.
  * @cssprop --oz-oval-bad-color - The oval's outline when the face does not fit.
- * @cssprop --oz-oval-width - The oval's width, relative to the stage.
- * @cssprop --oz-oval-height - The oval's height, relative to the stage.
+ * @cssprop --oz-oval-width - The oval's width, relative to the stage: `44%` in the 4:3 box, `min(72cqw, 45cqh)` on a portrait or full-screen stage. The guidance judges the oval as drawn.
+ * @cssprop --oz-oval-height - The oval's height, relative to the stage: `76%` in the 4:3 box, `min(96cqw, 60cqh)` on a portrait or full-screen stage.
  * @cssprop --oz-radius - Corner radius of the box and buttons.
  * @cssprop --oz-font-family - Font of all texts.
  */
@@ -98,7 +92,8 @@ export class OzLiveness extends OzLivenessAttributes {
       return this._video;
     },
     detector: () => this.detector,
-    tuning: () => this.captureOptions,
+    // The oval the guidance judges is the one on screen, unless the host set its own.
+    tuning: () => ({ oval: this.#layout.oval, ...this.captureOptions }),
   });
 
   /** Hint, oval and progress bar, kept from the session's events (registered first, so drawn before `state` fires). */
@@ -111,6 +106,8 @@ export class OzLiveness extends OzLivenessAttributes {
   #opening: Promise<void> | null = null;
   #config: OzConfig | null = null;
   readonly #focus = new FocusKeeper(this);
+  /** Phone turned sideways, and the oval on screen in the camera's frame for the guidance. */
+  readonly #layout = new LayoutController(this);
 
   constructor() {
     super();
@@ -119,10 +116,7 @@ export class OzLiveness extends OzLivenessAttributes {
       this.setState(state);
       if (state === 'preview') this.onPreviewReady();
     });
-    this.#listen('upload-progress', ({ detail }) => this.dispatchEvent(uploadProgressEvent(detail)));
-    this.#listen('result', ({ detail }) => this.dispatchEvent(resultEvent('result', detail)));
-    this.#listen('complete', ({ detail }) => this.dispatchEvent(resultEvent('complete', detail)));
-    this.#listen('capture-complete', ({ detail }) => this.dispatchEvent(captureCompleteEvent(detail)));
+    forwardOutcomes(this.session, this);
     this.#listen('error', ({ detail: { error, undelivered } }) => {
       this.#waiting?.abort(error);
       this.#waiting = null;
@@ -297,6 +291,7 @@ export class OzLiveness extends OzLivenessAttributes {
       devices: this.session.camera.devices,
       activeDeviceId: this.activeDeviceId,
       errorMessage: this._error?.message ?? '',
+      sideways: this.#layout.sideways && !this.allowLandscape,
       onStart: this.#onStart,
       onCancel: this.#onCancel,
       onCameraSelect: this.#onCameraSelect,
@@ -389,16 +384,8 @@ export class OzLiveness extends OzLivenessAttributes {
 
 /** Typed listeners for the element's own events, so `detail` is typed without casts. */
 export interface OzLiveness {
-  addEventListener<K extends keyof OzLivenessEvents>(
-    type: K,
-    listener: (this: OzLiveness, event: OzLivenessEvents[K]) => unknown,
-    options?: boolean | AddEventListenerOptions,
-  ): void;
+  addEventListener<K extends keyof OzLivenessEvents>(type: K, listener: (this: OzLiveness, event: OzLivenessEvents[K]) => unknown, options?: boolean | AddEventListenerOptions): void;
   addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
-  removeEventListener<K extends keyof OzLivenessEvents>(
-    type: K,
-    listener: (this: OzLiveness, event: OzLivenessEvents[K]) => unknown,
-    options?: boolean | EventListenerOptions,
-  ): void;
+  removeEventListener<K extends keyof OzLivenessEvents>(type: K, listener: (this: OzLiveness, event: OzLivenessEvents[K]) => unknown, options?: boolean | EventListenerOptions): void;
   removeEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | EventListenerOptions): void;
 }

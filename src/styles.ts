@@ -19,6 +19,12 @@ export const styles = css`
     --_oval-bad: var(--oz-oval-bad-color, #ffb020);
     --_oval-width: var(--oz-oval-width, 44%);
     --_oval-height: var(--oz-oval-height, 76%);
+    --_oval-top: 50%;
+    /* Set to the safe-area insets in full-screen mode; the video goes under the notch, the controls do not. */
+    --_safe-top: 0px;
+    --_safe-right: 0px;
+    --_safe-bottom: 0px;
+    --_safe-left: 0px;
     --_radius: var(--oz-radius, 12px);
     --_font: var(--oz-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
     --_transition: 160ms ease-out;
@@ -67,12 +73,17 @@ export const styles = css`
     border-radius: var(--_radius);
     background: var(--_bg);
     aspect-ratio: 4 / 3;
+    /* A landscape phone allowed to stay landscape is shorter than 4:3 of its width. */
+    max-height: 100vh;
+    max-height: 100dvh;
   }
 
   .stage {
     position: absolute;
     inset: 0;
     background: var(--_stage-bg);
+    /* The oval of the portrait and full-screen layouts is sized against the stage's width and height. */
+    container-type: size;
   }
 
   video {
@@ -90,7 +101,7 @@ export const styles = css`
   .oval {
     --_oval: var(--_oval-idle);
     position: absolute;
-    top: 50%;
+    top: var(--_oval-top);
     left: 50%;
     width: var(--_oval-width);
     height: var(--_oval-height);
@@ -111,14 +122,21 @@ export const styles = css`
     --_oval: var(--_oval-bad);
   }
 
-  .hint {
+  /* The hint and the progress bar under it, in flow: a hint that wraps pushes the bar down instead of running into it. */
+  .top {
     position: absolute;
-    top: 0.75rem;
-    left: 50%;
-    transform: translateX(-50%);
-    /* Without it the box shrinks to the half of the stage right of left: 50%, and a short hint wraps under the bar. */
-    width: max-content;
-    max-width: calc(100% - 1.5rem);
+    top: calc(0.75rem + var(--_safe-top));
+    right: calc(0.75rem + var(--_safe-right));
+    left: calc(0.75rem + var(--_safe-left));
+    display: flex;
+    flex-direction: column;
+    gap: 0.6rem;
+    align-items: center;
+    pointer-events: none;
+  }
+
+  .hint {
+    max-width: 100%;
     margin: 0;
     padding: 0.4rem 0.9rem;
     border-radius: 999px;
@@ -126,6 +144,8 @@ export const styles = css`
     color: #ffffff;
     font-weight: 600;
     text-align: center;
+    /* A long word in a narrow stage breaks rather than leaving the pill. */
+    overflow-wrap: anywhere;
   }
 
   .hint:empty {
@@ -147,12 +167,9 @@ export const styles = css`
   }
 
   .progress {
-    position: absolute;
-    top: 3.4rem;
-    left: 50%;
-    width: min(16rem, calc(100% - 3rem));
+    flex: none;
+    width: min(16rem, 100%);
     height: 0.4rem;
-    transform: translateX(-50%);
     border-radius: 999px;
     background: rgb(255 255 255 / 0.35);
     overflow: hidden;
@@ -167,10 +184,11 @@ export const styles = css`
 
   .controls {
     position: absolute;
-    right: 0.75rem;
-    bottom: 0.75rem;
-    left: 0.75rem;
+    right: calc(0.75rem + var(--_safe-right));
+    bottom: calc(0.75rem + var(--_safe-bottom));
+    left: calc(0.75rem + var(--_safe-left));
     display: flex;
+    flex-wrap: wrap;
     gap: 0.5rem;
     align-items: center;
     justify-content: flex-end;
@@ -180,7 +198,8 @@ export const styles = css`
     display: flex;
     gap: 0.4rem;
     align-items: center;
-    margin-right: auto;
+    min-width: 0;
+    margin-inline-end: auto;
     padding: 0.3rem 0.6rem;
     border-radius: 999px;
     background: rgb(0 0 0 / 0.7);
@@ -188,12 +207,16 @@ export const styles = css`
     font-size: 0.875rem;
   }
 
+  /* Touch targets: at least 44 x 44 CSS pixels. */
   select {
+    min-width: 0;
     max-width: 12rem;
+    min-height: 2.75rem;
     font: inherit;
   }
 
   button {
+    min-width: 2.75rem;
     min-height: 2.75rem;
     padding: 0.5rem 1.25rem;
     border: 2px solid transparent;
@@ -239,7 +262,9 @@ export const styles = css`
     gap: 0.75rem;
     align-items: center;
     justify-content: center;
-    padding: 1.5rem;
+    padding: calc(1.5rem + var(--_safe-top)) calc(1.5rem + var(--_safe-right)) calc(1.5rem + var(--_safe-bottom))
+      calc(1.5rem + var(--_safe-left));
+    overflow-y: auto;
     background: var(--_bg);
     text-align: center;
   }
@@ -265,5 +290,57 @@ export const styles = css`
     gap: 0.75rem;
     justify-content: center;
     margin-top: 0.5rem;
+  }
+
+  .rotate-icon {
+    width: 3.5rem;
+    height: 3.5rem;
+    fill: none;
+    stroke: currentColor;
+    stroke-width: 2.5;
+    stroke-linecap: round;
+    stroke-linejoin: round;
+  }
+
+  /*
+   * Portrait viewports (phones held upright, tablets in portrait): a portrait stage, the camera cropped to fill it,
+   * and an oval of a face's proportions sized against the stage's width and height, so that a face at arm's length
+   * fills it on a phone. The guidance reads this oval from the screen (src/element/layout.ts).
+   */
+  @media (orientation: portrait) {
+    :host {
+      --_oval-width: var(--oz-oval-width, min(72cqw, 45cqh));
+      --_oval-height: var(--oz-oval-height, min(96cqw, 60cqh));
+      --_oval-top: 47%;
+    }
+
+    .base {
+      aspect-ratio: 3 / 4;
+    }
+  }
+
+  /* Full screen: the whole viewport, whichever way it is turned; controls and texts keep out of the safe-area insets. */
+  :host([layout='fullscreen']) {
+    --_oval-width: var(--oz-oval-width, min(72cqw, 45cqh));
+    --_oval-height: var(--oz-oval-height, min(96cqw, 60cqh));
+    --_oval-top: 47%;
+    --_safe-top: env(safe-area-inset-top, 0px);
+    --_safe-right: env(safe-area-inset-right, 0px);
+    --_safe-bottom: env(safe-area-inset-bottom, 0px);
+    --_safe-left: env(safe-area-inset-left, 0px);
+
+    position: fixed;
+    inset: 0;
+    z-index: 2147483000;
+    max-width: none;
+    height: 100vh;
+    height: 100dvh;
+  }
+
+  :host([layout='fullscreen']) .base {
+    height: 100%;
+    max-height: none;
+    border-radius: 0;
+    aspect-ratio: auto;
   }
 `;

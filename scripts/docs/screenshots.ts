@@ -19,6 +19,14 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const outDir = join(root, 'docs/screenshots');
 /** Wide enough to read, small enough to commit: the element is 480 x 360 CSS pixels, shot at scale 1. */
 const WIDTH = 480;
+/** The element shots' window: a desktop window (landscape, taller than a phone on its side), so the element keeps its 4:3 box. */
+const WINDOW = { width: 800, height: 600 };
+/** Phones held upright (small and common) and a tablet in portrait: each state is shot full screen in each. */
+const VIEWPORTS = [
+  { width: 360, height: 640 },
+  { width: 390, height: 844 },
+  { width: 768, height: 1024 },
+];
 const WAIT_MS = 60_000;
 
 // Attributes come from the query string and are set before the element upgrades, so a first-update error shows too.
@@ -28,6 +36,18 @@ const page = `<!doctype html><html lang="en"><meta charset="utf-8"><title>oz-liv
   @media (prefers-color-scheme: dark) { body { background: #0e1114; } }
   oz-liveness { width: ${WIDTH}px; }
 </style>
+<body><oz-liveness></oz-liveness><script type="module">
+const el = document.querySelector('oz-liveness');
+for (const [name, value] of new URLSearchParams(location.search)) el.setAttribute(name, value);
+await import('/src/define.ts');
+await el.updateComplete;
+window.shotReady = true;
+</script>`;
+
+/** The page as a phone shows it: the element fills the viewport and the shot is the whole viewport. */
+const viewportPage = `<!doctype html><html lang="en"><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"><title>oz-liveness on a phone</title>
+<style>body { margin: 0; background: #ffffff; }</style>
 <body><oz-liveness></oz-liveness><script type="module">
 const el = document.querySelector('oz-liveness');
 for (const [name, value] of new URLSearchParams(location.search)) el.setAttribute(name, value);
@@ -51,6 +71,8 @@ interface Shot {
   prompt?: 'accept' | 'ask';
   dark?: boolean;
   attributes: Record<string, string>;
+  /** Shot as the whole viewport of this size (the element full screen or in the page), instead of the element alone. */
+  viewport?: { width: number; height: number };
   /** Brings the element into the state to show; resolves when the screenshot may be taken. */
   reach(tab: Page): Promise<void>;
 }
@@ -62,6 +84,29 @@ const hint = (tab: Page, text: string) =>
     (t) => document.querySelector('oz-liveness')?.shadowRoot?.querySelector('[part~="hint"]')?.textContent === t,
     { timeout: WAIT_MS },
     text,
+  );
+const hintOneOf = (tab: Page, texts: string[]) =>
+  tab.waitForFunction(
+    (t) => t.includes(document.querySelector('oz-liveness')?.shadowRoot?.querySelector('[part~="hint"]')?.textContent ?? ''),
+    { timeout: WAIT_MS },
+    texts,
+  );
+
+/** What the element shows: its state, error code and hint. */
+async function seen(tab: Page): Promise<string> {
+  const { state, code, hint } = await tab.evaluate(() => {
+    const el = document.querySelector('oz-liveness') as unknown as { state: string; error: { code: string; details?: unknown } | null; shadowRoot: ShadowRoot };
+    return { state: el.state, code: el.error ? `${el.error.code} ${JSON.stringify(el.error.details ?? {})}` : null, hint: el.shadowRoot.querySelector('[part~="hint"]')?.textContent ?? '' };
+  });
+  return `state ${state}${code ? `, ${code}` : ''}${hint ? `, hint "${hint}"` : ''}`;
+}
+
+/** The actions' progress bar at step `n`. */
+const step = (tab: Page, n: number) =>
+  tab.waitForFunction(
+    (n) => document.querySelector('oz-liveness')?.shadowRoot?.querySelector('[part~="progress"]')?.getAttribute('aria-valuenow') === String(n),
+    { timeout: WAIT_MS },
+    n,
   );
 /** open() as the start button does it; its outcome shows on screen. */
 const open = (tab: Page) => tab.evaluate(() => void (document.querySelector('oz-liveness') as unknown as { open(): Promise<void> }).open().catch(() => undefined));
@@ -100,7 +145,7 @@ function shots(apiUrl: string): Shot[] {
       reach: async (tab) => {
         await open(tab);
         // A still photo never turns its head: the second action stays in recording until its time limit.
-        await hint(tab, en.actions.video_selfie_left);
+        await step(tab, 2);
         await state(tab, 'recording');
       },
     },
@@ -151,7 +196,121 @@ function shots(apiUrl: string): Shot[] {
         await hint(tab, ar.hints.too_far);
       },
     },
+    ...VIEWPORTS.flatMap((viewport) => viewportShots(apiUrl, viewport)),
+    ...narrowShots(),
   ];
+}
+
+/**
+ * Each state full screen in one viewport, as `<W>x<H>/<state>.png`; on a phone also the phone turned sideways. The
+ * camera gives portrait frames (face-portrait), as phones and tablets held upright do.
+ */
+function viewportShots(apiUrl: string, viewport: { width: number; height: number }): Shot[] {
+  const dir = `${viewport.width}x${viewport.height}`;
+  const base = { architecture: 'capture', layout: 'fullscreen' };
+  const shots: Shot[] = [
+    { file: `${dir}/start.png`, what: 'start screen', scene: 'face-portrait', viewport, attributes: base, reach: async () => {} },
+    {
+      file: `${dir}/guidance.png`,
+      what: 'preview with guidance for the face far away (cropped to a tall screen it is also off centre)',
+      scene: 'face-far',
+      viewport,
+      attributes: base,
+      reach: async (tab) => {
+        await open(tab);
+        await hintOneOf(tab, [en.hints.too_far, en.hints.off_centre]);
+      },
+    },
+    {
+      file: `${dir}/action.png`,
+      what: 'second action in progress (recording, step 2 of 2)',
+      scene: 'face-portrait',
+      viewport,
+      attributes: { ...base, action: 'video_selfie_blank,video_selfie_left' },
+      reach: async (tab) => {
+        await open(tab);
+        await step(tab, 2);
+        await state(tab, 'recording');
+      },
+    },
+    {
+      file: `${dir}/processing.png`,
+      what: 'capture uploaded, the API analysing it',
+      scene: 'face-portrait',
+      viewport,
+      attributes: { ...base, architecture: 'normal', 'api-url': apiUrl, meta: JSON.stringify({ emulator_resolution: 'PROCESSING', emulator_processing_polls: 6 }) },
+      reach: async (tab) => {
+        await open(tab);
+        await state(tab, 'processing');
+      },
+    },
+    {
+      file: `${dir}/done.png`,
+      what: 'done screen',
+      scene: 'face-portrait',
+      viewport,
+      attributes: { ...base, architecture: 'normal', 'api-url': apiUrl },
+      reach: async (tab) => {
+        await open(tab);
+        await state(tab, 'done');
+      },
+    },
+    {
+      file: `${dir}/error-camera-denied.png`,
+      what: 'error screen: camera permission denied',
+      scene: 'face-portrait',
+      prompt: 'ask',
+      viewport,
+      attributes: base,
+      reach: async (tab) => {
+        await open(tab);
+        await state(tab, 'error');
+      },
+    },
+    {
+      file: `${dir}/inline.png`,
+      what: 'the element inline in a page (not full screen) during the check',
+      scene: 'face-portrait',
+      viewport,
+      attributes: { architecture: 'capture' },
+      reach: async (tab) => {
+        await open(tab);
+        await state(tab, 'positioning');
+      },
+    },
+  ];
+  if (viewport.width < 600) {
+    shots.push({
+      file: `${dir}/sideways.png`,
+      what: 'the phone turned sideways during the check: asked to turn it upright',
+      // A phone's camera turns its frames with the phone: sideways they are landscape.
+      scene: 'face-frontal',
+      viewport: { width: viewport.height, height: viewport.width },
+      attributes: base,
+      reach: async (tab) => {
+        await open(tab);
+        await state(tab, 'positioning');
+      },
+    });
+  }
+  return shots;
+}
+
+/** The narrowest phones in the two languages with the longest (Russian) and right-to-left (Arabic) texts. */
+function narrowShots(): Shot[] {
+  const viewport = { width: 320, height: 568 };
+  return ['ru', 'ar'].map((lang) => ({
+    file: `320x568/action-${lang}.png`,
+    what: `the action's hint at 320 px in ${lang}`,
+    scene: 'face-portrait',
+    viewport,
+    attributes: { architecture: 'capture', layout: 'fullscreen', lang, action: 'video_selfie_blank,video_selfie_left' },
+    reach: async (tab: Page) => {
+      await open(tab);
+      await step(tab, 2);
+      await state(tab, 'recording');
+    },
+  }));
 }
 
 const chrome = findChrome();
@@ -168,7 +327,11 @@ const server = await startDevServer({
     port: 0,
     nodeResolve: true,
     plugins: [
-      { name: 'screenshot-page', serve: (ctx: { path: string }) => (ctx.path === '/__screenshots__.html' ? { body: page, type: 'html' } : undefined) },
+      {
+        name: 'screenshot-page',
+        serve: (ctx: { path: string }) =>
+          ctx.path === '/__screenshots__.html' ? { body: page, type: 'html' } : ctx.path === '/__viewport__.html' ? { body: viewportPage, type: 'html' } : undefined,
+      },
       nodeCryptoForBrowsers,
       esbuildPlugin({ ts: true, target: 'es2022', tsconfig: resolve(root, 'tsconfig.json') }),
     ],
@@ -201,27 +364,25 @@ try {
     const tab = await browser.newPage();
     try {
       tab.on('pageerror', (e) => console.error(`  page error (${shot.file}):`, e));
-      await tab.setViewport({ width: WIDTH, height: 480, deviceScaleFactor: 1 });
+      await tab.setViewport({ ...(shot.viewport ?? WINDOW), deviceScaleFactor: 1 });
       await tab.emulateMediaFeatures([
         { name: 'prefers-color-scheme', value: shot.dark ? 'dark' : 'light' },
         // Shots should not catch a transition half-way.
         { name: 'prefers-reduced-motion', value: 'reduce' },
       ]);
-      await tab.goto(`${pageOrigin}/__screenshots__.html?${new URLSearchParams(shot.attributes)}`);
+      await tab.goto(`${pageOrigin}/${shot.viewport ? '__viewport__' : '__screenshots__'}.html?${new URLSearchParams(shot.attributes)}`);
       await tab.waitForFunction('window.shotReady === true', { timeout: WAIT_MS });
       await shot.reach(tab);
       await settle(tab);
       const el = (await tab.$('oz-liveness'))!;
       const path = join(outDir, shot.file) as `${string}.png`;
-      await el.screenshot({ path, type: 'png' });
-      const seen = await tab.evaluate(() => {
-        const el = document.querySelector('oz-liveness') as unknown as { state: string; error: { code: string } | null; shadowRoot: ShadowRoot };
-        return { state: el.state, code: el.error?.code ?? null, hint: el.shadowRoot.querySelector('[part~="hint"]')?.textContent ?? '' };
-      });
-      console.log(`${relative(root, path)}  ${shot.what}  (state ${seen.state}${seen.code ? `, ${seen.code}` : ''}${seen.hint ? `, hint "${seen.hint}"` : ''})`);
+      mkdirSync(dirname(path), { recursive: true });
+      if (shot.viewport) await tab.screenshot({ path, type: 'png' });
+      else await el.screenshot({ path, type: 'png' });
+      console.log(`${relative(root, path)}  ${shot.what}  (${await seen(tab)})`);
     } catch (error) {
       failed = true;
-      console.error(`${shot.file}: ${(error as Error).message}`);
+      console.error(`${shot.file}: ${(error as Error).message} (${await seen(tab).catch(() => 'page gone')})`);
     } finally {
       await tab.close();
     }

@@ -1,6 +1,6 @@
 import { LitElement } from 'lit';
 import { property } from 'lit/decorators.js';
-import { jsonAttributeConverter, type Architecture, type CaptureMedia, type FacingMode, type ResultMode, type SessionTokenSource } from '../config.ts';
+import { jsonAttributeConverter, type Architecture, type CaptureMedia, type FacingMode, type Layout, type ResultMode, type SessionTokenSource } from '../config.ts';
 import type { IssuerKey } from '../api/session-token.ts';
 import type { Detector } from '../face/detector.ts';
 import type { Lang, StringOverrides } from '../i18n/index.ts';
@@ -61,6 +61,15 @@ export class OzLivenessAttributes extends LitElement {
    * fails with `session_token_untrusted` before the camera opens and before its `hpke` key is used.
    */
   @property({ attribute: 'issuer-key', converter: jsonAttributeConverter }) issuerKey?: IssuerKey;
+
+  /**
+   * How the element takes its place: `inline` (a box in the page: 4:3, or 3:4 in a portrait viewport) or `fullscreen`
+   * (fills the viewport, `100dvh`, keeping controls out of the safe-area insets). Reflected: the styles follow it.
+   */
+  @property({ reflect: true }) layout: Layout = 'inline';
+
+  /** Lets a phone held sideways run the check; without it the element asks to turn the phone upright meanwhile. */
+  @property({ type: Boolean, attribute: 'allow-landscape' }) allowLandscape = false;
 
   /** Replaces any of the built-in texts, e.g. `{ startButton: 'Go', errors: { camera_busy: '...' } }`. */
   @property({ attribute: false }) strings?: StringOverrides;

@@ -17,6 +17,8 @@ export interface CheckView {
   devices: readonly MediaDeviceInfo[];
   activeDeviceId: string | undefined;
   errorMessage: string;
+  /** A phone is held sideways and the host does not allow landscape: the stage waits under the rotate screen. */
+  sideways: boolean;
   onStart: () => void;
   onCancel: () => void;
   onCameraSelect: (event: Event) => void;
@@ -29,9 +31,11 @@ export function checkView(view: CheckView) {
   const onError = state === 'error';
   const onDone = state === 'done';
   const live = !onStart && !onError && !onDone;
+  // An outcome (error, done) reads as well sideways; the start screen and the check itself wait for the phone to turn.
+  const turn = view.sideways && !onError && !onDone;
   return html`
     <div part="base" class="base" dir=${view.rtl ? 'rtl' : 'ltr'}>
-      <div part="stage" class="stage" ?inert=${!live}>
+      <div part="stage" class="stage" ?inert=${!live || turn}>
         <video
           part="video"
           class=${view.mirrored ? 'mirrored' : ''}
@@ -42,14 +46,17 @@ export function checkView(view: CheckView) {
           autoplay
         ></video>
         <div part="oval" class="oval" data-fit=${stage.ovalFit}></div>
-        <p part="hint" class="hint" role="status" aria-live="polite">${live ? hintText(stage.hint, stage.action ? stage.progress : null) : ''}</p>
-        ${live && stage.progress ? progressBar(stage.progress) : nothing}
+        <div class="top">
+          <p part="hint" class="hint" role="status" aria-live="polite">${live ? hintText(stage.hint, stage.action ? stage.progress : null) : ''}</p>
+          ${live && stage.progress ? progressBar(stage.progress) : nothing}
+        </div>
         <div part="controls" class="controls">
           ${devices.length > 1 ? cameraSelect(text, devices, view.activeDeviceId, view.onCameraSelect) : nothing}
           <button part="cancel-button" type="button" @click=${view.onCancel}>${text.cancelButton}</button>
         </div>
       </div>
-      ${onStart ? startScreen(text, view.onStart) : nothing}
+      ${turn ? rotateScreen(text, live ? view.onCancel : null) : nothing}
+      ${onStart && !turn ? startScreen(text, view.onStart) : nothing}
       ${onError ? errorScreen(text, view.errorMessage, view.onStart, view.onCancel) : nothing}
       ${onDone ? doneScreen(text) : nothing}
     </div>
@@ -66,6 +73,25 @@ export function startScreen(text: Strings, onStart: () => void) {
       <div class="actions">
         <button part="start-button" type="button" @click=${onStart}>${text.startButton}</button>
       </div>
+    </section>
+  `;
+}
+
+/** Asks for the phone to be turned upright; during a check it also offers a way out, as the stage it covers does. */
+export function rotateScreen(text: Strings, onCancel: (() => void) | null) {
+  return html`
+    <section part="screen rotate-screen" class="screen rotate-screen" role="alert" aria-labelledby="rotate-title">
+      <svg class="rotate-icon" viewBox="0 0 48 48" aria-hidden="true" focusable="false">
+        <rect x="15" y="6" width="18" height="32" rx="3" />
+        <path d="M38 30a14 14 0 0 1-10 12m0 0 1-5m-1 5 5 1" />
+      </svg>
+      <h2 id="rotate-title">${text.rotateTitle}</h2>
+      <p>${text.rotateBody}</p>
+      ${onCancel
+        ? html`<div class="actions">
+            <button part="rotate-cancel-button" class="secondary" type="button" @click=${onCancel}>${text.cancelButton}</button>
+          </div>`
+        : nothing}
     </section>
   `;
 }

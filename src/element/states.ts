@@ -20,6 +20,7 @@ export const CONFIG_KEYS = [
   'assetsUrl',
   'issuerKey',
   'strings',
+  'layout',
 ] as const;
 
 /** States in which the camera is (or is being) used; the capture and upload stages run inside them too. */

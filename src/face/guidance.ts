@@ -5,8 +5,10 @@ export type Hint = 'no_face' | 'several_faces' | 'too_dark' | 'too_bright' | 'to
 
 /**
  * Thresholds, as fractions of the recording frame (face sizes are the detector's face box width over the frame
- * width). Each `enter` threshold starts a hint, each `leave` ends it, so a face on the edge of a limit does not make
- * the hint flicker. Kiosks and phones can pass their own.
+ * width) for the default oval. With another oval they scale with its size: a view that crops the frame (a portrait
+ * stage on a landscape camera) shows a smaller oval, and "too far" must still mean "small in the oval on screen".
+ * Each `enter` threshold starts a hint, each `leave` ends it, so a face on the edge of a limit does not make the hint
+ * flicker. Kiosks and phones can pass their own.
  */
 export interface GuidanceThresholds {
   /** Face width below which the person is too far (enter), and above which they are near enough again (leave). */
@@ -30,7 +32,10 @@ export interface GuidanceThresholds {
   settleFrames: number;
 }
 
-/** The oval guide, in fractions of the recording frame: centre and radii (rx of the width, ry of the height). */
+/**
+ * The oval guide, in fractions of the recording frame: centre and radii (rx of the width, ry of the height). The
+ * element measures the one it shows and hands it to the capture, so guidance judges the oval the person sees.
+ */
 export interface Oval {
   cx: number;
   cy: number;
@@ -105,16 +110,18 @@ export function rawHint(obs: FrameObservation, current: Hint, lastBox: Box | und
   if (light > lim('too_bright', t.brightEnter, t.brightLeave)) return 'too_bright';
   if (!face) return 'no_face';
   if (countFaces(obs, t) > 1) return 'several_faces';
-  const size = face.box.width / obs.width;
+  // How much bigger (or smaller) this oval is than the one the thresholds are written for; 1 for the default oval.
+  const sx = oval.rx / defaultOval.rx, sy = oval.ry / defaultOval.ry;
+  const size = face.box.width / obs.width / sx;
   if (size < lim('too_far', t.farEnter, t.farLeave)) return 'too_far';
   if (size > lim('too_close', t.closeEnter, t.closeLeave)) return 'too_close';
-  const dx = (face.box.x + face.box.width / 2) / obs.width - oval.cx;
-  const dy = (face.box.y + face.box.height / 2) / obs.height - oval.cy;
+  const dx = ((face.box.x + face.box.width / 2) / obs.width - oval.cx) / sx;
+  const dy = ((face.box.y + face.box.height / 2) / obs.height - oval.cy) / sy;
   if (Math.max(Math.abs(dx), Math.abs(dy)) > lim('off_centre', t.offCentreEnter, t.offCentreLeave)) return 'off_centre';
   if (lastBox) {
     const moved = Math.hypot(face.box.x + face.box.width / 2 - (lastBox.x + lastBox.width / 2), face.box.y + face.box.height / 2 - (lastBox.y + lastBox.height / 2));
     const grew = Math.abs(face.box.width - lastBox.width);
-    if (Math.max(moved, grew) / obs.width > t.motion) return 'hold_still';
+    if (Math.max(moved, grew) / obs.width / sx > t.motion) return 'hold_still';
   }
   return 'ok';
 }

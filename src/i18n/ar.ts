@@ -41,6 +41,8 @@ export const ar: Strings = {
   progressUpload: (percent) => `أُرسل ${percent}%`,
   doneTitle: 'تم',
   doneBody: 'شكرًا لك. اكتمل التسجيل.',
+  rotateTitle: 'أمسك هاتفك بشكل عمودي',
+  rotateBody: 'يتطلب التحقق إمساك الهاتف بشكل عمودي. أدِر الهاتف للمتابعة.',
   cameraUnavailable: 'الكاميرا المختارة غير متاحة. اختر كاميرا أخرى ثم حاول مرة أخرى.',
   invalidValue: (attribute, value, allowed) => `للسمة «${attribute}» القيمة «${value}»؛ القيم المسموح بها: ${list(allowed, '، ')}.`,
   invalidFormat: (attribute, value, reason) => `للسمة «${attribute}» القيمة «${value}»: ${reason}`,

@@ -41,6 +41,8 @@ export const de: Strings = {
   progressUpload: (percent) => `${percent} % gesendet`,
   doneTitle: 'Fertig',
   doneBody: 'Vielen Dank. Die Aufnahme ist abgeschlossen.',
+  rotateTitle: 'Halten Sie Ihr Telefon aufrecht',
+  rotateBody: 'Die Prüfung braucht ein aufrecht gehaltenes Telefon. Drehen Sie es zurück, um fortzufahren.',
   cameraUnavailable: 'Die gewählte Kamera ist nicht verfügbar. Wählen Sie eine andere Kamera und versuchen Sie es erneut.',
   invalidValue: (attribute, value, allowed) =>
     `Das Attribut „${attribute}“ hat den Wert „${value}“; erlaubte Werte: ${list(allowed)}.`,

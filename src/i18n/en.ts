@@ -41,6 +41,8 @@ export const en: Strings = {
   progressUpload: (percent) => `Sent ${percent}%`,
   doneTitle: 'Done',
   doneBody: 'Thank you. The capture is complete.',
+  rotateTitle: 'Turn your phone upright',
+  rotateBody: 'The check needs the phone held upright. Turn it back to go on.',
   cameraUnavailable: 'The chosen camera is not available. Choose another camera, then try again.',
   invalidValue: (attribute, value, allowed) =>
     `The "${attribute}" attribute has the value "${value}"; allowed values: ${list(allowed)}.`,

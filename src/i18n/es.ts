@@ -41,6 +41,8 @@ export const es: Strings = {
   progressUpload: (percent) => `Enviado ${percent} %`,
   doneTitle: 'Listo',
   doneBody: 'Gracias. La captura ha terminado.',
+  rotateTitle: 'Ponga el teléfono en vertical',
+  rotateBody: 'La comprobación necesita el teléfono en vertical. Gírelo para continuar.',
   cameraUnavailable: 'La cámara elegida no está disponible. Elija otra cámara e inténtelo de nuevo.',
   invalidValue: (attribute, value, allowed) =>
     `El atributo «${attribute}» tiene el valor «${value}»; valores permitidos: ${list(allowed)}.`,

@@ -41,6 +41,8 @@ export const fr: Strings = {
   progressUpload: (percent) => `${percent} % envoyés`,
   doneTitle: 'Terminé',
   doneBody: 'Merci. La capture est terminée.',
+  rotateTitle: 'Tenez votre téléphone à la verticale',
+  rotateBody: 'La vérification se fait téléphone à la verticale. Tournez-le pour continuer.',
   cameraUnavailable: 'La caméra choisie n’est pas disponible. Choisissez une autre caméra, puis réessayez.',
   invalidValue: (attribute, value, allowed) =>
     `L’attribut « ${attribute} » a la valeur « ${value} » ; valeurs autorisées : ${list(allowed)}.`,

@@ -41,6 +41,8 @@ export const pt: Strings = {
   progressUpload: (percent) => `${percent}% enviado`,
   doneTitle: 'Concluído',
   doneBody: 'Obrigado. A captura foi concluída.',
+  rotateTitle: 'Coloque o celular na vertical',
+  rotateBody: 'A verificação precisa do celular na vertical. Gire-o para continuar.',
   cameraUnavailable: 'A câmera escolhida não está disponível. Escolha outra câmera e tente novamente.',
   invalidValue: (attribute, value, allowed) =>
     `O atributo "${attribute}" tem o valor "${value}"; valores permitidos: ${list(allowed)}.`,

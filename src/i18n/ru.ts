@@ -41,6 +41,8 @@ export const ru: Strings = {
   progressUpload: (percent) => `Отправлено ${percent}%`,
   doneTitle: 'Готово',
   doneBody: 'Спасибо. Запись завершена.',
+  rotateTitle: 'Держите телефон вертикально',
+  rotateBody: 'Для проверки телефон нужно держать вертикально. Поверните его, чтобы продолжить.',
   cameraUnavailable: 'Выбранная камера недоступна. Выберите другую камеру и повторите.',
   invalidValue: (attribute, value, allowed) =>
     `Атрибут «${attribute}» имеет значение «${value}»; допустимые значения: ${list(allowed)}.`,

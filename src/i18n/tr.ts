@@ -41,6 +41,8 @@ export const tr: Strings = {
   progressUpload: (percent) => `%${percent} gönderildi`,
   doneTitle: 'Tamamlandı',
   doneBody: 'Teşekkürler. Kayıt tamamlandı.',
+  rotateTitle: 'Telefonunuzu dik tutun',
+  rotateBody: 'Kontrol için telefonun dik tutulması gerekir. Devam etmek için telefonu çevirin.',
   cameraUnavailable: 'Seçilen kamera kullanılamıyor. Başka bir kamera seçip tekrar deneyin.',
   invalidValue: (attribute, value, allowed) =>
     `"${attribute}" özniteliğinin değeri "${value}"; izin verilen değerler: ${list(allowed)}.`,

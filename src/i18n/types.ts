@@ -29,6 +29,9 @@ export interface Strings {
   progressUpload: (percent: number) => string;
   doneTitle: string;
   doneBody: string;
+  /** Shown over the stage while a phone is held sideways (unless the host allows landscape). */
+  rotateTitle: string;
+  rotateBody: string;
   /** camera_overconstrained when the camera named by `device-id` is not there (rather than too weak). */
   cameraUnavailable: string;
   /** A value outside a fixed list: names the attribute, the bad value and the allowed values. */

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import type { FaceObservation, FrameObservation } from '../../../src/face/detector.ts';
-import { defaultThresholds, guide, initialGuidance, type GuidanceState, type Hint } from '../../../src/face/guidance.ts';
+import { defaultOval, defaultThresholds, guide, initialGuidance, rawHint, type GuidanceState, type Hint } from '../../../src/face/guidance.ts';
 
 const W = 640, H = 480;
 const face = (width: number, cx = 0.5, cy = 0.45, extra: Partial<FaceObservation> = {}): FaceObservation => ({
@@ -62,5 +62,20 @@ describe('guidance', () => {
     expect(guide(initialGuidance, frame([face(0.54, 0.5, 0.45)])).ovalFit).to.be.greaterThan(0.7);
     expect(guide(initialGuidance, frame([face(0.3, 0.3, 0.45)])).ovalFit).to.be.lessThan(0.3);
     expect(guide(initialGuidance, frame([face(0.4, 0.3), face(0.4, 0.7)])).ovalFit).to.equal(0);
+  });
+
+  it('scales size, centring and stillness with the oval: half the oval, half the face', () => {
+    const half = { ...defaultOval, rx: defaultOval.rx / 2, ry: defaultOval.ry / 2 };
+    const small = frame([face(0.27)]);
+    expect(rawHint(small, 'no_face', undefined, defaultThresholds, defaultOval), 'small in the default oval').to.equal('too_far');
+    expect(rawHint(small, 'no_face', undefined, defaultThresholds, half), 'fills the half-size oval').to.equal('ok');
+    expect(rawHint(frame([face(0.5)]), 'no_face', undefined, defaultThresholds, half), 'too big for it').to.equal('too_close');
+    // 0.1 of the frame off centre: within the default oval's limit, over it for the half-size one.
+    expect(rawHint(frame([face(0.54, 0.6)]), 'no_face', undefined, defaultThresholds, defaultOval)).to.equal('ok');
+    expect(rawHint(frame([face(0.27, 0.6)]), 'no_face', undefined, defaultThresholds, half)).to.equal('off_centre');
+    // A move of 0.02 frame widths is still in the default oval, but 0.04 of the half-size oval's scale.
+    expect(rawHint(small, 'ok', face(0.27).box, defaultThresholds, half)).to.equal('ok');
+    expect(rawHint(frame([face(0.27, 0.52)]), 'ok', face(0.27).box, defaultThresholds, half)).to.equal('hold_still');
+    expect(rawHint(frame([face(0.54, 0.52)]), 'ok', face(0.54).box, defaultThresholds, defaultOval)).to.equal('ok');
   });
 });
