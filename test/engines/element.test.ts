@@ -57,14 +57,18 @@ describe('<oz-liveness> in this engine', () => {
     await expect(el).to.be.accessible();
   });
 
-  it('reports the camera lost mid-session as camera_track_ended, as Chromium does, and turns the camera off', async () => {
+  it('reports the camera lost mid-session as camera_track_ended, as Chromium does, and turns the camera off', async function () {
+    // Skipped in Firefox: its fake device cannot be unplugged, and there an 'ended' event sent by a script reaches a
+    // track's `onended` but none of its addEventListener listeners (seen in Firefox 153), so the loss cannot be
+    // played to the element. Whether a real camera loss reaches it in Firefox is not checked here.
+    if (/Firefox\//.test(navigator.userAgent)) this.skip();
     const el = await element();
     await el.open();
     const stream = video(el).srcObject as MediaStream;
     const [track] = stream.getVideoTracks();
     const failed = oneEvent(el, 'error');
     // A fake device cannot be unplugged, so the test delivers the 'ended' event the browser sends when a camera
-    // disappears. On the live track: Firefox delivers no events at all to a track already stopped.
+    // disappears; the element then stops the track itself.
     track!.dispatchEvent(new Event('ended'));
     expect((await failed).detail.code).to.equal('camera_track_ended');
     expect(el.state).to.equal('error');
