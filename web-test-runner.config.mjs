@@ -4,7 +4,13 @@
 //   test/scenes/<scene>/** the scene of that name (face-far, two-faces, face-zoom, ...), see test/fixtures/camera/
 //   test/no-camera/**     a browser with no camera at all
 //   test/camera-denied/** a browser that denies the camera permission prompt
-// TEST_FILES=<glob> narrows the frontal group while working on a few files.
+// Two more engines run test/engines/** with their own fake cameras (a synthetic pattern, never a face; the tests
+// that need one draw a scene into a canvas stream, test/support/face-source.ts):
+//   firefox               Firefox over WebDriver BiDi (test/support/firefox-launcher.ts)
+//   webkit                WebKitGTK's MiniBrowser over WebDriver, on an Xvfb display of its own when DISPLAY is unset
+//                         (test/support/webkit-launcher.ts)
+// `--group <name>` runs one group alone. TEST_FILES=<glob> narrows the frontal group while working on a few files,
+// ENGINE_TEST_FILES=<glob> the firefox and webkit groups.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { existsSync, readdirSync } from 'node:fs';
@@ -17,6 +23,8 @@ register();
 const { emulatorPlugin } = await import('./test/support/emulator-plugin.ts');
 const { memoryPlugin } = await import('./test/support/memory-plugin.ts');
 const { containerPlugin } = await import('./test/support/container-plugin.ts');
+const { findFirefox, firefoxInstallHint, firefoxLauncher } = await import('./test/support/firefox-launcher.ts');
+const { findMiniBrowser, webkitInstallHint, webkitLauncher } = await import('./test/support/webkit-launcher.ts');
 
 // @hpke/core keeps an `import("crypto")` fallback for Node <= 18 that browsers never reach; the dev server still
 // has to resolve it, so it resolves to the browser's own WebCrypto (what node:crypto's `webcrypto` is).
@@ -27,9 +35,17 @@ const nodeCryptoForBrowsers = {
 };
 
 const executablePath = findChrome();
-if (!executablePath) {
-  console.error(installHint);
-  process.exit(1);
+const firefoxPath = findFirefox();
+const miniBrowser = findMiniBrowser();
+// A run of one group (`--group firefox`) needs only that group's browser.
+const onlyGroup = process.argv.includes('--group') ? process.argv[process.argv.indexOf('--group') + 1] : null;
+const needed = { firefox: [[firefoxPath, firefoxInstallHint]], webkit: [[miniBrowser, webkitInstallHint]] }[onlyGroup] ??
+  (onlyGroup ? [[executablePath, installHint]] : [[executablePath, installHint], [firefoxPath, firefoxInstallHint], [miniBrowser, webkitInstallHint]]);
+for (const [found, hint] of needed) {
+  if (!found) {
+    console.error(hint);
+    process.exit(1);
+  }
 }
 
 const scenes = prepareScenes();
@@ -40,6 +56,15 @@ const groups = [
   { name: 'camera-denied', files: 'test/camera-denied/**/*.test.ts', browsers: [browser([...fakeCameraArgs(scenes['face-frontal'], { prompt: 'ask' }), '--deny-permission-prompts'])] },
   { name: 'no-camera', files: 'test/no-camera/**/*.test.ts', browsers: [browser(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream=device-count=0'])] },
 ];
+const engineFiles = process.env.ENGINE_TEST_FILES ?? 'test/engines/**/*.test.ts';
+groups.push(
+  { name: 'firefox', files: engineFiles, browsers: [firefoxLauncher(firefoxPath)] },
+  {
+    name: 'webkit',
+    files: engineFiles,
+    browsers: [webkitLauncher({ binary: miniBrowser, args: ['--enable-media-stream=true', '--enable-mock-capture-devices=true'] })],
+  },
+);
 if (existsSync('test/scenes')) {
   for (const scene of readdirSync('test/scenes')) {
     if (!scenes[scene]) throw new Error(`test/scenes/${scene}: no camera scene of that name in test/fixtures/camera/`);

@@ -1,0 +1,85 @@
+// What Safari needs from the platform, checked in WebKit (and in Firefox alongside): the WebAssembly modules served
+// as application/wasm and loaded by the real workers, WebCrypto's HPKE in the container worker, and Trusted Types
+// used only where the engine has them (src/trusted-types.ts feature-detects).
+import { expect } from '@open-wc/testing';
+import { ContainerClient } from '../../src/container/client.ts';
+import { DEFAULT_CODEC_URL } from '../../src/container/codec.ts';
+import { faceAssetUrls } from '../../src/face/assets.ts';
+import { trustedScriptURL } from '../../src/trusted-types.ts';
+import { facesInImage } from '../browser/face/helpers.ts';
+import { issueSession, sampleCapture } from '../node/container-harness.ts';
+import { openInNode, sha256 } from './open-in-node.ts';
+
+describe('platform needs in this engine', () => {
+  it('serves the codec and the detector as application/wasm, and both compile here', async () => {
+    for (const url of [DEFAULT_CODEC_URL.href, faceAssetUrls().faceWasmUrl]) {
+      const response = await fetch(url);
+      expect(response.status, url).to.equal(200);
+      expect(response.headers.get('content-type'), url).to.match(/^application\/wasm/);
+      // The streaming compile is the one that insists on the MIME type (Safari refuses any other).
+      expect(await WebAssembly.compileStreaming(response)).to.be.instanceOf(WebAssembly.Module);
+    }
+  });
+
+  it('packs a capture in the container worker (codec in WebAssembly, HPKE in WebCrypto) that opens in Node', async () => {
+    const session = await issueSession();
+    const input = sampleCapture(session.token);
+    const expected = await Promise.all(input.media.map(async (m) => ({ name: m.name, size: m.data.byteLength, sha256: await sha256(new Blob([m.data as Uint8Array<ArrayBuffer>])) })));
+    const client = new ContainerClient();
+    try {
+      const opened = await openInNode(await client.pack(input), session);
+      expect(opened.sessionId).to.equal(session.sid);
+      expect(opened.media.map(({ name, size, sha256 }) => ({ name, size, sha256 }))).to.deep.equal(expected);
+    } finally {
+      client.terminate();
+    }
+  });
+
+  it('finds the one face of the frontal scene with the detector in its worker (SIMD WebAssembly)', async () => {
+    const faces = await facesInImage(new URL('../fixtures/camera/face-frontal.jpg', import.meta.url).href);
+    expect(faces).to.have.length(1);
+    expect(faces[0]!.score).to.be.above(0.5);
+  });
+
+  it('goes through the oz-liveness Trusted Types policy where the engine has Trusted Types', () => {
+    const url = new URL('../../src/container/container.worker.ts', import.meta.url).href;
+    const made = trustedScriptURL(url);
+    const factory = (globalThis as { trustedTypes?: { isScriptURL(value: unknown): boolean } }).trustedTypes;
+    if (factory) {
+      expect(factory.isScriptURL(made)).to.equal(true);
+      expect(String(made)).to.equal(url);
+    } else {
+      expect(made).to.equal(url);
+    }
+  });
+
+  it('starts its workers from plain URLs where the engine has no Trusted Types API (Safari before 26)', async () => {
+    // This engine has the API. A fresh instance of the module (its own module URL) looks for it on its first call,
+    // so the test hides it for that call only, as an older Safari's page would lack it, and puts it back at once.
+    const freshUrl = new URL('../../src/trusted-types.ts?without-api', import.meta.url).href;
+    const fresh = (await import(freshUrl)) as typeof import('../../src/trusted-types.ts');
+    const url = new URL('../../src/container/container.worker.ts', import.meta.url).href;
+    const own = Object.getOwnPropertyDescriptor(globalThis, 'trustedTypes');
+    Object.defineProperty(globalThis, 'trustedTypes', { value: undefined, configurable: true });
+    let made: unknown;
+    let worker: Worker;
+    try {
+      made = fresh.trustedScriptURL(url);
+      worker = new fresh.TrustedWorker(url, { type: 'module' });
+    } finally {
+      if (own) Object.defineProperty(globalThis, 'trustedTypes', own);
+      else Reflect.deleteProperty(globalThis, 'trustedTypes');
+    }
+    expect(made).to.be.a('string').and.equal(url);
+    try {
+      const answer = new Promise<unknown>((resolve, reject) => {
+        worker.onmessage = (e) => resolve(e.data);
+        worker.onerror = (e) => reject(new Error(`the worker did not start: ${e.message}`));
+      });
+      worker.postMessage({ type: 'init', wasmUrl: DEFAULT_CODEC_URL.href, memoryLimitBytes: 64 << 20 });
+      expect(await answer).to.deep.equal({ type: 'ready' });
+    } finally {
+      worker.terminate();
+    }
+  });
+});
