@@ -112,6 +112,16 @@ const step = (tab: Page, n: number) =>
 const open = (tab: Page) => tab.evaluate(() => void (document.querySelector('oz-liveness') as unknown as { open(): Promise<void> }).open().catch(() => undefined));
 /** The oval and hint fade in (CSS transitions); a settled frame makes a steady picture. */
 const settle = (tab: Page) => tab.evaluate(() => new Promise((r) => setTimeout(r, 400)));
+/** open(), then wait for the flow to reach `wanted`. */
+const openUntilState = (wanted: string) => async (tab: Page) => {
+  await open(tab);
+  await state(tab, wanted);
+};
+/** open(), then wait for the hint line to say `text`. */
+const openUntilHint = (text: string) => async (tab: Page) => {
+  await open(tab);
+  await hint(tab, text);
+};
 
 function shots(apiUrl: string): Shot[] {
   const capture = { architecture: 'capture' };
@@ -122,20 +132,14 @@ function shots(apiUrl: string): Shot[] {
       what: 'camera preview with the "Move closer" hint (face far away)',
       scene: 'face-far',
       attributes: capture,
-      reach: async (tab) => {
-        await open(tab);
-        await hint(tab, en.hints.too_far);
-      },
+      reach: openUntilHint(en.hints.too_far),
     },
     {
       file: 'guidance-no-face.png',
       what: 'camera preview with the "No face found" hint',
       scene: 'no-face',
       attributes: capture,
-      reach: async (tab) => {
-        await open(tab);
-        await hint(tab, en.hints.no_face);
-      },
+      reach: openUntilHint(en.hints.no_face),
     },
     {
       file: 'action.png',
@@ -159,20 +163,14 @@ function shots(apiUrl: string): Shot[] {
         // The emulator keeps the analysis in PROCESSING for that many reads (about one a second).
         meta: JSON.stringify({ emulator_resolution: 'PROCESSING', emulator_processing_polls: 6 }),
       },
-      reach: async (tab) => {
-        await open(tab);
-        await state(tab, 'processing');
-      },
+      reach: openUntilState('processing'),
     },
     {
       file: 'done.png',
       what: 'done screen after the check',
       scene: 'face-frontal',
       attributes: { architecture: 'normal', 'api-url': apiUrl },
-      reach: async (tab) => {
-        await open(tab);
-        await state(tab, 'done');
-      },
+      reach: openUntilState('done'),
     },
     {
       file: 'error-camera-denied.png',
@@ -180,10 +178,7 @@ function shots(apiUrl: string): Shot[] {
       scene: 'face-frontal',
       prompt: 'ask',
       attributes: capture,
-      reach: async (tab) => {
-        await open(tab);
-        await state(tab, 'error');
-      },
+      reach: openUntilState('error'),
     },
     { file: 'dark.png', what: 'start screen in dark mode', scene: 'face-frontal', dark: true, attributes: capture, reach: async () => {} },
     {
@@ -191,10 +186,7 @@ function shots(apiUrl: string): Shot[] {
       what: 'Arabic (right to left), preview with the "Move closer" hint',
       scene: 'face-far',
       attributes: { ...capture, lang: 'ar' },
-      reach: async (tab) => {
-        await open(tab);
-        await hint(tab, ar.hints.too_far);
-      },
+      reach: openUntilHint(ar.hints.too_far),
     },
     ...VIEWPORTS.flatMap((viewport) => viewportShots(apiUrl, viewport)),
     ...narrowShots(),
@@ -239,10 +231,7 @@ function viewportShots(apiUrl: string, viewport: { width: number; height: number
       scene: 'face-portrait',
       viewport,
       attributes: { ...base, architecture: 'normal', 'api-url': apiUrl, meta: JSON.stringify({ emulator_resolution: 'PROCESSING', emulator_processing_polls: 6 }) },
-      reach: async (tab) => {
-        await open(tab);
-        await state(tab, 'processing');
-      },
+      reach: openUntilState('processing'),
     },
     {
       file: `${dir}/done.png`,
@@ -250,10 +239,7 @@ function viewportShots(apiUrl: string, viewport: { width: number; height: number
       scene: 'face-portrait',
       viewport,
       attributes: { ...base, architecture: 'normal', 'api-url': apiUrl },
-      reach: async (tab) => {
-        await open(tab);
-        await state(tab, 'done');
-      },
+      reach: openUntilState('done'),
     },
     {
       file: `${dir}/error-camera-denied.png`,
@@ -262,10 +248,7 @@ function viewportShots(apiUrl: string, viewport: { width: number; height: number
       prompt: 'ask',
       viewport,
       attributes: base,
-      reach: async (tab) => {
-        await open(tab);
-        await state(tab, 'error');
-      },
+      reach: openUntilState('error'),
     },
     {
       file: `${dir}/inline.png`,
@@ -273,10 +256,7 @@ function viewportShots(apiUrl: string, viewport: { width: number; height: number
       scene: 'face-portrait',
       viewport,
       attributes: { architecture: 'capture' },
-      reach: async (tab) => {
-        await open(tab);
-        await state(tab, 'positioning');
-      },
+      reach: openUntilState('positioning'),
     },
   ];
   if (viewport.width < 600) {
@@ -287,10 +267,7 @@ function viewportShots(apiUrl: string, viewport: { width: number; height: number
       scene: 'face-frontal',
       viewport: { width: viewport.height, height: viewport.width },
       attributes: base,
-      reach: async (tab) => {
-        await open(tab);
-        await state(tab, 'positioning');
-      },
+      reach: openUntilState('positioning'),
     });
   }
   return shots;
