@@ -22,7 +22,6 @@ function outcome<T extends Event>(el: OzLiveness, name: string): Promise<T> {
 // the clip, with the reason `no_data`.
 const isWebKit = /AppleWebKit/.test(navigator.userAgent) && !/Chrome|Chromium|Firefox/.test(navigator.userAgent);
 const expectedKind = isWebKit ? 'frames' : 'video';
-const capture = it;
 
 describe('captures in this engine (face source)', function () {
   // A full capture with the real detector on a busy 2-core machine; mocha's limit only stops a hung test.
@@ -33,7 +32,7 @@ describe('captures in this engine (face source)', function () {
   });
   afterEach(() => face.restore());
 
-  capture('completes a blank capture with use-wasm-container; the container opens in Node and holds the clip byte for byte', async () => {
+  it('completes a blank capture with use-wasm-container; the container opens in Node and holds the clip byte for byte', async () => {
     const session = await issueSession();
     const el = await flowElement({ architecture: 'capture', 'api-use-session-token': 'client', 'use-wasm-container': true, 'extract-best-shot': true });
     el.sessionToken = session.token;
@@ -62,7 +61,7 @@ describe('captures in this engine (face source)', function () {
     expect(face.streams.every((s) => s.getTracks().every((t) => t.readyState === 'ended'))).to.equal(true);
   });
 
-  capture('uploads a capture to the emulator (normal architecture, container) and completes', async () => {
+  it('uploads a capture to the emulator (normal architecture, container) and completes', async () => {
     const { apiUrl } = await emulator();
     const el = await flowElement({ architecture: 'normal', 'api-url': apiUrl, 'use-wasm-container': true, 'result-mode': 'folder' });
     el.meta = { transaction_id: crypto.randomUUID() };
