@@ -44,7 +44,7 @@ describe('captures in this engine (face source)', function () {
     expect(result.clips).to.have.length(1);
     expect(result.clips[0]!.blob.size).to.be.above(0);
     expect(result.clips[0]!.kind).to.equal(expectedKind);
-    expect(result.technical.capture_media).to.deep.include({ kind: expectedKind });
+    expect(result.technical.capture_media).to.deep.include({ kind: expectedKind, recorder_fallback: isWebKit ? 'no_data' : null });
     expect(result.best_frame).to.match(/^data:image\/jpeg;base64,/);
     expect(container).to.be.instanceOf(Blob);
 
