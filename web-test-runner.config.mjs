@@ -23,6 +23,7 @@ register();
 const { emulatorPlugin } = await import('./test/support/emulator-plugin.ts');
 const { memoryPlugin } = await import('./test/support/memory-plugin.ts');
 const { containerPlugin } = await import('./test/support/container-plugin.ts');
+const { viewportPlugin } = await import('./test/support/viewport-plugin.ts');
 const { findFirefox, firefoxInstallHint, firefoxLauncher } = await import('./test/support/firefox-launcher.ts');
 const { findMiniBrowser, webkitInstallHint, webkitLauncher } = await import('./test/support/webkit-launcher.ts');
 
@@ -79,5 +80,5 @@ export default {
   testsFinishTimeout: 15 * 60 * 1000,
   testFramework: { config: { timeout: 30000 } },
   groups: groups.filter((g) => existsSync(g.files.split(/[*{]/)[0])),
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), nodeCryptoForBrowsers, emulatorPlugin(), memoryPlugin(), containerPlugin()],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), nodeCryptoForBrowsers, emulatorPlugin(), memoryPlugin(), containerPlugin(), viewportPlugin()],
 };
