@@ -13,6 +13,7 @@
 // ENGINE_TEST_FILES=<glob> the firefox and webkit groups.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
+import { defaultReporter } from '@web/test-runner';
 import { existsSync, readdirSync } from 'node:fs';
 import { findChrome, installHint, baseChromeArgs, fakeCameraArgs } from './scripts/browser/find-chrome.mjs';
 import { prepareScenes } from './scripts/browser/fixtures.mjs';
@@ -24,6 +25,8 @@ const { emulatorPlugin } = await import('./test/support/emulator-plugin.ts');
 const { memoryPlugin } = await import('./test/support/memory-plugin.ts');
 const { containerPlugin } = await import('./test/support/container-plugin.ts');
 const { viewportPlugin } = await import('./test/support/viewport-plugin.ts');
+const { stallReporter } = await import('./test/support/stall-reporter.ts');
+const { reportClonePlugin } = await import('./test/support/report-clone-plugin.ts');
 const { findFirefox, firefoxInstallHint, firefoxLauncher } = await import('./test/support/firefox-launcher.ts');
 const { findMiniBrowser, webkitInstallHint, webkitLauncher } = await import('./test/support/webkit-launcher.ts');
 
@@ -78,7 +81,9 @@ export default {
   rootDir: '.',
   concurrency: 1,
   testsFinishTimeout: 15 * 60 * 1000,
+  // A file still running after STALL_AFTER_MS (4 minutes) is looked into; see test/support/stall-reporter.ts.
+  reporters: [defaultReporter(), stallReporter({ after: Number(process.env.STALL_AFTER_MS) || undefined })],
   testFramework: { config: { timeout: 30000 } },
   groups: groups.filter((g) => existsSync(g.files.split(/[*{]/)[0])),
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), nodeCryptoForBrowsers, emulatorPlugin(), memoryPlugin(), containerPlugin(), viewportPlugin()],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), nodeCryptoForBrowsers, emulatorPlugin(), memoryPlugin(), containerPlugin(), viewportPlugin(), reportClonePlugin()],
 };
