@@ -24,7 +24,6 @@ register();
 const { emulatorPlugin } = await import('./test/support/emulator-plugin.ts');
 const { memoryPlugin } = await import('./test/support/memory-plugin.ts');
 const { containerPlugin } = await import('./test/support/container-plugin.ts');
-const { viewportPlugin } = await import('./test/support/viewport-plugin.ts');
 const { stallReporter } = await import('./test/support/stall-reporter.ts');
 const { reportClonePlugin } = await import('./test/support/report-clone-plugin.ts');
 const { findFirefox, firefoxInstallHint, firefoxLauncher } = await import('./test/support/firefox-launcher.ts');
@@ -85,5 +84,5 @@ export default {
   reporters: [defaultReporter(), stallReporter({ after: Number(process.env.STALL_AFTER_MS) || undefined })],
   testFramework: { config: { timeout: 30000 } },
   groups: groups.filter((g) => existsSync(g.files.split(/[*{]/)[0])),
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), nodeCryptoForBrowsers, emulatorPlugin(), memoryPlugin(), containerPlugin(), viewportPlugin(), reportClonePlugin()],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), nodeCryptoForBrowsers, emulatorPlugin(), memoryPlugin(), containerPlugin(), reportClonePlugin()],
 };

@@ -2,7 +2,7 @@
 // (real detector, frontal scene) with the progress bar under it, stays in the stage, in its pill, and clear of the
 // progress bar and the cancel button. And the oval the guidance judges is the oval on screen.
 import { expect } from '@open-wc/testing';
-import { setViewport } from '../../support/viewport.ts';
+import { setViewport } from '@web/test-runner-commands';
 import type { OzState } from '../../../src/events.ts';
 import type { Detector, DetectorFrame, FrameObservation } from '../../../src/face/detector.ts';
 import { LANGS, loadStrings } from '../../../src/i18n/index.ts';

@@ -2,7 +2,7 @@
 // where the hint, the progress bar and the controls fall, touch-target sizes, full screen, the phone turned sideways,
 // and axe in each viewport.
 import { expect, fixture, html } from '@open-wc/testing';
-import { setViewport } from '../../support/viewport.ts';
+import { setViewport } from '@web/test-runner-commands';
 import type { OzState } from '../../../src/events.ts';
 import { element, liveStream, part, type OzLiveness } from './helpers.ts';
 

@@ -1,6 +1,6 @@
 // OzLiveness.open on a phone: the classic overlay is the element full screen; a container keeps it inline.
 import { expect } from '@open-wc/testing';
-import { setViewport } from '../../support/viewport.ts';
+import { setViewport } from '@web/test-runner-commands';
 import { emulator as info } from '../../support/emulator.ts';
 import '../../../src/global.ts';
 

@@ -3,7 +3,7 @@
 // the UI stays usable. Delivery faults are in fault-matrix-delivery.test.ts; docs/fault-matrix.md lists every row.
 import './worker-spy.ts';
 import { expect, fixture, html } from '@open-wc/testing';
-import { setViewport } from '../../support/viewport.ts';
+import { setViewport } from '@web/test-runner-commands';
 import type { OzCaptureCompleteEvent } from '../../../src/events.ts';
 import type { EvidenceEntry } from '../../../src/capture/evidence.ts';
 import { emulator, injectFaults } from '../../support/emulator.ts';
