@@ -64,6 +64,9 @@ export class LayoutController implements ReactiveController {
   #resize: ResizeObserver | null = null;
   #parts: StageParts | null = null;
   #mirrored = false;
+  /** Whether the last render saw the phone sideways, and whether the render under way takes the user's control away. */
+  #renderedSideways = false;
+  #refocus = false;
 
   constructor(private readonly host: ReactiveControllerHost & HTMLElement & { readonly renderRoot: HTMLElement | DocumentFragment }) {
     host.addController(this);
@@ -89,7 +92,21 @@ export class LayoutController implements ReactiveController {
     this.#parts = null;
   }
 
+  hostUpdate(): void {
+    // Any update may be the first to see the phone turned, not only the one the media query's change event asks for
+    // (the query's `matches` moves with the viewport, its event comes with a later frame): note here, before the
+    // render takes the focused control away or makes it inert, whether the user was in the element.
+    const sideways = this.sideways;
+    if (sideways === this.#renderedSideways) return;
+    this.#renderedSideways = sideways;
+    this.#refocus = this.host.matches(':focus-within');
+  }
+
   hostUpdated(): void {
+    if (this.#refocus) {
+      this.#refocus = false;
+      this.#keepFocus();
+    }
     const video = this.host.renderRoot.querySelector<HTMLVideoElement>('[part~="video"]');
     const oval = this.host.renderRoot.querySelector<HTMLElement>('[part~="oval"]');
     const parts = video && oval ? { video, oval } : null;
@@ -118,14 +135,17 @@ export class LayoutController implements ReactiveController {
     if (seen) Object.assign(this.oval, guidanceOval(seen));
   };
 
-  #turned = async (): Promise<void> => {
-    const within = this.host.matches(':focus-within');
-    this.host.requestUpdate();
-    if (!within) return;
-    // The control the user was on may have turned inert under the rotate screen (or it went away): focus goes to
-    // the way out that can be used now, rather than falling back to the page.
-    await this.host.updateComplete;
-    const target = this.host.renderRoot.querySelector<HTMLElement>(this.sideways ? '[part~="rotate-cancel-button"]' : '[part~="cancel-button"]');
+  #turned = (): void => this.host.requestUpdate();
+
+  /**
+   * The phone turned while the user was in the element: if the control they were on went away or turned inert (under
+   * the rotate screen, or with it), focus goes to the way out that can be used now rather than falling back to the page.
+   */
+  #keepFocus(): void {
+    const root = this.host.renderRoot as ShadowRoot;
+    const active = root.activeElement;
+    if (active && !active.closest('[inert]')) return;
+    const target = root.querySelector<HTMLElement>(this.sideways ? '[part~="rotate-cancel-button"]' : '[part~="cancel-button"]');
     if (target && !target.closest('[inert]')) target.focus();
-  };
+  }
 }

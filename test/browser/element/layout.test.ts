@@ -157,6 +157,29 @@ describe('<oz-liveness> layout on phones and tablets', function () {
     el.close();
   });
 
+  it('keeps focus on a way out when another update sees the turn before the media query reports it', async () => {
+    await setViewport({ width: 390, height: 844 });
+    const el = await element({ layout: 'fullscreen' });
+    await el.open();
+    await reached(el, 'positioning');
+    // In a frame, resize events come before the media query's change event: an update asked for here sees the turn
+    // first, as one asked for by a hint from the detector can.
+    const early = () => el.requestUpdate();
+    window.addEventListener('resize', early);
+    try {
+      part(el, 'cancel-button')!.focus();
+      await setViewport({ width: 844, height: 390 });
+      await settled(el);
+      expect(el.shadowRoot!.activeElement?.getAttribute('part'), 'turned sideways').to.equal('rotate-cancel-button');
+      await setViewport({ width: 390, height: 844 });
+      await settled(el);
+      expect(el.shadowRoot!.activeElement?.getAttribute('part'), 'turned back').to.equal('cancel-button');
+    } finally {
+      window.removeEventListener('resize', early);
+      el.close();
+    }
+  });
+
   it('the rotate screen offers cancel during a check, which closes it', async () => {
     await setViewport({ width: 640, height: 360 });
     const el = await element();
