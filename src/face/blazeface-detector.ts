@@ -31,14 +31,16 @@ const IOU = 0.1;
 const UNCHANGED_LUMA = 1;
 export const REUSE_MAX_AGE_MS = 250;
 
-/** Luma of every 4th pixel of every 4th row of the 128x128 input: a 32x32 sample. */
-function sample(rgba: Uint8ClampedArray, into: Float32Array): void {
+/** Luma of every 4th pixel of every 4th row of the 128x128 input: a 32x32 sample. Returns its mean (0..255). */
+function sample(rgba: Uint8ClampedArray, into: Float32Array): number {
+  let sum = 0;
   for (let y = 0, i = 0; y < INPUT; y += 4) {
     for (let x = 0; x < INPUT; x += 4, i++) {
       const p = (y * INPUT + x) * 4;
-      into[i] = 0.299 * rgba[p] + 0.587 * rgba[p + 1] + 0.114 * rgba[p + 2];
+      sum += into[i] = 0.299 * rgba[p] + 0.587 * rgba[p + 1] + 0.114 * rgba[p + 2];
     }
   }
+  return sum / into.length;
 }
 
 async function fetchOk(url: string): Promise<Response> {
@@ -100,7 +102,10 @@ export class BlazeFaceDetector implements Detector {
       if (!this.#net) throw new Error('detect before load');
       if (features.some((f) => f !== 'detect')) throw new Error(`BlazeFaceDetector answers 'detect' only, not ${features.join(', ')}`);
       const started = performance.now();
-      const found = this.#find(this.#input(bitmap), bitmap, started);
+      const rgba = this.#input(bitmap);
+      // The whole frame's brightness from the input already read, rather than a second read-back of the bitmap.
+      const brightness = sample(rgba, this.#sample) / 255;
+      const found = this.#find(rgba, bitmap, started);
       // Input pixels -> bitmap pixels -> recording pixels.
       const fx = bitmap.width / INPUT, fy = bitmap.height / INPUT, scale = frame.width / bitmap.width;
       const faces = found.map((d): FaceObservation => {
@@ -120,18 +125,17 @@ export class BlazeFaceDetector implements Detector {
           sharpness: stats.sharpness,
         };
       });
-      return frameObservation(frame, faces, started);
+      return frameObservation(frame, faces, started, brightness);
     } finally {
       bitmap.close();
     }
   }
 
-  /** The detections for this input: the network's, or the last run's when nothing changed since. */
+  /** The detections for this input (its sample taken): the network's, or the last run's when nothing changed since. */
   #find(rgba: Uint8ClampedArray, bitmap: ImageBitmap, now: number): RawDetection[] {
     this.frames++;
     const last = this.#last;
     if (this.#opts.reuseUnchanged !== false) {
-      sample(rgba, this.#sample);
       if (last && last.width === bitmap.width && last.height === bitmap.height && now - last.at < REUSE_MAX_AGE_MS) {
         let diff = 0;
         for (let i = 0; i < this.#sample.length; i++) diff += Math.abs(this.#sample[i] - last.sample[i]);

@@ -10,17 +10,20 @@ export interface LumaStats {
 
 type Canvas2D = OffscreenCanvasRenderingContext2D;
 
-let scratch: { canvas: OffscreenCanvas; ctx: Canvas2D } | undefined;
+/**
+ * One scratch canvas per sample size: resizing a canvas reallocates and clears it, and the frame's brightness (32)
+ * and a face's statistics (64) alternate on every frame.
+ */
+const scratch = new Map<number, Canvas2D>();
 
 function context(size: number): Canvas2D {
-  if (!scratch) {
-    const canvas = new OffscreenCanvas(size, size);
-    const ctx = canvas.getContext('2d', { willReadFrequently: true });
-    if (!ctx) throw new Error('OffscreenCanvas 2d context unavailable');
-    scratch = { canvas, ctx };
+  let ctx = scratch.get(size);
+  if (!ctx) {
+    const made = new OffscreenCanvas(size, size).getContext('2d', { willReadFrequently: true });
+    if (!made) throw new Error('OffscreenCanvas 2d context unavailable');
+    scratch.set(size, (ctx = made));
   }
-  if (scratch.canvas.width !== size) scratch.canvas.width = scratch.canvas.height = size;
-  return scratch.ctx;
+  return ctx;
 }
 
 /**
@@ -57,17 +60,17 @@ export function lumaStats(source: CanvasImageSource & { width: number; height: n
 }
 
 /**
- * What a detector answers for a frame: its faces, largest first, the whole frame's brightness (from the bitmap), and
- * the time since `started`.
+ * What a detector answers for a frame: its faces, largest first, the whole frame's brightness, and the time since
+ * `started`. The brightness is measured on the bitmap unless the detector already has it from its own input.
  */
-export function frameObservation(frame: DetectorFrame, faces: FaceObservation[], started: number): FrameObservation {
+export function frameObservation(frame: DetectorFrame, faces: FaceObservation[], started: number, brightness?: number): FrameObservation {
   faces.sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height);
   return {
     timestamp: frame.timestamp,
     width: frame.width,
     height: frame.height,
     faces,
-    brightness: lumaStats(frame.bitmap, undefined, 32).brightness,
+    brightness: brightness ?? lumaStats(frame.bitmap, undefined, 32).brightness,
     inferenceMs: performance.now() - started,
   };
 }
