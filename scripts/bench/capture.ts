@@ -5,15 +5,16 @@
 // the page sees it (frame grab, hand-over to the worker, preprocessing, inference, answer). As a baseline, the same
 // detector on the main thread. The download of a blank capture comes from the size check (scripts/checks/size.mjs).
 //
-// A slower device: `--cpu PERCENT` runs the browser (and this script) under a CPU quota of PERCENT of one core, with a
-// cgroup v1 `cpu` controller (root needed); Chromium's own CPU throttling spares workers, so it is no stand-in. The
+// A slower device: `--cpu PERCENT` runs the browser (not this script, which serves the files as a server would) under
+// a CPU quota of PERCENT of one core, with a cgroup v1 `cpu` controller (root needed); Chromium's own CPU throttling
+// spares workers, so it is no stand-in. The
 // default is 100, one core; `--cpu 0` runs unlimited. When the quota cannot be set, the bench says so and runs
 // unlimited. Usage: npm run bench:capture -- [--cpu 25] [--no-size]
 import { startDevServer } from '@web/dev-server';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import puppeteer, { type Browser } from 'puppeteer-core';
-import { mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -38,48 +39,49 @@ if (!Number.isFinite(cpuPercent) || cpuPercent < 0 || cpuPercent > 1600) {
 const CGROUP_CPU = '/sys/fs/cgroup/cpu';
 
 /**
- * Puts this process, and so every process it starts afterwards (the browser), under a CPU quota of `percent` of one
- * core. Returns what was done, for the report, and how to undo it.
+ * A CPU quota of `percent` of one core for the browser alone: the browser is started through a wrapper that joins
+ * the quota's group before it runs Chromium, so its every process (renderer, workers' threads, GPU, camera) shares
+ * the quota. This script, which serves the page, the code and the models as a server would, stays outside it: the
+ * slow device is the phone, not the server. Returns what was done, for the report, the executable to launch, and how
+ * to undo it.
  */
-function limitCpu(percent: number): { note: string; release(): void } {
-  if (!percent) return { note: 'unlimited (--cpu 0)', release() {} };
+function limitCpu(percent: number, executable: string): { note: string; executable: string; release(): void } {
+  if (!percent) return { note: 'unlimited (--cpu 0)', executable, release() {} };
   const dir = join(CGROUP_CPU, `oz-bench-${process.pid}`);
+  let wrapperDir: string | undefined;
   try {
     mkdirSync(dir);
     writeFileSync(join(dir, 'cpu.cfs_period_us'), '100000');
     writeFileSync(join(dir, 'cpu.cfs_quota_us'), String(Math.round(percent * 1000)));
-    writeFileSync(join(dir, 'cgroup.procs'), String(process.pid));
+    wrapperDir = mkdtempSync(join(tmpdir(), 'oz-bench-'));
+    const wrapper = join(wrapperDir, 'chromium');
+    writeFileSync(wrapper, `#!/bin/sh\necho $$ > ${join(dir, 'cgroup.procs')} || exit 1\nexec ${JSON.stringify(executable)} "$@"\n`, { mode: 0o755 });
+    return {
+      note: `${percent} % of one core for the browser (cgroup v1 cpu.cfs_quota_us ${percent * 1000} / period 100000, ${dir}); the file server outside it`,
+      executable: wrapper,
+      release() {
+        rmSync(wrapperDir!, { recursive: true, force: true });
+        // The browser's processes have exited by now or leave as they exit; the group can go once it is empty.
+        for (let i = 0; i < 50; i++) {
+          try {
+            rmdirSync(dir);
+            return;
+          } catch {
+            Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+          }
+        }
+        console.error(`could not remove ${dir}`);
+      },
+    };
   } catch (e) {
+    if (wrapperDir) rmSync(wrapperDir, { recursive: true, force: true });
     try {
       rmdirSync(dir);
     } catch {
       // nothing was made
     }
-    return { note: `UNLIMITED: the ${percent} % quota could not be set (${(e as Error).message}); cgroup v1 cpu controller at ${CGROUP_CPU} and root are needed`, release() {} };
+    return { note: `UNLIMITED: the ${percent} % quota could not be set (${(e as Error).message}); cgroup v1 cpu controller at ${CGROUP_CPU} and root are needed`, executable, release() {} };
   }
-  return {
-    note: `${percent} % of one core (cgroup v1 cpu.cfs_quota_us ${percent * 1000} / period 100000, ${dir})`,
-    release() {
-      // This process and what it started that still runs (esbuild's service) go back to the root group, which can
-      // then be removed; the browser's processes have exited by now or leave as they exit.
-      for (let i = 0; i < 50; i++) {
-        for (const pid of readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean)) {
-          try {
-            writeFileSync(join(CGROUP_CPU, 'cgroup.procs'), pid);
-          } catch {
-            // exited meanwhile
-          }
-        }
-        try {
-          rmdirSync(dir);
-          return;
-        } catch {
-          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
-        }
-      }
-      console.error(`could not remove ${dir}`);
-    },
-  };
 }
 
 const page = `<!doctype html><meta charset="utf-8"><title>capture bench</title><body><script type="module">
@@ -154,6 +156,7 @@ async function workerFlow(model) {
     longestDuringGuidanceMs: longest(guidanceFrom, t.positioned),
     longestLoadingMs: longest(started, t.modelReady),
     totalMs: end - started,
+    workerLoadMs: models.loadMs,
     modelFiles: models.files,
     modelBytes: models.bytes,
     counts,
@@ -230,7 +233,7 @@ if (!process.argv.includes('--no-size')) {
 
 const load = (l: number[]) => l.map((v) => v.toFixed(2)).join(' ');
 const loadBefore = loadavg();
-const quota = limitCpu(cpuPercent);
+const quota = limitCpu(cpuPercent, chrome);
 const server = await startDevServer({
   config: {
     rootDir: root,
@@ -251,7 +254,7 @@ let browser: Browser | undefined;
 const models = ['human', 'blazeface'] as const;
 const results: Partial<Record<(typeof models)[number], Figures>> = {};
 try {
-  browser = await puppeteer.launch({ executablePath: chrome, headless: true, args: [...baseChromeArgs, ...fakeCameraArgs(scenes['face-frontal'])] });
+  browser = await puppeteer.launch({ executablePath: quota.executable, headless: true, args: [...baseChromeArgs, ...fakeCameraArgs(scenes['face-frontal'])] });
   const run = async (fn: string, model: string) => {
     const context = await browser!.createBrowserContext();
     try {
@@ -283,6 +286,7 @@ try {
     ['  network runs / frames during the capture', '-', `${b.flow.counts!.networkRuns} / ${b.flow.counts!.frames}`, '', undefined],
     ['guidance frames/s (flow capped at 30)', h.flow.guidanceFps.toFixed(1), b.flow.guidanceFps.toFixed(1), oneCore ? '>= 28' : slow ? '>= 12' : '', oneCore ? b.flow.guidanceFps >= 28 : slow ? b.flow.guidanceFps >= 12 : undefined],
     ['flow start -> model ready', s(h.flow.modelReadyMs), s(b.flow.modelReadyMs), slow ? '<= 1.5 s' : '', slow ? b.flow.modelReadyMs <= 1500 : undefined],
+    ['  of which in the worker: fetch the files, compile, lay out the weights', s(h.flow.workerLoadMs), s(b.flow.workerLoadMs), '', undefined],
     ['flow start -> first hint', s(h.flow.firstGuidanceMs), s(b.flow.firstGuidanceMs), slow ? '<= 2.0 s' : '', slow ? b.flow.firstGuidanceMs <= 2000 : undefined],
     ['  model ready -> first observation (its inference in the worker)', `${s(h.flow.firstFrameMs)} (${ms(h.flow.firstInferenceMs)})`, `${s(b.flow.firstFrameMs)} (${ms(b.flow.firstInferenceMs)})`, '', undefined],
     ['longest main-thread task, whole capture', ms(h.flow.longestTaskMs), ms(b.flow.longestTaskMs), slow ? '' : '<= 50 ms', slow ? undefined : b.flow.longestTaskMs <= 50],
