@@ -7,6 +7,7 @@ import { OzError, cameraError, forPeople, isOzError } from '../errors.ts';
 import type { ActionTag } from '../face/actions.ts';
 import type { OzState } from '../events.ts';
 import type { Detector } from '../face/detector.ts';
+import { WorkerDetector } from '../face/worker-detector.ts';
 import type { Hint } from '../face/guidance.ts';
 import type { Strings } from '../i18n/types.ts';
 import { Camera } from './camera.ts';
@@ -63,7 +64,7 @@ export interface SessionOptions {
    * view that is not on the page yet keeps the camera off until it is.
    */
   preview: () => Promise<HTMLVideoElement>;
-  /** Read when the capture starts: a detector to use instead of the face worker. */
+  /** Read when a check starts: a detector to use instead of the face worker. */
   detector?: () => Detector | undefined;
   /** Read when the capture starts: guidance and action tuning. */
   tuning?: () => CaptureTuning | undefined;
@@ -209,6 +210,7 @@ export class LivenessSession extends EventTarget {
   async #start(config: OzConfig, run: AbortController, handedOverAt?: number): Promise<void> {
     const signal = run.signal;
     this.#emit('state', { state: 'starting' });
+    const detector = this.#warmDetector(config, signal);
     const request = { deviceId: config.deviceId, facingMode: config.facingMode };
     this.#cameraKey = JSON.stringify(request);
     try {
@@ -230,13 +232,27 @@ export class LivenessSession extends EventTarget {
       throw this.fail(isOzError(error) ? error : cameraError(error, this.#options.strings()));
     }
     this.#emit('state', { state: 'preview' });
-    this.#capture(config, signal).catch((error: unknown) => {
+    this.#capture(config, signal, detector).catch((error: unknown) => {
       if (!signal.aborted) this.fail(error, this.#parcel);
     });
   }
 
+  /**
+   * The run's face detector, its model loading from the start: while the token is fetched and the camera opens (a
+   * permission prompt, a camera that takes a second to start), rather than after the first frame. The face worker is
+   * the session's and ends with the run; a detector the host gives is the host's.
+   */
+  #warmDetector(config: OzConfig, signal: AbortSignal): { detector: Detector; owned: boolean } {
+    const given = this.#options.detector?.();
+    const detector = given ?? new WorkerDetector({ assetsUrl: config.assetsUrl, loadTimeoutMs: this.#options.tuning?.()?.modelLoadTimeoutMs });
+    // A failure is the flow's to report: it asks for the model again and gets the same answer.
+    detector.load(['detect'], signal).catch(() => undefined);
+    if (!given) signal.addEventListener('abort', () => detector.dispose(), { once: true });
+    return { detector, owned: !given };
+  }
+
   /** Positioning, actions and recording, then delivery. */
-  async #capture(config: OzConfig, signal: AbortSignal): Promise<void> {
+  async #capture(config: OzConfig, signal: AbortSignal, { detector, owned }: { detector: Detector; owned: boolean }): Promise<void> {
     const stream = this.camera.stream;
     const video = this.#video;
     if (!stream || !video) throw new OzError('camera_track_ended', this.#options.strings().errors.camera_track_ended);
@@ -246,7 +262,7 @@ export class LivenessSession extends EventTarget {
       stream,
       video,
       actions,
-      detector: this.#options.detector?.(),
+      detector,
       assetsUrl: config.assetsUrl,
       extractBestShot: config.extractBestShot,
       captureMedia: config.captureMedia,
@@ -266,6 +282,7 @@ export class LivenessSession extends EventTarget {
       capture = await flow.run();
     } finally {
       signal.removeEventListener('abort', onAbort);
+      if (owned) detector.dispose();
     }
     // The flow has stopped the tracks; the camera forgets them so nothing else holds it.
     this.camera.stop();

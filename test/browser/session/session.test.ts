@@ -5,6 +5,8 @@ import { resolveConfig, type RawConfig } from '../../../src/config.ts';
 import { OzError } from '../../../src/errors.ts';
 import { en } from '../../../src/i18n/en.ts';
 import { LivenessSession, type SessionEventMap, type SessionState } from '../../../src/session/session.ts';
+import type { Detector } from '../../../src/face/detector.ts';
+import { WorkerDetector } from '../../../src/face/worker-detector.ts';
 import { emulator, failEveryUploadAttempt, injectFaults } from '../../support/emulator.ts';
 
 const TUNING = { positionHoldMs: 200, instructMs: 200, modelLoadTimeoutMs: 60_000 };
@@ -18,11 +20,11 @@ interface Harness {
   tracks: MediaStreamTrack[];
 }
 
-function harness(): Harness {
+function harness(detector?: Detector): Harness {
   const video = document.createElement('video');
   video.muted = true;
   document.body.append(video);
-  const session = new LivenessSession({ strings: () => en, preview: async () => video, tuning: () => TUNING });
+  const session = new LivenessSession({ strings: () => en, preview: async () => video, tuning: () => TUNING, detector: detector && (() => detector) });
   const states: SessionState[] = [];
   const events: string[] = [];
   const tracks: MediaStreamTrack[] = [];
@@ -79,6 +81,26 @@ describe('LivenessSession', () => {
     expect(tracks.length).to.be.above(0);
     expect(tracks.every((track) => track.readyState === 'ended')).to.equal(true);
     expect(video.srcObject === null || (video.srcObject as MediaStream).getTracks().every((t) => t.readyState === 'ended')).to.equal(true);
+  });
+
+  it('loads the face model while the token is fetched and the camera opens, not after the first frame', async () => {
+    const { apiUrl } = await emulator();
+    const order: string[] = [];
+    const face = new WorkerDetector();
+    const detector: Detector = {
+      load: (features, signal) => (order.push('load'), face.load(features, signal)),
+      detect: (frame, features) => face.detect(frame, features),
+      dispose: () => face.dispose(),
+    };
+    current = harness(detector);
+    const { session } = current;
+    session.addEventListener('state', ({ detail }) => order.push(detail.state));
+    const done = outcome(session, 'capture-complete');
+    await session.open(config({ architecture: 'capture', action: 'video_selfie_blank', apiUrl, apiUseSessionToken: 'api' }));
+    await done;
+    expect(order.slice(0, 3), 'asked for as the check starts, before the token and the camera').to.deep.equal(['starting', 'load', 'preview']);
+    expect(face.lastLoad?.models).to.deep.equal(['facemesh-detection-short.json', 'facemesh-detection-short.bin']);
+    face.dispose();
   });
 
   it('hands the capture over without a token or an upload (capture, no container)', async () => {
