@@ -7,6 +7,8 @@ export interface BlazeFaceDetectorOptions {
   modelUrl: string;
   weightsUrl: string;
   wasmUrl: string;
+  /** The kernels built with relaxed SIMD (face-relaxed.wasm), used instead where the engine validates them. */
+  relaxedWasmUrl?: string;
   maxFaces?: number;
   minConfidence?: number;
   /**
@@ -43,6 +45,24 @@ function sample(rgba: Uint8ClampedArray, into: Float32Array): number {
   return sum / into.length;
 }
 
+/**
+ * A module of one function that returns f32x4.relaxed_madd of three constants: valid only where the engine has
+ * relaxed SIMD (Chromium and Firefox here; not WebKit), checked once.
+ */
+const RELAXED_PROBE = Uint8Array.from([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, // type section: () -> v128
+  0x03, 0x02, 0x01, 0x00, // function section: one function of type 0
+  0x0a, 0x3d, 0x01, 0x3b, 0x00, // code section: one body of 59 bytes, no locals
+  ...[0, 1, 2].flatMap(() => [0xfd, 0x0c, ...new Array<number>(16).fill(0)]), // three v128.const
+  0xfd, 0x85, 0x02, // f32x4.relaxed_madd
+  0x0b, // end
+]);
+let relaxedSimd: boolean | undefined;
+export function hasRelaxedSimd(): boolean {
+  return (relaxedSimd ??= typeof WebAssembly === 'object' && WebAssembly.validate(RELAXED_PROBE));
+}
+
 async function fetchOk(url: string): Promise<Response> {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
@@ -61,12 +81,15 @@ export class BlazeFaceDetector implements Detector {
   /** The last network run: its input sample, size, time and detections. */
   #last?: { sample: Float32Array; width: number; height: number; at: number; found: RawDetection[] };
   #sample = new Float32Array(32 * 32);
+  /** Which kernels run the network: the relaxed SIMD build where the engine has it and it was given. */
+  readonly kernels: 'simd' | 'relaxed-simd';
   /** Frames detected, and how many of them ran the network. */
   frames = 0;
   networkRuns = 0;
 
   constructor(opts: BlazeFaceDetectorOptions) {
     this.#opts = opts;
+    this.kernels = opts.relaxedWasmUrl && hasRelaxedSimd() ? 'relaxed-simd' : 'simd';
   }
 
   async load(features: readonly DetectorFeature[], signal?: AbortSignal): Promise<void> {
@@ -76,7 +99,7 @@ export class BlazeFaceDetector implements Detector {
     const [json, bin, wasm] = await Promise.all([
       fetchOk(this.#opts.modelUrl).then((r) => r.json() as Promise<ModelJson>),
       fetchOk(this.#opts.weightsUrl).then((r) => r.arrayBuffer()),
-      fetchOk(this.#opts.wasmUrl).then((r) => r.arrayBuffer()),
+      fetchOk(this.kernels === 'relaxed-simd' ? this.#opts.relaxedWasmUrl! : this.#opts.wasmUrl).then((r) => r.arrayBuffer()),
     ]);
     signal?.throwIfAborted();
     this.#net = await BlazeFace.create(wasm, json, bin);

@@ -5,7 +5,7 @@ export const BLAZEFACE_FILES = ['facemesh-detection-short.json', 'facemesh-detec
 
 /** Messages the page sends to a face worker (the default one or Human's; both speak the same protocol). Every request carries an id its response repeats. */
 export type FaceWorkerRequest =
-  | { type: 'load'; id: number; modelBaseUrl: string; wasmUrl: string; faceWasmUrl: string; files?: Record<string, string>; features: DetectorFeature[]; maxFaces?: number; reuseUnchanged?: boolean }
+  | { type: 'load'; id: number; modelBaseUrl: string; wasmUrl: string; faceWasmUrl: string; faceRelaxedWasmUrl?: string; files?: Record<string, string>; features: DetectorFeature[]; maxFaces?: number; reuseUnchanged?: boolean }
   | { type: 'detect'; id: number; bitmap: ImageBitmap; width: number; height: number; timestamp: number; features: DetectorFeature[] }
   | { type: 'counts'; id: number }
   | { type: 'dispose'; id: number };

@@ -15,7 +15,7 @@ export type DetectorModel = 'blazeface' | 'human';
 
 export interface WorkerDetectorOptions {
   model?: DetectorModel;
-  /** Folder holding `models/`, `wasm/` and `face.wasm`; defaults to the package's own files. */
+  /** Folder holding `models/`, `wasm/`, `face.wasm` and `face-relaxed.wasm`; defaults to the package's own files. */
   assetsUrl?: string | URL;
   /** The default detector's worker script; defaults to the bundled face worker. */
   workerUrl?: string | URL;
@@ -138,7 +138,7 @@ export class WorkerDetector implements Detector {
     if (this.#disposed) throw new OzError('face_model_load_failed', 'The face detector was disposed');
     signal?.throwIfAborted();
     const worker = this.#workerFor(features);
-    const { modelBaseUrl, wasmUrl, faceWasmUrl, files } = faceAssetUrls(this.#opts.assetsUrl);
+    const { modelBaseUrl, wasmUrl, faceWasmUrl, faceRelaxedWasmUrl, files } = faceAssetUrls(this.#opts.assetsUrl);
     const id = this.#nextId++;
     const timeoutMs = this.#opts.loadTimeoutMs ?? 15_000;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -149,7 +149,7 @@ export class WorkerDetector implements Detector {
       signal?.addEventListener('abort', onAbort, { once: true });
     });
     try {
-      const res = await Promise.race([worker.request({ type: 'load', id, modelBaseUrl, wasmUrl, faceWasmUrl, files, features: [...features], maxFaces: this.#opts.maxFaces, reuseUnchanged: this.#opts.reuseUnchanged }), guard]);
+      const res = await Promise.race([worker.request({ type: 'load', id, modelBaseUrl, wasmUrl, faceWasmUrl, faceRelaxedWasmUrl, files, features: [...features], maxFaces: this.#opts.maxFaces, reuseUnchanged: this.#opts.reuseUnchanged }), guard]);
       if (res.type === 'error') throw new OzError('face_model_load_failed', 'The face model could not be loaded', { message: res.message, modelBaseUrl, wasmUrl });
       // The flow asks again for what an action needs, which for a blank capture is what is loaded already: that
       // answer's few milliseconds must not stand for the load, so the time adds up over every load.

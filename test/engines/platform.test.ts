@@ -6,6 +6,7 @@ import { ContainerClient } from '../../src/container/client.ts';
 import { DEFAULT_CODEC_URL } from '../../src/container/codec.ts';
 import { faceAssetUrls } from '../../src/face/assets.ts';
 import { trustedScriptURL } from '../../src/trusted-types.ts';
+import { BlazeFaceDetector, hasRelaxedSimd } from '../../src/face/blazeface-detector.ts';
 import { facesInImage } from '../browser/face/helpers.ts';
 import { issueSession, sampleCapture } from '../node/container-harness.ts';
 import { openInNode, sha256 } from './open-in-node.ts';
@@ -19,6 +20,19 @@ describe('platform needs in this engine', () => {
       // The streaming compile is the one that insists on the MIME type (Safari refuses any other).
       expect(await WebAssembly.compileStreaming(response)).to.be.instanceOf(WebAssembly.Module);
     }
+  });
+
+  it('loads the relaxed SIMD kernels only where the engine validates them', async () => {
+    const bytes = await (await fetch(faceAssetUrls().faceRelaxedWasmUrl)).arrayBuffer();
+    const valid = WebAssembly.validate(bytes);
+    console.log(`relaxed SIMD in this engine: ${hasRelaxedSimd()}`);
+    // The probe agrees with the real module: the detector never fetches kernels the engine would refuse.
+    expect(hasRelaxedSimd()).to.equal(valid);
+    const files = faceAssetUrls().files!;
+    const detector = new BlazeFaceDetector({ modelUrl: files['facemesh-detection-short.json'], weightsUrl: files['facemesh-detection-short.bin'], wasmUrl: files['face.wasm'], relaxedWasmUrl: files['face-relaxed.wasm'] });
+    expect(detector.kernels).to.equal(valid ? 'relaxed-simd' : 'simd');
+    await detector.load(['detect']);
+    detector.dispose();
   });
 
   it('packs a capture in the container worker (codec in WebAssembly, HPKE in WebCrypto) that opens in Node', async () => {

@@ -39,6 +39,7 @@ const assetFolders: Record<string, string> = {
   '/oz-assets/models/facemesh-detection-short.json': join(root, 'src/face/models/facemesh-detection-short.json'),
   '/oz-assets/models/facemesh-detection-short.bin': join(root, 'src/face/models/facemesh-detection-short.bin'),
   '/oz-assets/face.wasm': join(root, 'wasm/build/face.wasm'),
+  '/oz-assets/face-relaxed.wasm': join(root, 'wasm/build/face-relaxed.wasm'),
   '/oz-assets/models/': join(root, 'node_modules/@vladmandic/human/models/'),
   '/oz-assets/wasm/': join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist/'),
   '/oz-assets/codec.wasm': join(root, 'wasm/build/codec.wasm'),

@@ -39,7 +39,7 @@ const shipped = [/^package\.json$/, /^README\.md$/, /^custom-elements\.json$/, /
 const required = [
   'dist/index.js', 'dist/define.js', 'dist/element.js', 'dist/global.js', 'dist/cli.mjs',
   'dist/types/index.d.ts', 'dist/types/define.d.ts', 'dist/types/oz-liveness.d.ts', 'dist/types/global.d.ts', 'dist/types/events.d.ts',
-  'dist/assets/face.worker.js', 'dist/assets/human.worker.js', 'dist/assets/container.worker.js', 'dist/assets/codec.wasm', 'dist/assets/face.wasm',
+  'dist/assets/face.worker.js', 'dist/assets/human.worker.js', 'dist/assets/container.worker.js', 'dist/assets/codec.wasm', 'dist/assets/face.wasm', 'dist/assets/face-relaxed.wasm',
   'dist/assets/models/facemesh-detection-short.json', 'dist/assets/models/facemesh-detection-short.bin',
   'dist/assets/models/blazeface.json', 'dist/assets/models/blazeface.bin', 'dist/assets/models/facemesh.json',
   'dist/assets/models/facemesh.bin', 'dist/assets/models/emotion.json', 'dist/assets/models/emotion.bin',
@@ -219,7 +219,7 @@ test('the packed package installs into a fresh Vite app, builds there and captur
     // The worker, the model and the wasm files came from the app's own build (renamed by its bundler).
     assert.ok(fetched(/^\/assets\/face\.worker-[\w-]+\.js$/).length > 0, requests.join('\n'));
     // The blank action needs the default detector's model alone; its .bin is found although the host's bundler
-    // renamed it. (Its kernels, face.wasm, are under the host's inline limit and arrive as a data: URL, as codec.wasm.)
+    // renamed it. (Its kernels, face.wasm or face-relaxed.wasm, are under the host's inline limit and arrive as a data: URL, as codec.wasm.)
     assert.ok(fetched(/^\/assets\/facemesh-detection-short-[\w-]+\.json$/).length > 0, requests.join('\n'));
     assert.ok(fetched(/^\/assets\/facemesh-detection-short-[\w-]+\.bin$/).length > 0, requests.join('\n'));
     assert.deepEqual(fetched(/facemesh(?!-detection-short)|emotion|blazeface|tfjs-backend-wasm/), [], 'models the blank action does not need');

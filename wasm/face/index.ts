@@ -3,6 +3,16 @@
 // (the padding channels hold zeros), so every inner loop works on whole f32x4 vectors. The host owns the memory
 // layout: it places weights and activations above heapBase() and passes pointers; nothing is kept between calls.
 
+/**
+ * a * b + c. The relaxed build (face-relaxed.wasm, for engines with relaxed SIMD) makes it one fused instruction where
+ * the CPU has one; the baseline build multiplies and adds.
+ */
+// @ts-ignore: decorator
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+
 /** First byte the host may use. */
 export function heapBase(): usize {
   return __heap_base;
@@ -52,19 +62,19 @@ export function conv5x5s2(input: usize, h: i32, w: i32, weights: usize, bias: us
           let wk = weights + (<usize>(ky * 5 + kx) * 384);
           // Channel by channel (the lane index must be a constant): each input value times 24 weights.
           let s = f32x4.splat(f32x4.extract_lane(px, 0));
-          a0 = f32x4.add(a0, f32x4.mul(s, v128.load(wk))); a1 = f32x4.add(a1, f32x4.mul(s, v128.load(wk, 16)));
-          a2 = f32x4.add(a2, f32x4.mul(s, v128.load(wk, 32))); a3 = f32x4.add(a3, f32x4.mul(s, v128.load(wk, 48)));
-          a4 = f32x4.add(a4, f32x4.mul(s, v128.load(wk, 64))); a5 = f32x4.add(a5, f32x4.mul(s, v128.load(wk, 80)));
+          a0 = madd(s, v128.load(wk), a0); a1 = madd(s, v128.load(wk, 16), a1);
+          a2 = madd(s, v128.load(wk, 32), a2); a3 = madd(s, v128.load(wk, 48), a3);
+          a4 = madd(s, v128.load(wk, 64), a4); a5 = madd(s, v128.load(wk, 80), a5);
           wk += 96;
           s = f32x4.splat(f32x4.extract_lane(px, 1));
-          a0 = f32x4.add(a0, f32x4.mul(s, v128.load(wk))); a1 = f32x4.add(a1, f32x4.mul(s, v128.load(wk, 16)));
-          a2 = f32x4.add(a2, f32x4.mul(s, v128.load(wk, 32))); a3 = f32x4.add(a3, f32x4.mul(s, v128.load(wk, 48)));
-          a4 = f32x4.add(a4, f32x4.mul(s, v128.load(wk, 64))); a5 = f32x4.add(a5, f32x4.mul(s, v128.load(wk, 80)));
+          a0 = madd(s, v128.load(wk), a0); a1 = madd(s, v128.load(wk, 16), a1);
+          a2 = madd(s, v128.load(wk, 32), a2); a3 = madd(s, v128.load(wk, 48), a3);
+          a4 = madd(s, v128.load(wk, 64), a4); a5 = madd(s, v128.load(wk, 80), a5);
           wk += 96;
           s = f32x4.splat(f32x4.extract_lane(px, 2));
-          a0 = f32x4.add(a0, f32x4.mul(s, v128.load(wk))); a1 = f32x4.add(a1, f32x4.mul(s, v128.load(wk, 16)));
-          a2 = f32x4.add(a2, f32x4.mul(s, v128.load(wk, 32))); a3 = f32x4.add(a3, f32x4.mul(s, v128.load(wk, 48)));
-          a4 = f32x4.add(a4, f32x4.mul(s, v128.load(wk, 64))); a5 = f32x4.add(a5, f32x4.mul(s, v128.load(wk, 80)));
+          a0 = madd(s, v128.load(wk), a0); a1 = madd(s, v128.load(wk, 16), a1);
+          a2 = madd(s, v128.load(wk, 32), a2); a3 = madd(s, v128.load(wk, 48), a3);
+          a4 = madd(s, v128.load(wk, 64), a4); a5 = madd(s, v128.load(wk, 80), a5);
         }
       }
       const o = out + (<usize>(y * ow + x) * 96);
@@ -94,14 +104,14 @@ export function depthwise3x3(input: usize, h: i32, w: i32, c: i32, weights: usiz
         for (let off: usize = 0; off < row; off += 16) {
           const q = p + off, k = weights + off;
           let acc = f32x4.mul(v128.load(q), v128.load(k));
-          acc = f32x4.add(acc, f32x4.mul(v128.load(q + row), v128.load(k + row)));
-          acc = f32x4.add(acc, f32x4.mul(v128.load(q + 2 * row), v128.load(k + 2 * row)));
-          acc = f32x4.add(acc, f32x4.mul(v128.load(q + line), v128.load(k + 3 * row)));
-          acc = f32x4.add(acc, f32x4.mul(v128.load(q + line + row), v128.load(k + 4 * row)));
-          acc = f32x4.add(acc, f32x4.mul(v128.load(q + line + 2 * row), v128.load(k + 5 * row)));
-          acc = f32x4.add(acc, f32x4.mul(v128.load(q + 2 * line), v128.load(k + 6 * row)));
-          acc = f32x4.add(acc, f32x4.mul(v128.load(q + 2 * line + row), v128.load(k + 7 * row)));
-          acc = f32x4.add(acc, f32x4.mul(v128.load(q + 2 * line + 2 * row), v128.load(k + 8 * row)));
+          acc = madd(v128.load(q + row), v128.load(k + row), acc);
+          acc = madd(v128.load(q + 2 * row), v128.load(k + 2 * row), acc);
+          acc = madd(v128.load(q + line), v128.load(k + 3 * row), acc);
+          acc = madd(v128.load(q + line + row), v128.load(k + 4 * row), acc);
+          acc = madd(v128.load(q + line + 2 * row), v128.load(k + 5 * row), acc);
+          acc = madd(v128.load(q + 2 * line), v128.load(k + 6 * row), acc);
+          acc = madd(v128.load(q + 2 * line + row), v128.load(k + 7 * row), acc);
+          acc = madd(v128.load(q + 2 * line + 2 * row), v128.load(k + 8 * row), acc);
           v128.store(o + off, acc);
         }
         continue;
@@ -114,7 +124,7 @@ export function depthwise3x3(input: usize, h: i32, w: i32, c: i32, weights: usiz
           for (let kx = 0; kx < 3; kx++) {
             const ix = ix0 + kx;
             if (ix < 0 || ix >= w) continue;
-            acc = f32x4.add(acc, f32x4.mul(v128.load(input + <usize>(iy * w + ix) * row + off), v128.load(weights + <usize>(ky * 3 + kx) * row + off)));
+            acc = madd(v128.load(input + <usize>(iy * w + ix) * row + off), v128.load(weights + <usize>(ky * 3 + kx) * row + off), acc);
           }
         }
         v128.store(o + off, acc);
@@ -142,10 +152,10 @@ export function pointwise(input: usize, n: i32, cin: i32, weights: usize, bias: 
       for (let ci = 0; ci < cin; ci++) {
         const x0 = v128.load32_splat(i0 + (<usize>ci << 2)), x1 = v128.load32_splat(i1 + (<usize>ci << 2));
         const w0 = v128.load(wp), w1 = v128.load(wp, 16), w2 = v128.load(wp, 32), w3 = v128.load(wp, 48);
-        a0 = f32x4.add(a0, f32x4.mul(x0, w0)); a1 = f32x4.add(a1, f32x4.mul(x0, w1));
-        a2 = f32x4.add(a2, f32x4.mul(x0, w2)); a3 = f32x4.add(a3, f32x4.mul(x0, w3));
-        b0 = f32x4.add(b0, f32x4.mul(x1, w0)); b1 = f32x4.add(b1, f32x4.mul(x1, w1));
-        b2 = f32x4.add(b2, f32x4.mul(x1, w2)); b3 = f32x4.add(b3, f32x4.mul(x1, w3));
+        a0 = madd(x0, w0, a0); a1 = madd(x0, w1, a1);
+        a2 = madd(x0, w2, a2); a3 = madd(x0, w3, a3);
+        b0 = madd(x1, w0, b0); b1 = madd(x1, w1, b1);
+        b2 = madd(x1, w2, b2); b3 = madd(x1, w3, b3);
         wp += wRow;
       }
       store16(o0 + (<usize>co << 2), a0, a1, a2, a3);
@@ -157,8 +167,8 @@ export function pointwise(input: usize, n: i32, cin: i32, weights: usize, bias: 
       let wp = weights + (<usize>co << 2);
       for (let ci = 0; ci < cin; ci++) {
         const wv = v128.load(wp);
-        a = f32x4.add(a, f32x4.mul(v128.load32_splat(i0 + (<usize>ci << 2)), wv));
-        b = f32x4.add(b, f32x4.mul(v128.load32_splat(i1 + (<usize>ci << 2)), wv));
+        a = madd(v128.load32_splat(i0 + (<usize>ci << 2)), wv, a);
+        b = madd(v128.load32_splat(i1 + (<usize>ci << 2)), wv, b);
         wp += wRow;
       }
       v128.store(o0 + (<usize>co << 2), a);

@@ -89,6 +89,45 @@ describe('the default detector against Human on every camera scene', function ()
   });
 });
 
+describe('the default detector with relaxed SIMD', function () {
+  this.timeout(120000);
+
+  it('finds what the baseline kernels find on every camera scene: the fused multiply-add only rounds differently', async () => {
+    const files = faceAssetUrls().files!;
+    const make = (relaxed: boolean) => new BlazeFaceDetector({
+      modelUrl: files['facemesh-detection-short.json'],
+      weightsUrl: files['facemesh-detection-short.bin'],
+      wasmUrl: files['face.wasm'],
+      relaxedWasmUrl: relaxed ? files['face-relaxed.wasm'] : undefined,
+      reuseUnchanged: false,
+    });
+    const base = make(false), relaxed = make(true);
+    expect(base.kernels).to.equal('simd');
+    expect(relaxed.kernels, 'Chromium has relaxed SIMD').to.equal('relaxed-simd');
+    await Promise.all([base.load(['detect']), relaxed.load(['detect'])]);
+    let worstPx = 0, worstScore = 0;
+    try {
+      for (const { name, image } of await scenes()) {
+        const a = await observe(base, image), b = await observe(relaxed, image);
+        expect(b.faces.length, `${name}: faces`).to.equal(a.faces.length);
+        for (const [i, f] of b.faces.entries()) {
+          const g = a.faces[i];
+          const points = [[f.box.x, g.box.x], [f.box.y, g.box.y], [f.box.width, g.box.width], [f.box.height, g.box.height],
+            ...(['rightEye', 'leftEye', 'nose', 'mouthCentre'] as const).flatMap((k) => [[f.landmarks![k][0], g.landmarks![k][0]], [f.landmarks![k][1], g.landmarks![k][1]]])];
+          worstPx = Math.max(worstPx, ...points.map(([x, y]) => Math.abs(x - y)));
+          worstScore = Math.max(worstScore, Math.abs(f.score - g.score));
+        }
+      }
+    } finally {
+      console.log(`relaxed / baseline kernels: largest difference ${worstPx.toFixed(2)} px (boxes and keypoints), score ${worstScore.toFixed(3)}`);
+      base.dispose();
+      relaxed.dispose();
+    }
+    expect(worstPx, 'boxes and keypoints, in the frame\'s pixels').to.be.at.most(2);
+    expect(worstScore).to.be.at.most(0.01);
+  });
+});
+
 describe('the default detector on unchanged frames', function () {
   this.timeout(60000);
 

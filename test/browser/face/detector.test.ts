@@ -18,6 +18,7 @@ describe('the face workers', function () {
     expect(files!['facemesh-detection-short.bin']).to.match(/\/src\/face\/models\/facemesh-detection-short\.bin/);
     expect(faceAssetUrls('/static/oz').modelBaseUrl).to.equal(`${location.origin}/static/oz/models/`);
     expect(faceAssetUrls('/static/oz').faceWasmUrl).to.equal(`${location.origin}/static/oz/face.wasm`);
+    expect(faceAssetUrls('/static/oz').faceRelaxedWasmUrl).to.equal(`${location.origin}/static/oz/face-relaxed.wasm`);
   });
 
   it('by default runs guidance on BlazeFace short-range in its own kernels, with the keypoints the judges need', async () => {
@@ -25,7 +26,8 @@ describe('the face workers', function () {
     const d = new WorkerDetector();
     try {
       await d.load(['detect']);
-      expect(d.lastLoad?.backend).to.equal('wasm-simd');
+      // Chromium has relaxed SIMD: the kernels with fused multiply-add run the network.
+      expect(d.lastLoad?.backend).to.equal('wasm-relaxed-simd');
       expect(d.lastLoad?.models).to.deep.equal(['facemesh-detection-short.json', 'facemesh-detection-short.bin']);
       // Asked again (as the flow does for a blank capture's action), the load time stays the real load's.
       const loaded = d.lastLoad!.loadMs;
