@@ -65,8 +65,10 @@ export async function lookInto(page: Page): Promise<string[]> {
   const seen: string[] = [];
   // The page's own session, attached while the page was well: a session attached now would need a held thread to
   // set it up, and would leave this waiting instead of saying that the thread is held.
-  const cdp = (page as unknown as { _client(): CDPSession })._client();
+  const client = (page as unknown as { _client?(): CDPSession })._client;
+  if (typeof client !== 'function') return ['not a Chromium page: nothing to look into'];
   try {
+    const cdp = client.call(page);
     const answer = await within(cdp.send('Runtime.evaluate', { expression: 'document.readyState', returnByValue: true }), 10_000);
     if (answer) {
       seen.push(`the page answers (document ${String(answer.result.value)}): it is waiting, not stuck in script`);
@@ -119,7 +121,7 @@ export function stallReporter({ after = 4 * 60_000 }: { after?: number } = {}) {
       sessions.on('session-status-updated', (session) => {
         if (RUNNING.has(session.status) && !started.has(session.id)) started.set(session.id, Date.now());
       });
-      timer = setInterval(() => void check(), 15_000);
+      timer = setInterval(() => check().catch((error: unknown) => console.error(`stall-reporter: ${String(error)}`)), 15_000);
       timer.unref();
     },
     stop(args: { sessions: Session[] }) {
