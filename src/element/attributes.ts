@@ -53,7 +53,7 @@ export class OzLivenessAttributes extends LitElement {
    */
   @property({ attribute: 'capture-media' }) captureMedia: CaptureMedia = 'auto';
 
-  /** A folder holding `models/`, `wasm/` and `codec.wasm` (as `dist/assets/`) to load them from; the workers stay in the bundle. */
+  /** A folder holding `models/`, `wasm/`, `face.wasm`, `face-relaxed.wasm` and `codec.wasm` (as `dist/assets/`) to load them from; the workers stay in the bundle. */
   @property({ attribute: 'assets-url' }) assetsUrl?: string;
 
   /**
