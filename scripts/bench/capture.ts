@@ -1,16 +1,16 @@
 // Capture-stage benchmark: the default detector (BlazeFace short-range on the package's own kernels) against Human's
 // blazeface (tfjs wasm backend), measured in one run on the same scene (frontal fake camera), each in the package's
-// built worker with the package's files. For each, in a fresh
-// browser context with the cache off, a real blank capture: time from flow start to the model being ready and to
-// the first guidance hint, guidance frames per second, the main thread's longest task; then detection per frame as
-// the page sees it (frame grab, hand-over to the worker, preprocessing, inference, answer). As a baseline, the same
-// detector on the main thread. The download of a blank capture comes from the size check (scripts/checks/size.mjs).
+// built worker with the package's files. For each, in a fresh browser context with the cache off, a real blank
+// capture: time from flow start (camera on) to the model being ready and to the first guidance hint, guidance frames
+// per second, the main thread's longest task; then detection per frame as the page sees it (frame grab, hand-over
+// to the worker, preprocessing, inference, answer). As a baseline, the same detector on the main thread. In another
+// fresh context, the check from LivenessSession.open() with the camera off: preview, model ready, first hint. The
+// download of a blank capture comes from the size check (scripts/checks/size.mjs).
 //
 // A slower device: `--cpu PERCENT` runs the browser (not this script, which serves the files as a server would) under
 // a CPU quota of PERCENT of one core, with a cgroup v1 `cpu` controller (root needed); Chromium's own CPU throttling
-// spares workers, so it is no stand-in. The
-// default is 100, one core; `--cpu 0` runs unlimited. When the quota cannot be set, the bench says so and runs
-// unlimited. Usage: npm run bench:capture -- [--cpu 25] [--no-size]
+// spares workers, so it is no stand-in. The default is 100, one core; `--cpu 0` runs unlimited. When the quota
+// cannot be set, the bench says so and runs unlimited. Usage: npm run bench:capture -- [--cpu 25] [--no-size]
 import { startDevServer } from '@web/dev-server';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import puppeteer, { type Browser } from 'puppeteer-core';

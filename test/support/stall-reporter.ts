@@ -14,7 +14,6 @@ interface Session {
   status: string;
   browser: { name: string; getPage?(sessionId: string): Page };
   errors?: { message: string }[];
-  passed?: boolean;
 }
 
 interface Sessions {
@@ -36,23 +35,21 @@ async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined
 }
 
 /**
- * Read in a page that answers: whether its timers and animation frames still run, where mocha is (the first test
- * without a result and the hooks around it) and what the elements on the page are doing.
+ * Read in a page that answers: whether its timers and animation frames still run, where mocha is (its state, the
+ * results so far, the test or hook it runs), the runner's socket and what the elements on the page are doing.
  */
 const PAGE_STATE = `(async () => {
   const lines = [];
   const soon = (start, ms) => Promise.race([new Promise(start), new Promise((r) => setTimeout(() => r('no'), ms))]);
   lines.push('visibility ' + document.visibilityState + ', focus ' + document.hasFocus());
-  lines.push('a 50 ms timer: ' + (await Promise.race([new Promise((r) => setTimeout(() => r('fired'), 50)), new Promise((r) => setTimeout(() => r('late'), 5000))])));
-  lines.push('an animation frame: ' + (await soon((r) => requestAnimationFrame(() => r('ran')), 5000)));
-  const suites = [];
-  const walk = (suite, path) => { for (const test of suite.tests) suites.push([path + ' > ' + test.title, test]); for (const child of suite.suites) walk(child, path + ' > ' + child.title); };
-  if (globalThis.mocha?.suite) walk(globalThis.mocha.suite, '');
-  const done = suites.filter(([, test]) => test.state).length;
-  const current = suites.find(([, test]) => !test.state && !test.pending);
-  lines.push('mocha: ' + done + ' of ' + suites.length + ' tests have a result' + (current ? '; next without one: ' + current[0] : ''));
+  lines.push('a 50 ms timer fired: ' + (await soon((r) => setTimeout(() => r('yes'), 50), 5000)));
+  lines.push('an animation frame ran: ' + (await soon((r) => requestAnimationFrame(() => r('yes')), 5000)));
   const runner = globalThis.__WTR_MOCHA_RUNNER__;
-  if (runner) lines.push('mocha runner: state ' + runner.state + ', ' + runner.stats?.passes + ' passed, ' + runner.stats?.failures + ' failed, ended ' + Boolean(runner.stats?.end) + (runner.currentRunnable ? ', current ' + runner.currentRunnable.type + ' ' + JSON.stringify(runner.currentRunnable.title) + (runner.currentRunnable.state ? ' (' + runner.currentRunnable.state + ')' : '') : ''));
+  const current = runner?.currentRunnable;
+  lines.push(runner
+    ? 'mocha: ' + runner.state + ', ' + runner.stats?.passes + ' passed and ' + runner.stats?.failures + ' failed of ' + runner.total + ', ended ' + Boolean(runner.stats?.end) +
+      (current ? ', at ' + current.type + ' ' + JSON.stringify(current.title) + (current.state ? ' (' + current.state + ')' : '') : '')
+    : 'mocha: no runner (the test module did not load)');
   const socket = globalThis.__WDS_WEB_SOCKET__?.webSocket;
   lines.push('test runner socket: ' + (socket ? ['connecting', 'open', 'closing', 'closed'][socket.readyState] + ', ' + socket.bufferedAmount + ' bytes unsent' : 'none'));
   for (const el of document.querySelectorAll('oz-liveness')) lines.push('oz-liveness state ' + el.state + (el.error ? ' error ' + el.error.code : ''));
