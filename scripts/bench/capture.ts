@@ -7,14 +7,14 @@
 // fresh context, the check from LivenessSession.open() with the camera off: preview, model ready, first hint. The
 // download of a blank capture comes from the size check (scripts/checks/size.mjs).
 //
-// A slower device: `--cpu PERCENT` runs the browser (not this script, which serves the files as a server would) under
-// a CPU quota of PERCENT of one core, with a cgroup v1 `cpu` controller (root needed); Chromium's own CPU throttling
-// spares workers, so it is no stand-in. The default is 100, one core; `--cpu 0` runs unlimited. When the quota
-// cannot be set, the bench says so and runs unlimited. Usage: npm run bench:capture -- [--cpu 25] [--no-size]
+// A slower device: `--cpu PERCENT` runs the browser (not this script, which serves the files as a server would)
+// pinned to one CPU (cgroup v1 `cpuset`) and, below 100, under a CPU quota of PERCENT of it with a short period
+// (cgroup v1 `cpu`; root needed); Chromium's own CPU throttling spares workers, so it is no stand-in. The default is
+// 100, one core; `--cpu 0` runs unlimited. When the limit cannot be set, the bench says so and runs unlimited. Usage: npm run bench:capture -- [--cpu 25] [--no-size]
 import { startDevServer } from '@web/dev-server';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import puppeteer, { type Browser } from 'puppeteer-core';
-import { mkdirSync, mkdtempSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
@@ -39,50 +39,89 @@ if (!Number.isFinite(cpuPercent) || cpuPercent < 0 || cpuPercent > 1600) {
 }
 
 const CGROUP_CPU = '/sys/fs/cgroup/cpu';
+const CGROUP_CPUSET = '/sys/fs/cgroup/cpuset';
+/**
+ * The quota's accounting period, the kernel's default (100 ms). Once the group has spent its quota, the kernel
+ * freezes every thread of it until the period ends, so long tasks appear at any setting below one core. A short period makes the freezes short but costs every hand-over between threads (page,
+ * face worker, camera) a wait for the next period: at 25 % with a 10 ms period the default detector gave 7.9 guidance
+ * frames/s and its first hint at 2.27 s, against 12.2 and 1.40 s with 100 ms, on the same pinned CPU.
+ */
+const PERIOD_US = 100_000;
+
+/** The CPU quota's group's own record: periods, how many of them froze the group, and for how long in all. */
+function throttled(dir: string): string {
+  try {
+    const stat = Object.fromEntries(readFileSync(join(dir, 'cpu.stat'), 'utf8').trim().split('\n').map((l) => l.split(' ')));
+    return `frozen in ${stat.nr_throttled} of ${stat.nr_periods} periods, ${(Number(stat.throttled_time) / 1e9).toFixed(2)} s in all`;
+  } catch {
+    return 'no cpu.stat';
+  }
+}
 
 /**
- * A CPU quota of `percent` of one core for the browser alone: the browser is started through a wrapper that joins
- * the quota's group before it runs Chromium, so its every process (renderer, workers' threads, GPU, camera) shares
- * the quota. This script, which serves the page, the code and the models as a server would, stays outside it: the
- * slow device is the phone, not the server. Returns what was done, for the report, the executable to launch, and how
- * to undo it.
+ * PERCENT of one core for the browser alone. The browser is started through a wrapper that moves itself into the
+ * groups before it runs Chromium, so its every process (renderer, workers' threads, GPU, camera) shares them:
+ * - a cpuset group of ceil(PERCENT / 100) CPUs (the last ones), so "one core" is one core and never two at once
+ *   (other processes of the machine may still run on it). A quota alone is no core: on this two-core machine a group
+ *   allowed one core's time ran on both for half of each period and was then frozen for the other half, and every
+ *   task in flight lasted that much longer (frozen in 48 of 55 periods in a run of the per-frame loop);
+ * - when PERCENT is not a whole number of cores, a CFS quota of PERCENT % per {@link PERIOD_US} period.
+ * This script, which serves the page, the code and the models as a server would, stays outside: the slow device is
+ * the phone, not the server. Returns what was done, for the report, the executable to launch, the quota's
+ * throttling record so far, and how to undo it all.
  */
-function limitCpu(percent: number, executable: string): { note: string; executable: string; release(): void } {
-  if (!percent) return { note: 'unlimited (--cpu 0)', executable, release() {} };
-  const dir = join(CGROUP_CPU, `oz-bench-${process.pid}`);
+function limitCpu(percent: number, executable: string): { note: string; executable: string; stat(): string; release(): void } {
+  if (!percent) return { note: 'unlimited (--cpu 0)', executable, stat: () => '', release() {} };
+  const made: string[] = [];
   let wrapperDir: string | undefined;
+  const release = () => {
+    if (wrapperDir) rmSync(wrapperDir, { recursive: true, force: true });
+    // The browser's processes have exited by now or leave as they exit; a group can go once it is empty.
+    for (const dir of made.reverse()) {
+      for (let i = 0; i < 50; i++) {
+        try {
+          rmdirSync(dir);
+          break;
+        } catch {
+          if (i === 49) console.error(`could not remove ${dir}`);
+          else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+        }
+      }
+    }
+  };
   try {
-    mkdirSync(dir);
-    writeFileSync(join(dir, 'cpu.cfs_period_us'), '100000');
-    writeFileSync(join(dir, 'cpu.cfs_quota_us'), String(Math.round(percent * 1000)));
+    const count = cpus().length;
+    const cores = Math.min(count, Math.ceil(percent / 100));
+    const first = count - cores;
+    const cpuList = cores === 1 ? String(first) : `${first}-${count - 1}`;
+    const setDir = join(CGROUP_CPUSET, `oz-bench-${process.pid}`);
+    mkdirSync(setDir);
+    made.push(setDir);
+    writeFileSync(join(setDir, 'cpuset.cpus'), cpuList);
+    writeFileSync(join(setDir, 'cpuset.mems'), readFileSync(join(CGROUP_CPUSET, 'cpuset.mems'), 'utf8').trim());
+    const join_ = [setDir];
+    let quotaDir: string | undefined;
+    if (percent % 100 !== 0) {
+      quotaDir = join(CGROUP_CPU, `oz-bench-${process.pid}`);
+      mkdirSync(quotaDir);
+      made.push(quotaDir);
+      writeFileSync(join(quotaDir, 'cpu.cfs_period_us'), String(PERIOD_US));
+      writeFileSync(join(quotaDir, 'cpu.cfs_quota_us'), String(Math.round((percent / 100) * PERIOD_US)));
+      join_.push(quotaDir);
+    }
     wrapperDir = mkdtempSync(join(tmpdir(), 'oz-bench-'));
     const wrapper = join(wrapperDir, 'chromium');
-    writeFileSync(wrapper, `#!/bin/sh\necho $$ > ${join(dir, 'cgroup.procs')} || exit 1\nexec ${JSON.stringify(executable)} "$@"\n`, { mode: 0o755 });
+    writeFileSync(wrapper, `#!/bin/sh\n${join_.map((d) => `echo $$ > ${join(d, 'cgroup.procs')} || exit 1\n`).join('')}exec ${JSON.stringify(executable)} "$@"\n`, { mode: 0o755 });
+    const quota = quotaDir ? `, and ${percent} % of one core on them (cgroup v1 cpu.cfs_quota_us ${Math.round((percent / 100) * PERIOD_US)} / period ${PERIOD_US})` : '';
     return {
-      note: `${percent} % of one core for the browser (cgroup v1 cpu.cfs_quota_us ${percent * 1000} / period 100000, ${dir}); the file server outside it`,
+      note: `${percent} % of one core for the browser: pinned to CPU ${cpuList} of ${count} (cgroup v1 cpuset ${setDir})${quota}; the file server outside it`,
       executable: wrapper,
-      release() {
-        rmSync(wrapperDir!, { recursive: true, force: true });
-        // The browser's processes have exited by now or leave as they exit; the group can go once it is empty.
-        for (let i = 0; i < 50; i++) {
-          try {
-            rmdirSync(dir);
-            return;
-          } catch {
-            Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
-          }
-        }
-        console.error(`could not remove ${dir}`);
-      },
+      stat: () => (quotaDir ? throttled(quotaDir) : ''),
+      release,
     };
   } catch (e) {
-    if (wrapperDir) rmSync(wrapperDir, { recursive: true, force: true });
-    try {
-      rmdirSync(dir);
-    } catch {
-      // nothing was made
-    }
-    return { note: `UNLIMITED: the ${percent} % quota could not be set (${(e as Error).message}); cgroup v1 cpu controller at ${CGROUP_CPU} and root are needed`, executable, release() {} };
+    release();
+    return { note: `UNLIMITED: the ${percent} % limit could not be set (${(e as Error).message}); cgroup v1 cpuset and cpu controllers at ${CGROUP_CPUSET} and ${CGROUP_CPU} and root are needed`, executable, stat: () => '', release() {} };
   }
 }
 
@@ -346,7 +385,9 @@ try {
   const cpu = cpus();
   console.log(`\ncapture bench: Chromium ${version}, fake camera face-frontal 640x480, blank capture`);
   console.log(`machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores; load average before ${load(loadBefore)}, after ${load(loadavg())}`);
-  console.log(`CPU quota: ${quota.note}\n`);
+  console.log(`CPU limit: ${quota.note}`);
+  const frozen = quota.stat();
+  console.log(frozen ? `quota over the whole run: ${frozen}\n` : '');
   const pad = (v: string, n: number) => v.padEnd(n);
   console.log(`${pad('figure', 72)}${pad('Human (opt-in)', 16)}${pad('default', 12)}${pad('target', 11)}result`);
   for (const [name, human, lean, target, met] of rows) console.log(`${pad(name, 72)}${pad(human, 16)}${pad(lean, 12)}${pad(target, 11)}${met === undefined ? '' : met ? 'MET' : 'MISSED'}`);
@@ -354,9 +395,9 @@ try {
   console.log(`\ndefault against Human, per frame: ${ratio.toFixed(1)}x faster; guidance frames/s ${(b.flow.guidanceFps / h.flow.guidanceFps).toFixed(2)}x`);
   console.log(`models loaded for blank: Human ${h.flow.modelFiles.join(', ')} ${JSON.stringify(h.flow.modelBytes)}; default ${b.flow.modelFiles.join(', ')} ${JSON.stringify(b.flow.modelBytes)}`);
   if (!oneCore && !slow) console.log('targets are set for --cpu 100 (one core) and --cpu 25; this run only reports');
-  // With a quota of 25 ms per 100 ms period, the kernel stops every thread of the group once the quota is spent, so
-  // a short main-thread task that straddles that point lasts until the next period: no target at that setting.
-  if (slow) console.log('main-thread tasks under a quota: the kernel freezes the whole group for the rest of each period once its quota is spent; reported, no target');
+  // Under a quota the kernel freezes the whole group for the rest of a period once the quota is spent, so a short
+  // main-thread task that straddles that point lasts until the next period: reported, no target at that setting.
+  if (slow) console.log(`main-thread tasks under a quota: the kernel freezes the whole group for the rest of each ${PERIOD_US / 1000} ms period once its quota is spent; reported, no target`);
 } finally {
   await browser?.close();
   await server.stop();
