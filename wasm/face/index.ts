@@ -43,45 +43,98 @@ export function prepare(rgba: usize, out: usize, n: u32): void {
 
 /**
  * The first layer: 5x5 convolution, stride 2, TensorFlow's SAME padding (1 before, 2 after on a 128 input), 4 input
- * channels (3 used), 24 outputs held in six registers, bias, ReLU. Weights [5][5][4][24].
+ * channels (3 used), 24 outputs, bias, ReLU. Weights [5][5][4][24]. Inside the border, two output pixels at a time
+ * share each weight load (twelve accumulators); the border pixels check each tap.
  */
 export function conv5x5s2(input: usize, h: i32, w: i32, weights: usize, bias: usize, out: usize): void {
   const oh = h >> 1, ow = w >> 1;
-  const zero = f32x4.splat(0);
   for (let y = 0; y < oh; y++) {
-    for (let x = 0; x < ow; x++) {
-      let a0 = v128.load(bias), a1 = v128.load(bias, 16), a2 = v128.load(bias, 32);
-      let a3 = v128.load(bias, 48), a4 = v128.load(bias, 64), a5 = v128.load(bias, 80);
-      for (let ky = 0; ky < 5; ky++) {
-        const iy = 2 * y + ky - 1;
-        if (iy < 0 || iy >= h) continue;
-        for (let kx = 0; kx < 5; kx++) {
-          const ix = 2 * x + kx - 1;
-          if (ix < 0 || ix >= w) continue;
-          const px = v128.load(input + (<usize>(iy * w + ix) << 4));
-          let wk = weights + (<usize>(ky * 5 + kx) * 384);
-          // Channel by channel (the lane index must be a constant): each input value times 24 weights.
-          let s = f32x4.splat(f32x4.extract_lane(px, 0));
-          a0 = madd(s, v128.load(wk), a0); a1 = madd(s, v128.load(wk, 16), a1);
-          a2 = madd(s, v128.load(wk, 32), a2); a3 = madd(s, v128.load(wk, 48), a3);
-          a4 = madd(s, v128.load(wk, 64), a4); a5 = madd(s, v128.load(wk, 80), a5);
-          wk += 96;
-          s = f32x4.splat(f32x4.extract_lane(px, 1));
-          a0 = madd(s, v128.load(wk), a0); a1 = madd(s, v128.load(wk, 16), a1);
-          a2 = madd(s, v128.load(wk, 32), a2); a3 = madd(s, v128.load(wk, 48), a3);
-          a4 = madd(s, v128.load(wk, 64), a4); a5 = madd(s, v128.load(wk, 80), a5);
-          wk += 96;
-          s = f32x4.splat(f32x4.extract_lane(px, 2));
-          a0 = madd(s, v128.load(wk), a0); a1 = madd(s, v128.load(wk, 16), a1);
-          a2 = madd(s, v128.load(wk, 32), a2); a3 = madd(s, v128.load(wk, 48), a3);
-          a4 = madd(s, v128.load(wk, 64), a4); a5 = madd(s, v128.load(wk, 80), a5);
+    const inner = y >= 1 && 2 * y + 3 < h;
+    let x = 0;
+    if (inner) {
+      conv0Pixel(input, h, w, weights, bias, out, y, 0);
+      x = 1;
+      const row = <usize>w << 4;
+      for (; x + 1 < ow && 2 * x + 5 < w; x += 2) {
+        let a0 = v128.load(bias), a1 = v128.load(bias, 16), a2 = v128.load(bias, 32);
+        let a3 = v128.load(bias, 48), a4 = v128.load(bias, 64), a5 = v128.load(bias, 80);
+        let b0 = a0, b1 = a1, b2 = a2, b3 = a3, b4 = a4, b5 = a5;
+        let p = input + (<usize>((2 * y - 1) * w + 2 * x - 1) << 4);
+        let wk = weights;
+        for (let ky = 0; ky < 5; ky++) {
+          for (let kx = 0; kx < 5; kx++) {
+            const pa = v128.load(p + (<usize>kx << 4)), pb = v128.load(p + (<usize>kx << 4), 32);
+            let sa = f32x4.splat(f32x4.extract_lane(pa, 0)), sb = f32x4.splat(f32x4.extract_lane(pb, 0));
+            let wv = v128.load(wk); a0 = madd(sa, wv, a0); b0 = madd(sb, wv, b0);
+            wv = v128.load(wk, 16); a1 = madd(sa, wv, a1); b1 = madd(sb, wv, b1);
+            wv = v128.load(wk, 32); a2 = madd(sa, wv, a2); b2 = madd(sb, wv, b2);
+            wv = v128.load(wk, 48); a3 = madd(sa, wv, a3); b3 = madd(sb, wv, b3);
+            wv = v128.load(wk, 64); a4 = madd(sa, wv, a4); b4 = madd(sb, wv, b4);
+            wv = v128.load(wk, 80); a5 = madd(sa, wv, a5); b5 = madd(sb, wv, b5);
+            sa = f32x4.splat(f32x4.extract_lane(pa, 1)); sb = f32x4.splat(f32x4.extract_lane(pb, 1));
+            wv = v128.load(wk, 96); a0 = madd(sa, wv, a0); b0 = madd(sb, wv, b0);
+            wv = v128.load(wk, 112); a1 = madd(sa, wv, a1); b1 = madd(sb, wv, b1);
+            wv = v128.load(wk, 128); a2 = madd(sa, wv, a2); b2 = madd(sb, wv, b2);
+            wv = v128.load(wk, 144); a3 = madd(sa, wv, a3); b3 = madd(sb, wv, b3);
+            wv = v128.load(wk, 160); a4 = madd(sa, wv, a4); b4 = madd(sb, wv, b4);
+            wv = v128.load(wk, 176); a5 = madd(sa, wv, a5); b5 = madd(sb, wv, b5);
+            sa = f32x4.splat(f32x4.extract_lane(pa, 2)); sb = f32x4.splat(f32x4.extract_lane(pb, 2));
+            wv = v128.load(wk, 192); a0 = madd(sa, wv, a0); b0 = madd(sb, wv, b0);
+            wv = v128.load(wk, 208); a1 = madd(sa, wv, a1); b1 = madd(sb, wv, b1);
+            wv = v128.load(wk, 224); a2 = madd(sa, wv, a2); b2 = madd(sb, wv, b2);
+            wv = v128.load(wk, 240); a3 = madd(sa, wv, a3); b3 = madd(sb, wv, b3);
+            wv = v128.load(wk, 256); a4 = madd(sa, wv, a4); b4 = madd(sb, wv, b4);
+            wv = v128.load(wk, 272); a5 = madd(sa, wv, a5); b5 = madd(sb, wv, b5);
+            wk += 384;
+          }
+          p += row;
         }
+        const o = out + (<usize>(y * ow + x) * 96);
+        storeRelu24(o, a0, a1, a2, a3, a4, a5);
+        storeRelu24(o + 96, b0, b1, b2, b3, b4, b5);
       }
-      const o = out + (<usize>(y * ow + x) * 96);
-      v128.store(o, f32x4.max(a0, zero)); v128.store(o, f32x4.max(a1, zero), 16); v128.store(o, f32x4.max(a2, zero), 32);
-      v128.store(o, f32x4.max(a3, zero), 48); v128.store(o, f32x4.max(a4, zero), 64); v128.store(o, f32x4.max(a5, zero), 80);
+    }
+    for (; x < ow; x++) conv0Pixel(input, h, w, weights, bias, out, y, x);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function storeRelu24(o: usize, a0: v128, a1: v128, a2: v128, a3: v128, a4: v128, a5: v128): void {
+  const zero = f32x4.splat(0);
+  v128.store(o, f32x4.max(a0, zero)); v128.store(o, f32x4.max(a1, zero), 16); v128.store(o, f32x4.max(a2, zero), 32);
+  v128.store(o, f32x4.max(a3, zero), 48); v128.store(o, f32x4.max(a4, zero), 64); v128.store(o, f32x4.max(a5, zero), 80);
+}
+
+/** One output pixel of the first layer, each tap checked against the border. */
+function conv0Pixel(input: usize, h: i32, w: i32, weights: usize, bias: usize, out: usize, y: i32, x: i32): void {
+  let a0 = v128.load(bias), a1 = v128.load(bias, 16), a2 = v128.load(bias, 32);
+  let a3 = v128.load(bias, 48), a4 = v128.load(bias, 64), a5 = v128.load(bias, 80);
+  for (let ky = 0; ky < 5; ky++) {
+    const iy = 2 * y + ky - 1;
+    if (iy < 0 || iy >= h) continue;
+    for (let kx = 0; kx < 5; kx++) {
+      const ix = 2 * x + kx - 1;
+      if (ix < 0 || ix >= w) continue;
+      const px = v128.load(input + (<usize>(iy * w + ix) << 4));
+      let wk = weights + (<usize>(ky * 5 + kx) * 384);
+      // Channel by channel (the lane index must be a constant): each input value times 24 weights.
+      let s = f32x4.splat(f32x4.extract_lane(px, 0));
+      a0 = madd(s, v128.load(wk), a0); a1 = madd(s, v128.load(wk, 16), a1);
+      a2 = madd(s, v128.load(wk, 32), a2); a3 = madd(s, v128.load(wk, 48), a3);
+      a4 = madd(s, v128.load(wk, 64), a4); a5 = madd(s, v128.load(wk, 80), a5);
+      wk += 96;
+      s = f32x4.splat(f32x4.extract_lane(px, 1));
+      a0 = madd(s, v128.load(wk), a0); a1 = madd(s, v128.load(wk, 16), a1);
+      a2 = madd(s, v128.load(wk, 32), a2); a3 = madd(s, v128.load(wk, 48), a3);
+      a4 = madd(s, v128.load(wk, 64), a4); a5 = madd(s, v128.load(wk, 80), a5);
+      wk += 96;
+      s = f32x4.splat(f32x4.extract_lane(px, 2));
+      a0 = madd(s, v128.load(wk), a0); a1 = madd(s, v128.load(wk, 16), a1);
+      a2 = madd(s, v128.load(wk, 32), a2); a3 = madd(s, v128.load(wk, 48), a3);
+      a4 = madd(s, v128.load(wk, 64), a4); a5 = madd(s, v128.load(wk, 80), a5);
     }
   }
+  storeRelu24(out + (<usize>(y * (w >> 1) + x) * 96), a0, a1, a2, a3, a4, a5);
 }
 
 /**

@@ -1,0 +1,105 @@
+// The face kernels (wasm/build/face.wasm) against plain loops written from the layers' definitions, on random tensors:
+// every output pixel, border and inside, for each stride and a channel count that is not a multiple of sixteen.
+// The accuracy tests in the browser compare whole detections; these find a wrong tap that a detection would hide.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+
+interface Kernels {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  reserve(bytes: number): number;
+  conv5x5s2(input: number, h: number, w: number, weights: number, bias: number, out: number): void;
+  depthwise3x3(input: number, h: number, w: number, c: number, weights: number, stride: number, out: number): void;
+  pointwise(input: number, n: number, cin: number, weights: number, bias: number, cout: number, residual: number, rc: number, relu: number, out: number): void;
+}
+
+const k = (await WebAssembly.instantiate(await readFile(new URL('../../wasm/build/face.wasm', import.meta.url)), {})).instance.exports as unknown as Kernels;
+
+/** A bump allocator over the kernels' memory: float arrays placed above heapBase, 16-byte aligned. */
+function arena() {
+  let top = (k.heapBase() + 15) & ~15;
+  return (values: Float32Array | number) => {
+    const n = typeof values === 'number' ? values : values.length;
+    const at = top;
+    top += (n * 4 + 15) & ~15;
+    assert.ok(k.reserve(top));
+    const view = new Float32Array(k.memory.buffer, at, n);
+    if (typeof values !== 'number') view.set(values);
+    return { at, read: () => new Float32Array(k.memory.buffer, at, n).slice() };
+  };
+}
+
+let seed = 7;
+const random = (n: number, zeroEvery = 0) => Float32Array.from({ length: n }, (_, i) => {
+  seed = (seed * 1103515245 + 12345) >>> 0;
+  return zeroEvery && i % zeroEvery === zeroEvery - 1 ? 0 : seed / 2 ** 31 - 1;
+});
+
+function close(actual: Float32Array, expected: Float32Array, what: string) {
+  assert.equal(actual.length, expected.length);
+  for (let i = 0; i < actual.length; i++) {
+    if (Math.abs(actual[i]! - expected[i]!) > 1e-4 * (1 + Math.abs(expected[i]!))) assert.fail(`${what}: value ${i} is ${actual[i]}, expected ${expected[i]}`);
+  }
+}
+
+test('conv5x5s2 is a 5x5 convolution, stride 2, SAME padding (1 before, 2 after), bias and ReLU, at every pixel', () => {
+  for (const size of [128, 16]) {
+    const alloc = arena();
+    const h = size, w = size, oh = h / 2, ow = w / 2;
+    const input = random(h * w * 4, 4); // the fourth channel is padding: zero
+    const weights = random(25 * 4 * 24), bias = random(24);
+    const inp = alloc(input), wt = alloc(weights), b = alloc(bias), out = alloc(oh * ow * 24);
+    k.conv5x5s2(inp.at, h, w, wt.at, b.at, out.at);
+    const expected = new Float32Array(oh * ow * 24);
+    for (let y = 0; y < oh; y++) for (let x = 0; x < ow; x++) for (let o = 0; o < 24; o++) {
+      let sum = bias[o]!;
+      for (let ky = 0; ky < 5; ky++) for (let kx = 0; kx < 5; kx++) {
+        const iy = 2 * y + ky - 1, ix = 2 * x + kx - 1;
+        if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+        for (let c = 0; c < 3; c++) sum += input[(iy * w + ix) * 4 + c]! * weights[((ky * 5 + kx) * 4 + c) * 24 + o]!;
+      }
+      expected[(y * ow + x) * 24 + o] = Math.max(0, sum);
+    }
+    close(out.read(), expected, `conv5x5s2 on ${size}x${size}`);
+  }
+});
+
+test('depthwise3x3 is a 3x3 depthwise convolution without bias, SAME padding, stride 1 and 2, at every pixel', () => {
+  for (const [size, c, stride] of [[16, 24, 1], [16, 28, 2], [8, 96, 1], [32, 44, 2]] as const) {
+    const alloc = arena();
+    const oh = size / stride;
+    const before = stride === 2 ? 0 : 1;
+    const input = random(size * size * c), weights = random(9 * c);
+    const inp = alloc(input), wt = alloc(weights), out = alloc(oh * oh * c);
+    k.depthwise3x3(inp.at, size, size, c, wt.at, stride, out.at);
+    const expected = new Float32Array(oh * oh * c);
+    for (let y = 0; y < oh; y++) for (let x = 0; x < oh; x++) for (let ch = 0; ch < c; ch++) {
+      let sum = 0;
+      for (let ky = 0; ky < 3; ky++) for (let kx = 0; kx < 3; kx++) {
+        const iy = stride * y - before + ky, ix = stride * x - before + kx;
+        if (iy < 0 || iy >= size || ix < 0 || ix >= size) continue;
+        sum += input[(iy * size + ix) * c + ch]! * weights[(ky * 3 + kx) * c + ch]!;
+      }
+      expected[(y * oh + x) * c + ch] = sum;
+    }
+    close(out.read(), expected, `depthwise3x3 ${size}x${size}x${c} stride ${stride}`);
+  }
+});
+
+test('pointwise is a 1x1 convolution with bias, an optional residual over the first channels, and optional ReLU', () => {
+  for (const [n, cin, cout, rc, relu] of [[64, 24, 28, 24, 1], [16, 96, 96, 96, 1], [64, 88, 32, 0, 0], [64, 96, 8, 0, 0]] as const) {
+    const alloc = arena();
+    const input = random(n * cin), weights = random(cin * cout), bias = random(cout), residual = random(n * Math.max(rc, 4));
+    const inp = alloc(input), wt = alloc(weights), b = alloc(bias), res = alloc(residual), out = alloc(n * cout);
+    k.pointwise(inp.at, n, cin, wt.at, b.at, cout, rc ? res.at : 0, rc, relu, out.at);
+    const expected = new Float32Array(n * cout);
+    for (let p = 0; p < n; p++) for (let o = 0; o < cout; o++) {
+      let sum = bias[o]!;
+      for (let i = 0; i < cin; i++) sum += input[p * cin + i]! * weights[i * cout + o]!;
+      if (o < rc) sum += residual[p * rc + o]!;
+      expected[p * cout + o] = relu ? Math.max(0, sum) : sum;
+    }
+    close(out.read(), expected, `pointwise ${n}x${cin}->${cout}`);
+  }
+});
