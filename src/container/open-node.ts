@@ -4,7 +4,7 @@
 // job on the thread pool: together they cost more than the P-384 verification itself. Here every step is one
 // synchronous OpenSSL call. Elsewhere (browsers) `nodeCrypto()` is null and open.ts keeps the WebCrypto path; the
 // tests open every documented vector both ways.
-import type { KeyObject } from 'node:crypto';
+import type { ECDH, KeyObject } from 'node:crypto';
 import type { SessionClaims } from './types.ts';
 
 type NodeCrypto = typeof import('node:crypto');
@@ -60,19 +60,29 @@ export function verifyEs384(c: NodeCrypto, token: string, key: CryptoKey | JsonW
   return JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as SessionClaims;
 }
 
-const recipientSecrets = new WeakMap<object, Uint8Array>();
+/**
+ * A recipient key as node:crypto holds it: an ECDH object with the private scalar set, made once per key (setting
+ * the scalar works out the public point, a scalar multiplication of its own), and that point (pkRm, 65 bytes).
+ */
+interface Recipient {
+  ecdh: ECDH;
+  publicPoint: Uint8Array;
+}
+const recipients = new WeakMap<object, Recipient>();
 
-/** The 32-byte P-256 private scalar of a recipient key (CryptoKey, key pair or JWK); null when it is not one. */
-function privateScalar(c: NodeCrypto, key: CryptoKey | CryptoKeyPair | JsonWebKey): Uint8Array | null {
+/** The recipient's P-256 private key (CryptoKey, key pair or JWK) for node:crypto; null when it is not one. */
+function recipient(c: NodeCrypto, key: CryptoKey | CryptoKeyPair | JsonWebKey): Recipient | null {
   const holder = 'privateKey' in key && key.privateKey instanceof CryptoKey ? key.privateKey : key;
-  let d = recipientSecrets.get(holder);
-  if (d) return d;
+  let r = recipients.get(holder);
+  if (r) return r;
   const jwk = holder instanceof CryptoKey ? (holder.type === 'private' ? c.KeyObject.from(holder).export({ format: 'jwk' }) : null) : (holder as JsonWebKey);
   if (!jwk || jwk.kty !== 'EC' || jwk.crv !== 'P-256' || typeof jwk.d !== 'string' || !BASE64URL.test(jwk.d)) return null;
-  d = Buffer.from(jwk.d, 'base64url');
+  const d = Buffer.from(jwk.d, 'base64url');
   if (d.length !== 32) return null;
-  recipientSecrets.set(holder, d);
-  return d;
+  const ecdh = c.createECDH('prime256v1');
+  ecdh.setPrivateKey(d);
+  recipients.set(holder, (r = { ecdh, publicPoint: ecdh.getPublicKey() }));
+  return r;
 }
 
 const u16 = (n: number) => Uint8Array.of(n >> 8, n & 0xff);
@@ -89,6 +99,25 @@ const HPKE_V1 = ascii.encode('HPKE-v1');
 const NO_SALT = new Uint8Array(32);
 const EMPTY = new Uint8Array(0);
 
+// RFC 9180's LabeledExtract and LabeledExpand over HMAC-SHA256. One HMAC block suffices for Expand: every output
+// here is at most 32 bytes (HKDF-Expand's T(1)).
+const extract = (c: NodeCrypto, suite: Uint8Array, salt: Uint8Array, label: string, ikm: Uint8Array) =>
+  c.createHmac('sha256', salt).update(join(HPKE_V1, suite, ascii.encode(label), ikm)).digest();
+const expand = (c: NodeCrypto, suite: Uint8Array, prk: Uint8Array, label: string, context: Uint8Array, length: number) =>
+  c.createHmac('sha256', prk).update(join(u16(length), HPKE_V1, suite, ascii.encode(label), context, Uint8Array.of(1))).digest().subarray(0, length);
+
+/** mode || psk_id_hash || info_hash, by `info` (one per format version). */
+const contexts = new Map<string, Uint8Array>();
+function scheduleContext(c: NodeCrypto, info: Uint8Array): Uint8Array {
+  const id = Buffer.from(info).toString('latin1');
+  let context = contexts.get(id);
+  if (!context) {
+    context = join(Uint8Array.of(0), extract(c, HPKE_SUITE, NO_SALT, 'psk_id_hash', EMPTY), extract(c, HPKE_SUITE, NO_SALT, 'info_hash', info));
+    if (contexts.size < 16) contexts.set(id, context);
+  }
+  return context;
+}
+
 /**
  * An HPKE base-mode recipient context for the format's one suite, or null when the key is not a P-256 private key
  * this path can read (the caller then takes the WebCrypto path, which reports the fault). Throws when `enc` is not a
@@ -96,23 +125,17 @@ const EMPTY = new Uint8Array(0);
  * does not authenticate.
  */
 export function hpkeRecipient(c: NodeCrypto, key: CryptoKey | CryptoKeyPair | JsonWebKey, enc: Uint8Array, info: Uint8Array): ((ciphertext: Uint8Array, aad: Uint8Array) => Uint8Array) | null {
-  const d = privateScalar(c, key);
-  if (!d) return null;
-  const extract = (suite: Uint8Array, salt: Uint8Array, label: string, ikm: Uint8Array) =>
-    c.createHmac('sha256', salt).update(join(HPKE_V1, suite, ascii.encode(label), ikm)).digest();
-  // One HMAC block suffices: every output here is at most 32 bytes (HKDF-Expand's T(1)).
-  const expand = (suite: Uint8Array, prk: Uint8Array, label: string, context: Uint8Array, length: number) =>
-    c.createHmac('sha256', prk).update(join(u16(length), HPKE_V1, suite, ascii.encode(label), context, Uint8Array.of(1))).digest().subarray(0, length);
-  const ecdh = c.createECDH('prime256v1');
-  ecdh.setPrivateKey(d);
-  // DHKEM Decap: the x-coordinate of skR * pkE, then ExtractAndExpand with kem_context = enc || pkRm.
-  const dh = ecdh.computeSecret(enc);
-  const sharedSecret = expand(KEM_SUITE, extract(KEM_SUITE, NO_SALT, 'eae_prk', dh), 'shared_secret', join(enc, ecdh.getPublicKey()), 32);
-  // KeySchedule, mode_base (0), no PSK.
-  const context = join(Uint8Array.of(0), extract(HPKE_SUITE, NO_SALT, 'psk_id_hash', EMPTY), extract(HPKE_SUITE, NO_SALT, 'info_hash', info));
-  const secret = extract(HPKE_SUITE, sharedSecret, 'secret', EMPTY);
-  const aesKey = expand(HPKE_SUITE, secret, 'key', context, 32);
-  const baseNonce = expand(HPKE_SUITE, secret, 'base_nonce', context, 12);
+  const r = recipient(c, key);
+  if (!r) return null;
+  // DHKEM Decap: the x-coordinate of skR * pkE (computeSecret refuses a point off the curve), then ExtractAndExpand
+  // with kem_context = enc || pkRm.
+  const dh = r.ecdh.computeSecret(enc);
+  const sharedSecret = expand(c, KEM_SUITE, extract(c, KEM_SUITE, NO_SALT, 'eae_prk', dh), 'shared_secret', join(enc, r.publicPoint), 32);
+  // KeySchedule, mode_base (0), no PSK: its context depends on `info` alone.
+  const context = scheduleContext(c, info);
+  const secret = extract(c, HPKE_SUITE, sharedSecret, 'secret', EMPTY);
+  const aesKey = expand(c, HPKE_SUITE, secret, 'key', context, 32);
+  const baseNonce = expand(c, HPKE_SUITE, secret, 'base_nonce', context, 12);
   let seq = 0;
   return (ciphertext, aad) => {
     if (ciphertext.length < 16) throw new Error('ciphertext shorter than the tag');
