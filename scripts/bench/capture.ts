@@ -311,6 +311,20 @@ if (!process.argv.includes('--no-size')) {
 
 const load = (l: number[]) => l.map((v) => v.toFixed(2)).join(' ');
 const loadBefore = loadavg();
+/**
+ * /proc/stat's ticks of the last CPU (the one the browser is pinned to): on a shared virtual machine, "steal" is the
+ * time the host gave that CPU to someone else, which no setting here controls and which every figure then carries.
+ */
+const cpuTicks = () => {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n').find((l) => l.startsWith(`cpu${cpus().length - 1} `));
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = line!.trim().split(/\s+/).slice(1).map(Number);
+    return { busy: user! + nice! + system! + irq! + softirq!, idle: idle! + iowait!, steal: steal! };
+  } catch {
+    return undefined;
+  }
+};
+const ticksBefore = cpuTicks();
 const quota = limitCpu(cpuPercent, chrome);
 const server = await startDevServer({
   config: {
@@ -385,6 +399,12 @@ try {
   const cpu = cpus();
   console.log(`\ncapture bench: Chromium ${version}, fake camera face-frontal 640x480, blank capture`);
   console.log(`machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores; load average before ${load(loadBefore)}, after ${load(loadavg())}`);
+  const ticksAfter = cpuTicks();
+  if (ticksBefore && ticksAfter) {
+    const d = { busy: ticksAfter.busy - ticksBefore.busy, idle: ticksAfter.idle - ticksBefore.idle, steal: ticksAfter.steal - ticksBefore.steal };
+    const all = d.busy + d.idle + d.steal || 1;
+    console.log(`CPU ${cpu.length - 1} over the run (/proc/stat): busy ${(100 * d.busy / all).toFixed(0)} %, idle ${(100 * d.idle / all).toFixed(0)} %, taken by the host (steal) ${(100 * d.steal / all).toFixed(1)} %`);
+  }
   console.log(`CPU limit: ${quota.note}`);
   const frozen = quota.stat();
   console.log(frozen ? `quota over the whole run: ${frozen}\n` : '');
