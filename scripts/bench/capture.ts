@@ -66,16 +66,18 @@ function throttled(dir: string): string {
  *   allowed one core's time ran on both for half of each period and was then frozen for the other half, and every
  *   task in flight lasted that much longer (frozen in 48 of 55 periods in a run of the per-frame loop);
  * - when PERCENT is not a whole number of cores, a CFS quota of PERCENT % per {@link PERIOD_US} period.
- * This script, which serves the page, the code and the models as a server would, stays outside: the slow device is
- * the phone, not the server. Returns what was done, for the report, the executable to launch, the quota's
+ * This script, which serves the page, the code and the models as a server would, stays outside, on the other CPUs:
+ * the slow device is the phone, not the server. Returns what was done, for the report, the executable to launch, the quota's
  * throttling record so far, and how to undo it all.
  */
 function limitCpu(percent: number, executable: string): { note: string; executable: string; stat(): string; release(): void } {
   if (!percent) return { note: 'unlimited (--cpu 0)', executable, stat: () => '', release() {} };
   const made: string[] = [];
+  const leave: (() => void)[] = [];
   let wrapperDir: string | undefined;
   const release = () => {
     if (wrapperDir) rmSync(wrapperDir, { recursive: true, force: true });
+    for (const back of leave) back();
     // The browser's processes have exited by now or leave as they exit; a group can go once it is empty.
     for (const dir of made.reverse()) {
       for (let i = 0; i < 50; i++) {
@@ -100,6 +102,27 @@ function limitCpu(percent: number, executable: string): { note: string; executab
     writeFileSync(join(setDir, 'cpuset.cpus'), cpuList);
     writeFileSync(join(setDir, 'cpuset.mems'), readFileSync(join(CGROUP_CPUSET, 'cpuset.mems'), 'utf8').trim());
     const join_ = [setDir];
+    // This script, the file server, moves to the other CPUs, so that it never takes the browser's CPU from it.
+    let serverCpus = '';
+    if (first > 0) {
+      const serverDir = join(CGROUP_CPUSET, `oz-bench-${process.pid}-server`);
+      mkdirSync(serverDir);
+      made.push(serverDir);
+      serverCpus = first === 1 ? '0' : `0-${first - 1}`;
+      writeFileSync(join(serverDir, 'cpuset.cpus'), serverCpus);
+      writeFileSync(join(serverDir, 'cpuset.mems'), readFileSync(join(CGROUP_CPUSET, 'cpuset.mems'), 'utf8').trim());
+      writeFileSync(join(serverDir, 'cgroup.procs'), String(process.pid));
+      // Back out with every process that started inside (the dev server's esbuild service does), or the group stays.
+      leave.push(() => {
+        for (const pid of readFileSync(join(serverDir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean)) {
+          try {
+            writeFileSync(join(CGROUP_CPUSET, 'cgroup.procs'), pid);
+          } catch {
+            // it has exited meanwhile
+          }
+        }
+      });
+    }
     let quotaDir: string | undefined;
     if (percent % 100 !== 0) {
       quotaDir = join(CGROUP_CPU, `oz-bench-${process.pid}`);
@@ -114,7 +137,7 @@ function limitCpu(percent: number, executable: string): { note: string; executab
     writeFileSync(wrapper, `#!/bin/sh\n${join_.map((d) => `echo $$ > ${join(d, 'cgroup.procs')} || exit 1\n`).join('')}exec ${JSON.stringify(executable)} "$@"\n`, { mode: 0o755 });
     const quota = quotaDir ? `, and ${percent} % of one core on them (cgroup v1 cpu.cfs_quota_us ${Math.round((percent / 100) * PERIOD_US)} / period ${PERIOD_US})` : '';
     return {
-      note: `${percent} % of one core for the browser: pinned to CPU ${cpuList} of ${count} (cgroup v1 cpuset ${setDir})${quota}; the file server outside it`,
+      note: `${percent} % of one core for the browser: pinned to CPU ${cpuList} of ${count} (cgroup v1 cpuset ${setDir})${quota}; the file server outside it${serverCpus ? `, on CPU ${serverCpus}` : ''}`,
       executable: wrapper,
       stat: () => (quotaDir ? throttled(quotaDir) : ''),
       release,
