@@ -8,9 +8,10 @@
 // download of a blank capture comes from the size check (scripts/checks/size.mjs).
 //
 // A slower device: `--cpu PERCENT` runs the browser (not this script, which serves the files as a server would)
-// pinned to one CPU (cgroup v1 `cpuset`) and, below 100, under a CPU quota of PERCENT of it with a short period
-// (cgroup v1 `cpu`; root needed); Chromium's own CPU throttling spares workers, so it is no stand-in. The default is
-// 100, one core; `--cpu 0` runs unlimited. When the limit cannot be set, the bench says so and runs unlimited. Usage: npm run bench:capture -- [--cpu 25] [--no-size]
+// pinned to one CPU (cgroup v1 `cpuset`) and, below 100, under a CPU quota of PERCENT of it (cgroup v1 `cpu`; root
+// needed); Chromium's own CPU throttling spares workers, so it is no stand-in. The default is 100, one core; `--cpu 0`
+// runs unlimited. When the limit cannot be set, the bench says so and runs unlimited.
+// Usage: npm run bench:capture -- [--cpu 25] [--no-size]
 import { startDevServer } from '@web/dev-server';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import puppeteer, { type Browser } from 'puppeteer-core';
@@ -42,9 +43,10 @@ const CGROUP_CPU = '/sys/fs/cgroup/cpu';
 const CGROUP_CPUSET = '/sys/fs/cgroup/cpuset';
 /**
  * The quota's accounting period, the kernel's default (100 ms). Once the group has spent its quota, the kernel
- * freezes every thread of it until the period ends, so long tasks appear at any setting below one core. A short period makes the freezes short but costs every hand-over between threads (page,
- * face worker, camera) a wait for the next period: at 25 % with a 10 ms period the default detector gave 7.9 guidance
- * frames/s and its first hint at 2.27 s, against 12.2 and 1.40 s with 100 ms, on the same pinned CPU.
+ * freezes every thread of it until the period ends, so long tasks appear at any setting below one core. A short
+ * period makes the freezes short but costs every hand-over between threads (page, face worker, camera) a wait for
+ * the next period: at 25 % with a 10 ms period the default detector gave 7.9 guidance frames/s and its first hint at
+ * 2.27 s, against 12.2 and 1.40 s with 100 ms, on the same pinned CPU.
  */
 const PERIOD_US = 100_000;
 
@@ -67,8 +69,8 @@ function throttled(dir: string): string {
  *   task in flight lasted that much longer (frozen in 48 of 55 periods in a run of the per-frame loop);
  * - when PERCENT is not a whole number of cores, a CFS quota of PERCENT % per {@link PERIOD_US} period.
  * This script, which serves the page, the code and the models as a server would, stays outside, on the other CPUs:
- * the slow device is the phone, not the server. Returns what was done, for the report, the executable to launch, the quota's
- * throttling record so far, and how to undo it all.
+ * the slow device is the phone, not the server. Returns what was done, for the report, the executable to launch, the
+ * quota's throttling record so far, and how to undo it all.
  */
 function limitCpu(percent: number, executable: string): { note: string; executable: string; stat(): string; release(): void } {
   if (!percent) return { note: 'unlimited (--cpu 0)', executable, stat: () => '', release() {} };
@@ -101,7 +103,7 @@ function limitCpu(percent: number, executable: string): { note: string; executab
     made.push(setDir);
     writeFileSync(join(setDir, 'cpuset.cpus'), cpuList);
     writeFileSync(join(setDir, 'cpuset.mems'), readFileSync(join(CGROUP_CPUSET, 'cpuset.mems'), 'utf8').trim());
-    const join_ = [setDir];
+    const groups = [setDir];
     // This script, the file server, moves to the other CPUs, so that it never takes the browser's CPU from it.
     let serverCpus = '';
     if (first > 0) {
@@ -130,11 +132,11 @@ function limitCpu(percent: number, executable: string): { note: string; executab
       made.push(quotaDir);
       writeFileSync(join(quotaDir, 'cpu.cfs_period_us'), String(PERIOD_US));
       writeFileSync(join(quotaDir, 'cpu.cfs_quota_us'), String(Math.round((percent / 100) * PERIOD_US)));
-      join_.push(quotaDir);
+      groups.push(quotaDir);
     }
     wrapperDir = mkdtempSync(join(tmpdir(), 'oz-bench-'));
     const wrapper = join(wrapperDir, 'chromium');
-    writeFileSync(wrapper, `#!/bin/sh\n${join_.map((d) => `echo $$ > ${join(d, 'cgroup.procs')} || exit 1\n`).join('')}exec ${JSON.stringify(executable)} "$@"\n`, { mode: 0o755 });
+    writeFileSync(wrapper, `#!/bin/sh\n${groups.map((d) => `echo $$ > ${join(d, 'cgroup.procs')} || exit 1\n`).join('')}exec ${JSON.stringify(executable)} "$@"\n`, { mode: 0o755 });
     const quota = quotaDir ? `, and ${percent} % of one core on them (cgroup v1 cpu.cfs_quota_us ${Math.round((percent / 100) * PERIOD_US)} / period ${PERIOD_US})` : '';
     return {
       note: `${percent} % of one core for the browser: pinned to CPU ${cpuList} of ${count} (cgroup v1 cpuset ${setDir})${quota}; the file server outside it${serverCpus ? `, on CPU ${serverCpus}` : ''}`,
