@@ -63,29 +63,19 @@ export function conv5x5s2(input: usize, h: i32, w: i32, weights: usize, bias: us
         let wk = weights;
         for (let ky = 0; ky < 5; ky++) {
           for (let kx = 0; kx < 5; kx++) {
-            const pa = v128.load(p + (<usize>kx << 4)), pb = v128.load(p + (<usize>kx << 4), 32);
-            let sa = f32x4.splat(f32x4.extract_lane(pa, 0)), sb = f32x4.splat(f32x4.extract_lane(pb, 0));
-            let wv = v128.load(wk); a0 = madd(sa, wv, a0); b0 = madd(sb, wv, b0);
-            wv = v128.load(wk, 16); a1 = madd(sa, wv, a1); b1 = madd(sb, wv, b1);
-            wv = v128.load(wk, 32); a2 = madd(sa, wv, a2); b2 = madd(sb, wv, b2);
-            wv = v128.load(wk, 48); a3 = madd(sa, wv, a3); b3 = madd(sb, wv, b3);
-            wv = v128.load(wk, 64); a4 = madd(sa, wv, a4); b4 = madd(sb, wv, b4);
-            wv = v128.load(wk, 80); a5 = madd(sa, wv, a5); b5 = madd(sb, wv, b5);
-            sa = f32x4.splat(f32x4.extract_lane(pa, 1)); sb = f32x4.splat(f32x4.extract_lane(pb, 1));
-            wv = v128.load(wk, 96); a0 = madd(sa, wv, a0); b0 = madd(sb, wv, b0);
-            wv = v128.load(wk, 112); a1 = madd(sa, wv, a1); b1 = madd(sb, wv, b1);
-            wv = v128.load(wk, 128); a2 = madd(sa, wv, a2); b2 = madd(sb, wv, b2);
-            wv = v128.load(wk, 144); a3 = madd(sa, wv, a3); b3 = madd(sb, wv, b3);
-            wv = v128.load(wk, 160); a4 = madd(sa, wv, a4); b4 = madd(sb, wv, b4);
-            wv = v128.load(wk, 176); a5 = madd(sa, wv, a5); b5 = madd(sb, wv, b5);
-            sa = f32x4.splat(f32x4.extract_lane(pa, 2)); sb = f32x4.splat(f32x4.extract_lane(pb, 2));
-            wv = v128.load(wk, 192); a0 = madd(sa, wv, a0); b0 = madd(sb, wv, b0);
-            wv = v128.load(wk, 208); a1 = madd(sa, wv, a1); b1 = madd(sb, wv, b1);
-            wv = v128.load(wk, 224); a2 = madd(sa, wv, a2); b2 = madd(sb, wv, b2);
-            wv = v128.load(wk, 240); a3 = madd(sa, wv, a3); b3 = madd(sb, wv, b3);
-            wv = v128.load(wk, 256); a4 = madd(sa, wv, a4); b4 = madd(sb, wv, b4);
-            wv = v128.load(wk, 272); a5 = madd(sa, wv, a5); b5 = madd(sb, wv, b5);
-            wk += 384;
+            // The three used channels, each value broadcast from memory; the weights of the padding channel are skipped.
+            const q = p + (<usize>kx << 4);
+            for (let c: usize = 0; c < 12; c += 4) {
+              const sa = v128.load32_splat(q + c), sb = v128.load32_splat(q + c, 32);
+              let wv = v128.load(wk); a0 = madd(sa, wv, a0); b0 = madd(sb, wv, b0);
+              wv = v128.load(wk, 16); a1 = madd(sa, wv, a1); b1 = madd(sb, wv, b1);
+              wv = v128.load(wk, 32); a2 = madd(sa, wv, a2); b2 = madd(sb, wv, b2);
+              wv = v128.load(wk, 48); a3 = madd(sa, wv, a3); b3 = madd(sb, wv, b3);
+              wv = v128.load(wk, 64); a4 = madd(sa, wv, a4); b4 = madd(sb, wv, b4);
+              wv = v128.load(wk, 80); a5 = madd(sa, wv, a5); b5 = madd(sb, wv, b5);
+              wk += 96;
+            }
+            wk += 96;
           }
           p += row;
         }
@@ -115,23 +105,16 @@ function conv0Pixel(input: usize, h: i32, w: i32, weights: usize, bias: usize, o
     for (let kx = 0; kx < 5; kx++) {
       const ix = 2 * x + kx - 1;
       if (ix < 0 || ix >= w) continue;
-      const px = v128.load(input + (<usize>(iy * w + ix) << 4));
+      const px = input + (<usize>(iy * w + ix) << 4);
       let wk = weights + (<usize>(ky * 5 + kx) * 384);
-      // Channel by channel (the lane index must be a constant): each input value times 24 weights.
-      let s = f32x4.splat(f32x4.extract_lane(px, 0));
-      a0 = madd(s, v128.load(wk), a0); a1 = madd(s, v128.load(wk, 16), a1);
-      a2 = madd(s, v128.load(wk, 32), a2); a3 = madd(s, v128.load(wk, 48), a3);
-      a4 = madd(s, v128.load(wk, 64), a4); a5 = madd(s, v128.load(wk, 80), a5);
-      wk += 96;
-      s = f32x4.splat(f32x4.extract_lane(px, 1));
-      a0 = madd(s, v128.load(wk), a0); a1 = madd(s, v128.load(wk, 16), a1);
-      a2 = madd(s, v128.load(wk, 32), a2); a3 = madd(s, v128.load(wk, 48), a3);
-      a4 = madd(s, v128.load(wk, 64), a4); a5 = madd(s, v128.load(wk, 80), a5);
-      wk += 96;
-      s = f32x4.splat(f32x4.extract_lane(px, 2));
-      a0 = madd(s, v128.load(wk), a0); a1 = madd(s, v128.load(wk, 16), a1);
-      a2 = madd(s, v128.load(wk, 32), a2); a3 = madd(s, v128.load(wk, 48), a3);
-      a4 = madd(s, v128.load(wk, 64), a4); a5 = madd(s, v128.load(wk, 80), a5);
+      // Channel by channel: each input value, broadcast, times 24 weights.
+      for (let c: usize = 0; c < 12; c += 4) {
+        const s = v128.load32_splat(px + c);
+        a0 = madd(s, v128.load(wk), a0); a1 = madd(s, v128.load(wk, 16), a1);
+        a2 = madd(s, v128.load(wk, 32), a2); a3 = madd(s, v128.load(wk, 48), a3);
+        a4 = madd(s, v128.load(wk, 64), a4); a5 = madd(s, v128.load(wk, 80), a5);
+        wk += 96;
+      }
     }
   }
   storeRelu24(out + (<usize>(y * (w >> 1) + x) * 96), a0, a1, a2, a3, a4, a5);
