@@ -1,7 +1,7 @@
 import { OzError } from '../errors.ts';
 import { createJudge, defaultActionOptions } from '../face/actions.ts';
 import type { Detector, DetectorFeature, FrameObservation } from '../face/detector.ts';
-import { firstFrame } from '../face/frame-grab.ts';
+import { firstFrame, videoFrameOf } from '../face/frame-grab.ts';
 import { defaultOval, defaultThresholds, guide, initialGuidance, type GuidanceState, type GuidanceThresholds, type Hint } from '../face/guidance.ts';
 import { WorkerDetector } from '../face/worker-detector.ts';
 import { BestShotPicker, encodeShot, type EncodedShot } from './best-shot.ts';
@@ -37,6 +37,8 @@ export class CaptureFlow {
   #state?: CaptureState;
   #hint?: Hint;
   #lastFrameAt = 0;
+  /** False once this browser could not make a VideoFrame from the video: frames go over as ImageBitmaps. */
+  #videoFrames = true;
   #frames = 0;
   #inferenceMs = 0;
   #guidanceStart = 0;
@@ -143,13 +145,23 @@ export class CaptureFlow {
     const wantFull = keepShot && this.#o.extractBestShot !== false;
     // Taken now, before any await, so the frame kept is the one the detector sees.
     const grabbed = keepShot ? this.#media?.grab(video, timestamp) : undefined;
-    const full = wantFull ? await this.#guard(createImageBitmap(video)) : undefined;
+    // Where the detector takes VideoFrames, the frame goes over whole: nothing is scaled or copied on the page.
+    const frame = this.#detector.detectVideoFrame && this.#videoFrames ? videoFrameOf(video) : null;
+    if (this.#detector.detectVideoFrame && !frame) this.#videoFrames = false;
+    let full: ImageBitmap | undefined;
     let obs: FrameObservation;
     try {
-      const small = await this.#guard(full ? createImageBitmap(full, resize) : createImageBitmap(video, resize));
-      obs = await this.#guard(this.#detector.detect({ bitmap: small, width, height, timestamp }, features));
+      full = wantFull ? await this.#guard(createImageBitmap(frame ?? video)) : undefined;
+      if (frame) {
+        obs = await this.#guard(this.#detector.detectVideoFrame!({ frame, width, height, timestamp, detectWidth }, features));
+      } else {
+        const small = await this.#guard(full ? createImageBitmap(full, resize) : createImageBitmap(video, resize));
+        obs = await this.#guard(this.#detector.detect({ bitmap: small, width, height, timestamp }, features));
+      }
     } catch (e) {
       full?.close();
+      // Closing a frame the detector already owns (and closed) does nothing.
+      frame?.close();
       throw e;
     }
     grabbed?.(obs);

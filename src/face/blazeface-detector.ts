@@ -1,6 +1,7 @@
 import { BlazeFace, INPUT, suppress, type ModelJson, type RawDetection } from './blazeface.ts';
-import type { Box, Detector, DetectorFeature, DetectorFrame, FaceObservation, FrameObservation, Point } from './detector.ts';
-import { frameObservation, lumaStats } from './image-stats.ts';
+import type { Box, Detector, DetectorFeature, DetectorFrame, DetectorVideoFrame, FaceObservation, FrameObservation, Point } from './detector.ts';
+import { FrameReader } from './frame-input.ts';
+import { frameObservation, lumaStats, type LumaStats } from './image-stats.ts';
 
 export interface BlazeFaceDetectorOptions {
   /** The model's JSON (weights manifest), its `.bin`, and the kernels (wasm/build/face.wasm). */
@@ -78,6 +79,7 @@ export class BlazeFaceDetector implements Detector {
   #opts: BlazeFaceDetectorOptions;
   #net?: BlazeFace;
   #canvas?: OffscreenCanvas;
+  #reader?: FrameReader;
   /** The last network run: its input sample, size, time and detections. */
   #last?: { sample: Float32Array; width: number; height: number; at: number; found: RawDetection[] };
   #sample = new Float32Array(32 * 32);
@@ -122,44 +124,79 @@ export class BlazeFaceDetector implements Detector {
   async detect(frame: DetectorFrame, features: readonly DetectorFeature[]): Promise<FrameObservation> {
     const { bitmap } = frame;
     try {
-      if (!this.#net) throw new Error('detect before load');
-      if (features.some((f) => f !== 'detect')) throw new Error(`BlazeFaceDetector answers 'detect' only, not ${features.join(', ')}`);
+      this.#check(features);
       const started = performance.now();
       const rgba = this.#input(bitmap);
-      // The whole frame's brightness from the input already read, rather than a second read-back of the bitmap.
-      const brightness = sample(rgba, this.#sample) / 255;
-      const found = this.#find(rgba, bitmap, started);
-      // Input pixels -> bitmap pixels -> recording pixels.
-      const fx = bitmap.width / INPUT, fy = bitmap.height / INPUT, scale = frame.width / bitmap.width;
-      const faces = found.map((d): FaceObservation => {
-        const cx = ((d.box[0] + d.box[2]) / 2) * fx, cy = ((d.box[1] + d.box[3]) / 2) * fy;
-        const side = Math.max((d.box[2] - d.box[0]) * fx, (d.box[3] - d.box[1]) * fy) * BOX_SCALE;
-        const x1 = Math.max(0, Math.round(cx - side / 2)), y1 = Math.max(0, Math.round(cy - side / 2));
-        const x2 = Math.min(bitmap.width, Math.round(cx + side / 2)), y2 = Math.min(bitmap.height, Math.round(cy + side / 2));
-        const inBitmap: Box = { x: x1, y: y1, width: Math.trunc(x2 - x1), height: Math.trunc(y2 - y1) };
-        const stats = lumaStats(bitmap, inBitmap);
-        const k = d.keypoints.map(([x, y]): Point => [x * fx * scale, y * fy * scale]);
-        return {
-          score: Math.round(d.score * 100) / 100,
-          box: { x: inBitmap.x * scale, y: inBitmap.y * scale, width: inBitmap.width * scale, height: inBitmap.height * scale },
-          // The person's right eye (image left), left eye, nose tip, mouth centre; the ears follow in k[4], k[5].
-          landmarks: { rightEye: k[0], leftEye: k[1], nose: k[2], mouthCentre: k[3] },
-          brightness: stats.brightness,
-          sharpness: stats.sharpness,
-        };
-      });
-      return frameObservation(frame, faces, started, brightness);
+      return this.#observe(frame, rgba, bitmap, (box) => lumaStats(bitmap, box), started);
     } finally {
       bitmap.close();
     }
   }
 
+  /**
+   * Reads the frame's planes straight into the kernels' memory (frame-input.ts) instead of drawing it; a frame in a
+   * format that cannot be read so is drawn after all, to the flow's detect width, and takes `detect`'s path.
+   */
+  async detectVideoFrame(input: DetectorVideoFrame, features: readonly DetectorFeature[]): Promise<FrameObservation> {
+    const { frame } = input;
+    try {
+      this.#check(features);
+      const started = performance.now();
+      this.#reader ??= new FrameReader(this.#net!.frameKernels, (bytes) => this.#net!.scratch(bytes));
+      const px = await this.#reader.read(frame);
+      if (!px) {
+        const w = Math.min(frame.displayWidth, input.detectWidth);
+        const bitmap = await createImageBitmap(frame, { resizeWidth: w, resizeHeight: Math.round((frame.displayHeight * w) / frame.displayWidth), resizeQuality: 'low' });
+        return await this.detect({ bitmap, width: input.width, height: input.height, timestamp: input.timestamp }, features);
+      }
+      const reader = this.#reader;
+      return this.#observe(input, reader.input(px), px, (box) => reader.lumaStats(px, box), started);
+    } finally {
+      frame.close();
+    }
+  }
+
+  #check(features: readonly DetectorFeature[]): void {
+    if (!this.#net) throw new Error('detect before load');
+    if (features.some((f) => f !== 'detect')) throw new Error(`BlazeFaceDetector answers 'detect' only, not ${features.join(', ')}`);
+  }
+
+  /**
+   * The observation for a frame whose 128x128 input is `rgba`: `source` is the picture the input was made from
+   * (a bitmap, or a frame's visible pixels), `stats` measures a face box given in its pixels.
+   */
+  #observe(frame: Omit<DetectorFrame, 'bitmap'>, rgba: Uint8ClampedArray, source: { width: number; height: number }, stats: (box: Box) => LumaStats, started: number): FrameObservation {
+    // The whole frame's brightness from the input already read, rather than a second read-back of the picture.
+    const brightness = sample(rgba, this.#sample) / 255;
+    const found = this.#find(rgba, source, started);
+    // Input pixels -> source pixels -> recording pixels.
+    const fx = source.width / INPUT, fy = source.height / INPUT, scale = frame.width / source.width;
+    const faces = found.map((d): FaceObservation => {
+      const cx = ((d.box[0] + d.box[2]) / 2) * fx, cy = ((d.box[1] + d.box[3]) / 2) * fy;
+      const side = Math.max((d.box[2] - d.box[0]) * fx, (d.box[3] - d.box[1]) * fy) * BOX_SCALE;
+      const x1 = Math.max(0, Math.round(cx - side / 2)), y1 = Math.max(0, Math.round(cy - side / 2));
+      const x2 = Math.min(source.width, Math.round(cx + side / 2)), y2 = Math.min(source.height, Math.round(cy + side / 2));
+      const inSource: Box = { x: x1, y: y1, width: Math.trunc(x2 - x1), height: Math.trunc(y2 - y1) };
+      const s = stats(inSource);
+      const k = d.keypoints.map(([x, y]): Point => [x * fx * scale, y * fy * scale]);
+      return {
+        score: Math.round(d.score * 100) / 100,
+        box: { x: inSource.x * scale, y: inSource.y * scale, width: inSource.width * scale, height: inSource.height * scale },
+        // The person's right eye (image left), left eye, nose tip, mouth centre; the ears follow in k[4], k[5].
+        landmarks: { rightEye: k[0], leftEye: k[1], nose: k[2], mouthCentre: k[3] },
+        brightness: s.brightness,
+        sharpness: s.sharpness,
+      };
+    });
+    return frameObservation(frame, faces, started, brightness);
+  }
+
   /** The detections for this input (its sample taken): the network's, or the last run's when nothing changed since. */
-  #find(rgba: Uint8ClampedArray, bitmap: ImageBitmap, now: number): RawDetection[] {
+  #find(rgba: Uint8ClampedArray, source: { width: number; height: number }, now: number): RawDetection[] {
     this.frames++;
     const last = this.#last;
     if (this.#opts.reuseUnchanged !== false) {
-      if (last && last.width === bitmap.width && last.height === bitmap.height && now - last.at < REUSE_MAX_AGE_MS) {
+      if (last && last.width === source.width && last.height === source.height && now - last.at < REUSE_MAX_AGE_MS) {
         let diff = 0;
         for (let i = 0; i < this.#sample.length; i++) diff += Math.abs(this.#sample[i] - last.sample[i]);
         if (diff / this.#sample.length <= UNCHANGED_LUMA) return last.found;
@@ -167,12 +204,13 @@ export class BlazeFaceDetector implements Detector {
     }
     this.networkRuns++;
     const found = suppress(this.#net!.detect(rgba, this.#opts.minConfidence ?? 0.5), IOU, this.#opts.maxFaces ?? 3);
-    this.#last = { sample: Float32Array.from(this.#sample), width: bitmap.width, height: bitmap.height, at: now, found };
+    this.#last = { sample: Float32Array.from(this.#sample), width: source.width, height: source.height, at: now, found };
     return found;
   }
 
   dispose(): void {
     this.#net = undefined;
+    this.#reader = undefined;
     this.#last = undefined;
   }
 }

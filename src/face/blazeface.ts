@@ -19,6 +19,14 @@ interface Kernels {
   maxpool2x2(input: number, h: number, w: number, c: number, out: number): void;
 }
 
+/** The kernels that turn a camera frame's pixels into the network's input (src/face/frame-input.ts). */
+export interface FrameKernels {
+  memory: WebAssembly.Memory;
+  areaMean(src: number, stride: number, step: number, x: number, y: number, w: number, h: number, outW: number, outH: number, out: number): void;
+  ycbcrToRgba(yMean: number, cbMean: number, crMean: number, n: number, yOff: number, yScale: number, crR: number, cbG: number, crG: number, cbB: number, out: number): void;
+  rgbToRgba(rMean: number, gMean: number, bMean: number, n: number, out: number): void;
+}
+
 interface ManifestEntry {
   name: string;
   shape: number[];
@@ -93,6 +101,8 @@ export class BlazeFace {
   #steps: Step[] = [];
   #rgba = 0;
   #input = 0;
+  /** The first byte above the model's weights and activations: the scratch area starts here. */
+  #top = 0;
   #heads: { cls: number; reg: number; cells: number; per: number; clsC: number }[] = [];
   readonly anchors = anchors();
   /** Bytes of the weights file. */
@@ -167,6 +177,21 @@ export class BlazeFace {
       if (i === 11) head(16, 2, c, 8);
     }
     head(8, 6, c, 16);
+    this.#top = top;
+  }
+
+  /** The kernels for reading camera frames, which share this network's memory. */
+  get frameKernels(): FrameKernels {
+    return this.#k as unknown as FrameKernels;
+  }
+
+  /**
+   * The address of a scratch area of at least `bytes` above the network's own memory, which grows to fit. The area is
+   * the same on every call, so each call invalidates what the last one was used for; throws when memory cannot grow.
+   */
+  scratch(bytes: number): number {
+    if (!this.#k.reserve(this.#top + bytes)) throw new Error('blazeface: wasm memory could not grow');
+    return this.#top;
   }
 
   /** Compiles the kernels and lays the weights out in their memory. */
@@ -174,7 +199,7 @@ export class BlazeFace {
     const module = wasm instanceof WebAssembly.Module ? wasm : await WebAssembly.compile(wasm);
     const instance = await WebAssembly.instantiate(module, {});
     const k = instance.exports as unknown as Kernels;
-    if (typeof k.pointwise !== 'function' || !(k.memory instanceof WebAssembly.Memory)) throw new Error('blazeface: the wasm module is not the face kernels');
+    if (typeof k.pointwise !== 'function' || typeof (k as unknown as FrameKernels).areaMean !== 'function' || !(k.memory instanceof WebAssembly.Memory)) throw new Error('blazeface: the wasm module is not the face kernels');
     return new BlazeFace(k, readWeights(json, bin), bin.byteLength);
   }
 

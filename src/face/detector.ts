@@ -89,13 +89,33 @@ export interface DetectorFrame {
 }
 
 /**
+ * A camera frame handed to a detector whole, as a WebCodecs VideoFrame at the camera's resolution (see
+ * {@link Detector.detectVideoFrame}).
+ */
+export interface DetectorVideoFrame {
+  frame: VideoFrame;
+  /** Size of the recording frame; coordinates are reported in this frame. */
+  width: number;
+  height: number;
+  timestamp: number;
+  /** The width to scale to where the detector needs an ImageBitmap after all (the flow's `detectWidth`). */
+  detectWidth: number;
+}
+
+/**
  * A face detector. The capture flow calls `load` once per feature set it needs (loading is incremental and
  * idempotent), then `detect` once per frame, never two at a time. The actions' features load while guidance frames
- * are detected, so a `load` may be in flight during a `detect`. `detect` owns the bitmap and closes it.
+ * are detected, so a `load` may be in flight during a `detect`. `detect` owns the bitmap and closes it (`detectVideoFrame`, the frame).
  * Hosts and tests may pass their own implementation.
  */
 export interface Detector {
   load(features: readonly DetectorFeature[], signal?: AbortSignal): Promise<void>;
   detect(frame: DetectorFrame, features: readonly DetectorFeature[]): Promise<FrameObservation>;
+  /**
+   * Optional: the same as `detect` for a VideoFrame, which the detector owns and closes. Where the browser has
+   * VideoFrame, the capture flow hands frames over this way instead of making a scaled-down ImageBitmap on the page
+   * for `detect`. The answer must be the one `detect` gives for the same picture.
+   */
+  detectVideoFrame?(frame: DetectorVideoFrame, features: readonly DetectorFeature[]): Promise<FrameObservation>;
   dispose(): void;
 }

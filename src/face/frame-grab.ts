@@ -15,6 +15,19 @@ export async function grabFrame(video: HTMLVideoElement, maxWidth = 640): Promis
   return { bitmap, width, height, timestamp };
 }
 
+/**
+ * The video's current frame as a WebCodecs VideoFrame (no pixels are copied or scaled on the page), or null where the
+ * browser has no VideoFrame or cannot make one from this video.
+ */
+export function videoFrameOf(video: HTMLVideoElement): VideoFrame | null {
+  if (typeof VideoFrame !== 'function') return null;
+  try {
+    return new VideoFrame(video);
+  } catch {
+    return null;
+  }
+}
+
 /** Resolves once the video has a frame to show (readyState >= HAVE_CURRENT_DATA). */
 export function firstFrame(video: HTMLVideoElement, signal?: AbortSignal): Promise<void> {
   if (video.readyState >= 2 && video.videoWidth > 0) return Promise.resolve();

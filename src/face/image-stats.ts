@@ -39,12 +39,14 @@ export function lumaStats(source: CanvasImageSource & { width: number; height: n
   ctx.drawImage(source, x, y, w, h, 0, 0, size, size);
   const px = ctx.getImageData(0, 0, size, size).data;
   const luma = new Float32Array(size * size);
+  for (let i = 0; i < luma.length; i++) luma[i] = 0.299 * px[i * 4] + 0.587 * px[i * 4 + 1] + 0.114 * px[i * 4 + 2];
+  return statsOfLuma(luma, size);
+}
+
+/** Brightness and sharpness of a `size` x `size` luma sample (0..255). */
+export function statsOfLuma(luma: Float32Array, size: number): LumaStats {
   let sum = 0;
-  for (let i = 0; i < luma.length; i++) {
-    const l = 0.299 * px[i * 4] + 0.587 * px[i * 4 + 1] + 0.114 * px[i * 4 + 2];
-    luma[i] = l;
-    sum += l;
-  }
+  for (let i = 0; i < size * size; i++) sum += luma[i];
   let lapSum = 0, lapSq = 0, n = 0;
   for (let j = 1; j < size - 1; j++) {
     for (let i = 1; i < size - 1; i++) {
@@ -56,21 +58,21 @@ export function lumaStats(source: CanvasImageSource & { width: number; height: n
     }
   }
   const mean = lapSum / n;
-  return { brightness: sum / luma.length / 255, sharpness: lapSq / n - mean * mean };
+  return { brightness: sum / (size * size) / 255, sharpness: lapSq / n - mean * mean };
 }
 
 /**
  * What a detector answers for a frame: its faces, largest first, the whole frame's brightness, and the time since
  * `started`. The brightness is measured on the bitmap unless the detector already has it from its own input.
  */
-export function frameObservation(frame: DetectorFrame, faces: FaceObservation[], started: number, brightness?: number): FrameObservation {
+export function frameObservation(frame: Omit<DetectorFrame, 'bitmap'> & { bitmap?: ImageBitmap }, faces: FaceObservation[], started: number, brightness?: number): FrameObservation {
   faces.sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height);
   return {
     timestamp: frame.timestamp,
     width: frame.width,
     height: frame.height,
     faces,
-    brightness: brightness ?? lumaStats(frame.bitmap, undefined, 32).brightness,
+    brightness: brightness ?? (frame.bitmap ? lumaStats(frame.bitmap, undefined, 32).brightness : 0),
     inferenceMs: performance.now() - started,
   };
 }

@@ -7,6 +7,8 @@ export const BLAZEFACE_FILES = ['facemesh-detection-short.json', 'facemesh-detec
 export type FaceWorkerRequest =
   | { type: 'load'; id: number; modelBaseUrl: string; wasmUrl: string; faceWasmUrl: string; faceRelaxedWasmUrl?: string; files?: Record<string, string>; features: DetectorFeature[]; maxFaces?: number; reuseUnchanged?: boolean }
   | { type: 'detect'; id: number; bitmap: ImageBitmap; width: number; height: number; timestamp: number; features: DetectorFeature[] }
+  /** A camera frame handed over whole (transferred); the worker closes it. */
+  | { type: 'detect-frame'; id: number; frame: VideoFrame; width: number; height: number; timestamp: number; detectWidth: number; features: DetectorFeature[] }
   | { type: 'counts'; id: number }
   | { type: 'dispose'; id: number };
 

@@ -1,7 +1,7 @@
 import { OzError } from '../errors.ts';
 import { faceAssetUrls } from './assets.ts';
 import { TrustedWorker } from '../trusted-types.ts';
-import type { Detector, DetectorFeature, DetectorFrame, FrameObservation } from './detector.ts';
+import type { Detector, DetectorFeature, DetectorFrame, DetectorVideoFrame, FrameObservation } from './detector.ts';
 import type { FaceWorkerRequest, FaceWorkerResponse } from './protocol.ts';
 
 /**
@@ -39,6 +39,12 @@ export interface ModelLoadInfo {
   modelBytes: Record<string, number>;
 }
 
+/** The observation a face worker answered with, or the failure it reported. */
+function answer(res: FaceWorkerResponse): FrameObservation {
+  if (res.type === 'result') return res.observation;
+  throw new OzError('face_model_load_failed', 'Face detection failed', { message: res.type === 'error' ? res.message : res.type });
+}
+
 type Pending = { resolve: (r: FaceWorkerResponse) => void; reject: (e: unknown) => void };
 
 /** One face worker: started on first use, requests matched to responses by id. */
@@ -71,7 +77,13 @@ class FaceWorker {
     const worker = this.#worker;
     return new Promise((resolve, reject) => {
       this.#pending.set(msg.id, { resolve, reject });
-      worker.postMessage(msg, transfer);
+      try {
+        worker.postMessage(msg, transfer);
+      } catch (e) {
+        // Something in the message cannot be sent (an engine that cannot transfer a VideoFrame): no answer will come.
+        this.#pending.delete(msg.id);
+        reject(e);
+      }
     });
   }
 
@@ -105,6 +117,8 @@ export class WorkerDetector implements Detector {
   #opts: WorkerDetectorOptions;
   #nextId = 1;
   #disposed = false;
+  /** False once the engine refused to send a VideoFrame to a worker. */
+  #sendsFrames = true;
   #fast: FaceWorker;
   #human: FaceWorker;
   lastLoad?: ModelLoadInfo;
@@ -173,9 +187,37 @@ export class WorkerDetector implements Detector {
     }
     const id = this.#nextId++;
     const { bitmap, width, height, timestamp } = frame;
-    const res = await worker.request({ type: 'detect', id, bitmap, width, height, timestamp, features: [...features] }, [bitmap]);
-    if (res.type === 'result') return res.observation;
-    throw new OzError('face_model_load_failed', 'Face detection failed', { message: res.type === 'error' ? res.message : res.type });
+    return answer(await worker.request({ type: 'detect', id, bitmap, width, height, timestamp, features: [...features] }, [bitmap]));
+  }
+
+  /**
+   * Hands the VideoFrame to the worker whole (transferred): the default worker reads its planes, Human's draws it.
+   * Where the engine cannot send a VideoFrame to a worker, it is drawn here and takes `detect`'s path from then on.
+   */
+  async detectVideoFrame(input: DetectorVideoFrame, features: readonly DetectorFeature[]): Promise<FrameObservation> {
+    const worker = this.#workerFor(features);
+    const { frame, width, height, timestamp, detectWidth } = input;
+    if (this.#disposed || !worker.running) {
+      frame.close();
+      throw new OzError('face_model_load_failed', 'The face detector is not loaded');
+    }
+    if (this.#sendsFrames) {
+      const id = this.#nextId++;
+      try {
+        return answer(await worker.request({ type: 'detect-frame', id, frame, width, height, timestamp, detectWidth, features: [...features] }, [frame]));
+      } catch (e) {
+        if (!(e instanceof DOMException && e.name === 'DataCloneError')) throw e;
+        this.#sendsFrames = false;
+      }
+    }
+    const w = Math.min(frame.displayWidth, detectWidth);
+    let bitmap: ImageBitmap;
+    try {
+      bitmap = await createImageBitmap(frame, { resizeWidth: w, resizeHeight: Math.round((frame.displayHeight * w) / frame.displayWidth), resizeQuality: 'low' });
+    } finally {
+      frame.close();
+    }
+    return this.detect({ bitmap, width, height, timestamp }, features);
   }
 
   /** The default worker's frames so far and how many of them ran the network (for benchmarks and diagnostics). */

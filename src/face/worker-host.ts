@@ -48,6 +48,34 @@ export function serveFaceWorker<D extends Detector>(scope: DedicatedWorkerGlobal
         }
         return;
       }
+      case 'detect-frame': {
+        const { frame } = msg;
+        if (!detector) {
+          frame.close();
+          reply({ type: 'error', id: msg.id, stage: 'detect', message: 'detect before load' });
+          return;
+        }
+        try {
+          let observation;
+          if (detector.detectVideoFrame) {
+            observation = await detector.detectVideoFrame(msg, msg.features);
+          } else {
+            // A detector that takes bitmaps only (Human's) gets the frame drawn to the flow's detect width here.
+            const w = Math.min(frame.displayWidth, msg.detectWidth);
+            let bitmap: ImageBitmap;
+            try {
+              bitmap = await createImageBitmap(frame, { resizeWidth: w, resizeHeight: Math.round((frame.displayHeight * w) / frame.displayWidth), resizeQuality: 'low' });
+            } finally {
+              frame.close();
+            }
+            observation = await detector.detect({ bitmap, width: msg.width, height: msg.height, timestamp: msg.timestamp }, msg.features);
+          }
+          reply({ type: 'result', id: msg.id, observation });
+        } catch (e) {
+          reply({ type: 'error', id: msg.id, stage: 'detect', message: message(e) });
+        }
+        return;
+      }
       case 'counts':
         if (plug.counts) reply({ type: 'counts', id: msg.id, ...plug.counts(detector) });
         else reply({ type: 'error', id: msg.id, stage: 'detect', message: 'this detector does not count frames' });

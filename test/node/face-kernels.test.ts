@@ -12,6 +12,9 @@ interface Kernels {
   conv5x5s2(input: number, h: number, w: number, weights: number, bias: number, out: number): void;
   depthwise3x3(input: number, h: number, w: number, c: number, weights: number, stride: number, out: number): void;
   pointwise(input: number, n: number, cin: number, weights: number, bias: number, cout: number, residual: number, rc: number, relu: number, out: number): void;
+  areaMean(src: number, stride: number, step: number, x: number, y: number, w: number, h: number, outW: number, outH: number, out: number): void;
+  ycbcrToRgba(yMean: number, cbMean: number, crMean: number, n: number, yOff: number, yScale: number, crR: number, cbG: number, crG: number, cbB: number, out: number): void;
+  rgbToRgba(rMean: number, gMean: number, bMean: number, n: number, out: number): void;
 }
 
 const k = (await WebAssembly.instantiate(await readFile(new URL('../../wasm/build/face.wasm', import.meta.url)), {})).instance.exports as unknown as Kernels;
@@ -102,4 +105,63 @@ test('pointwise is a 1x1 convolution with bias, an optional residual over the fi
     }
     close(out.read(), expected, `pointwise ${n}x${cin}->${cout}`);
   }
+});
+
+/** Bytes placed above everything else in the kernels' memory (the arena's floats are not needed here). */
+function bytesAt(bytes: Uint8Array, offset = 4 << 20) {
+  const at = ((k.heapBase() + 15) & ~15) + offset;
+  assert.ok(k.reserve(at + bytes.length + (1 << 20)));
+  new Uint8Array(k.memory.buffer, at, bytes.length).set(bytes);
+  return at;
+}
+
+test('areaMean averages exactly the pixels of each cell: planes, interleaved and packed, regions, up- and down-scaling', () => {
+  const width = 203, height = 151, stride = width * 4 + 12;
+  const plane = Uint8Array.from({ length: stride * height }, (_, i) => (i * 2654435761) >>> 24);
+  const src = bytesAt(plane);
+  const out = src + plane.length + 64;
+  // Where the cells' bounds fall: floor(i * w / n), a cell at least one pixel.
+  const bounds = (i: number, w: number, n: number) => { const a = Math.floor((i * w) / n); return [a, Math.max(a + 1, Math.floor(((i + 1) * w) / n))]; };
+  const cases = [
+    { step: 1, x: 0, y: 0, w: 200, h: 150, outW: 128, outH: 128 }, // a whole plane, shrunk unevenly
+    { step: 2, x: 3, y: 5, w: 97, h: 61, outW: 64, outH: 64 }, // interleaved chroma, an odd region
+    { step: 4, x: 10, y: 20, w: 190, h: 130, outW: 33, outH: 17 }, // one channel of packed pixels
+    { step: 1, x: 50, y: 40, w: 20, h: 30, outW: 64, outH: 64 }, // a region smaller than the output
+    { step: 4, x: 0, y: 0, w: 203, h: 151, outW: 5, outH: 3 }, // cells of many rows and columns
+  ];
+  for (const c of cases) {
+    k.areaMean(src, stride, c.step, c.x, c.y, c.w, c.h, c.outW, c.outH, out);
+    const got = new Float32Array(k.memory.buffer, out, c.outW * c.outH);
+    for (let oy = 0; oy < c.outH; oy++) {
+      const [r0, r1] = bounds(oy, c.h, c.outH);
+      for (let ox = 0; ox < c.outW; ox++) {
+        const [c0, c1] = bounds(ox, c.w, c.outW);
+        let sum = 0;
+        for (let r = r0; r < r1; r++) for (let col = c0; col < c1; col++) sum += plane[(c.y + r) * stride + (c.x + col) * c.step]!;
+        const want = sum / ((r1 - r0) * (c1 - c0));
+        assert.ok(Math.abs(got[oy * c.outW + ox]! - want) < 1e-3, `step ${c.step} ${c.outW}x${c.outH}: cell ${ox},${oy} is ${got[oy * c.outW + ox]}, not ${want}`);
+      }
+    }
+  }
+});
+
+test('ycbcrToRgba and rgbToRgba convert each cell, round to the nearest and clamp to 0..255, alpha 255', () => {
+  const n = 4 * 9 + 3; // whole vectors and a tail
+  const y = random(n).map((v) => 128 + 140 * v), cb = random(n).map((v) => 128 + 130 * v), cr = random(n).map((v) => 128 + 130 * v);
+  const base = bytesAt(new Uint8Array(0), 6 << 20);
+  const f32 = new Float32Array(k.memory.buffer, base, 3 * n);
+  f32.set(y, 0); f32.set(cb, n); f32.set(cr, 2 * n);
+  const out = base + 3 * n * 4 + 16;
+  const c = { yOff: 16, yScale: 255 / 219, crR: 1.596, cbG: -0.392, crG: -0.813, cbB: 2.017 };
+  k.ycbcrToRgba(base, base + 4 * n, base + 8 * n, n, c.yOff, c.yScale, c.crR, c.cbG, c.crG, c.cbB, out);
+  const byte = (v: number) => Math.min(255, Math.max(0, Math.round(v)));
+  const got = new Uint8Array(k.memory.buffer, out, 4 * n);
+  for (let i = 0; i < n; i++) {
+    const l = (y[i]! - c.yOff) * c.yScale, u = cb[i]! - 128, v = cr[i]! - 128;
+    const want = [byte(l + v * c.crR), byte(l + u * c.cbG + v * c.crG), byte(l + u * c.cbB), 255];
+    // f32 against f64 arithmetic: a value within 1e-3 of a half may round either way.
+    for (let ch = 0; ch < 4; ch++) assert.ok(Math.abs(got[4 * i + ch]! - want[ch]!) <= (ch < 3 ? 1 : 0), `pixel ${i} channel ${ch}: ${got[4 * i + ch]} not ${want[ch]}`);
+  }
+  k.rgbToRgba(base, base + 4 * n, base + 8 * n, n, out);
+  for (let i = 0; i < n; i++) assert.deepEqual([...got.subarray(4 * i, 4 * i + 4)], [byte(y[i]!), byte(cb[i]!), byte(cr[i]!), 255], `pixel ${i}`);
 });

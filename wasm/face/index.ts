@@ -250,3 +250,130 @@ export function maxpool2x2(input: usize, h: i32, w: i32, c: i32, out: usize): vo
     }
   }
 }
+
+/**
+ * Area-average resampling of one 8-bit plane: the `w` x `h` pixels at (`x`, `y`) of the plane at `src` (row stride
+ * `stride` bytes, `step` bytes from one pixel to the next: 1 for a plane, 2 for NV12's interleaved chroma, 4 for a
+ * channel of packed RGBA) to `outW` x `outH` cells, each the mean of the pixels it covers, as f32 at `out`. A region
+ * smaller than the output repeats pixels. Camera frames come in here (src/face/frame-input.ts): a 640x480 frame
+ * becomes the network's 128x128 input with every pixel counted once, where a bilinear scale would skip most of them.
+ */
+export function areaMean(src: usize, stride: i32, step: i32, x: i32, y: i32, w: i32, h: i32, outW: i32, outH: i32, out: usize): void {
+  if (outW > MAX_CELLS) outW = MAX_CELLS;
+  // Each cell's first column and width, worked out once per call: a division per cell costs more than its sum.
+  for (let ox = 0; ox < outW; ox++) {
+    const c0 = (ox * w) / outW;
+    let c1 = ((ox + 1) * w) / outW;
+    if (c1 <= c0) c1 = c0 + 1;
+    store<u32>(COLUMNS + (<usize>ox << 3), <u32>c0);
+    store<u32>(COLUMNS + (<usize>ox << 3) + 4, <u32>(c1 - c0));
+  }
+  // The region's bytes of one row (the other channels of packed or interleaved pixels ride along unused).
+  const bytes = <usize>(w * step);
+  const wide = bytes > <usize>MAX_ROW_BYTES;
+  for (let oy = 0; oy < outH; oy++) {
+    const r0 = y + (oy * h) / outH;
+    let r1 = y + ((oy + 1) * h) / outH;
+    if (r1 <= r0) r1 = r0 + 1;
+    const rows = r1 - r0;
+    const first = src + <usize>r0 * <usize>stride + <usize>(x * step);
+    if (!wide && rows <= 256) {
+      // Sum the cell's rows into 16-bit column totals, 16 bytes at a time (at most 256 rows of 255 fit), then each
+      // cell adds its columns' totals.
+      memory.fill(ROW_SUMS, 0, bytes << 1);
+      for (let r = 0; r < rows; r++) {
+        const row = first + <usize>r * <usize>stride;
+        let b: usize = 0;
+        for (; b + 16 <= bytes; b += 16) {
+          const v = v128.load(row + b);
+          const at = ROW_SUMS + (b << 1);
+          v128.store(at, i16x8.add(v128.load(at), i16x8.extend_low_i8x16_u(v)));
+          v128.store(at + 16, i16x8.add(v128.load(at + 16), i16x8.extend_high_i8x16_u(v)));
+        }
+        for (; b < bytes; b++) store<u16>(ROW_SUMS + (b << 1), load<u16>(ROW_SUMS + (b << 1)) + <u16>load<u8>(row + b));
+      }
+      for (let ox = 0; ox < outW; ox++) {
+        const c0 = <usize>load<u32>(COLUMNS + (<usize>ox << 3));
+        const cols = load<u32>(COLUMNS + (<usize>ox << 3) + 4);
+        let sum: u32 = 0;
+        let at = ROW_SUMS + ((c0 * <usize>step) << 1);
+        for (let c: u32 = 0; c < cols; c++, at += <usize>(step << 1)) sum += load<u16>(at);
+        store<f32>(out + (<usize>(oy * outW + ox) << 2), <f32>sum / <f32>(rows * <i32>cols));
+      }
+    } else {
+      for (let ox = 0; ox < outW; ox++) {
+        const c0 = <usize>load<u32>(COLUMNS + (<usize>ox << 3));
+        const cols = load<u32>(COLUMNS + (<usize>ox << 3) + 4);
+        let sum: u32 = 0;
+        for (let r = 0; r < rows; r++) {
+          let p = first + <usize>r * <usize>stride + c0 * <usize>step;
+          for (let c: u32 = 0; c < cols; c++, p += <usize>step) sum += load<u8>(p);
+        }
+        store<f32>(out + (<usize>(oy * outW + ox) << 2), <f32>sum / <f32>(rows * <i32>cols));
+      }
+    }
+  }
+}
+
+/** The most cells a row of areaMean's output has, and where it keeps each cell's columns (static memory). */
+const MAX_CELLS = 1024;
+const COLUMNS = memory.data(MAX_CELLS * 8, 16);
+/** Rows up to this many bytes (a 4096-pixel RGBA row) are summed with SIMD; wider ones one byte at a time. */
+const MAX_ROW_BYTES = 16384;
+const ROW_SUMS = memory.data(MAX_ROW_BYTES * 2, 16);
+
+/**
+ * `n` cells of Y'CbCr means (three f32 arrays) to RGBA bytes: R = y + cr * crR, G = y + cb * cbG + cr * crG,
+ * B = y + cb * cbB, with y = (Y - yOff) * yScale and cb, cr = C - 128 already scaled by the coefficients (the host
+ * works them out from the frame's matrix and range), each rounded and clamped to 0..255, alpha 255.
+ */
+export function ycbcrToRgba(yMean: usize, cbMean: usize, crMean: usize, n: i32, yOff: f32, yScale: f32, crR: f32, cbG: f32, crG: f32, cbB: f32, out: usize): void {
+  const off = f32x4.splat(yOff), scale = f32x4.splat(yScale), mid = f32x4.splat(128);
+  const vcrR = f32x4.splat(crR), vcbG = f32x4.splat(cbG), vcrG = f32x4.splat(crG), vcbB = f32x4.splat(cbB);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const l = f32x4.mul(f32x4.sub(v128.load(yMean + o), off), scale);
+    const cb = f32x4.sub(v128.load(cbMean + o), mid), cr = f32x4.sub(v128.load(crMean + o), mid);
+    const r = f32x4.add(l, f32x4.mul(cr, vcrR));
+    const g = f32x4.add(f32x4.add(l, f32x4.mul(cb, vcbG)), f32x4.mul(cr, vcrG));
+    const b = f32x4.add(l, f32x4.mul(cb, vcbB));
+    v128.store(out + o, packRgba(r, g, b));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const l = (load<f32>(yMean + o) - yOff) * yScale;
+    const cb = load<f32>(cbMean + o) - 128, cr = load<f32>(crMean + o) - 128;
+    store<u32>(out + o, clampByte(l + cr * crR) | (clampByte(l + cb * cbG + cr * crG) << 8) | (clampByte(l + cb * cbB) << 16) | 0xff000000);
+  }
+}
+
+/** Three f32 arrays of R, G and B means to RGBA bytes (packed RGBA or BGRA frames). */
+export function rgbToRgba(rMean: usize, gMean: usize, bMean: usize, n: i32, out: usize): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(out + o, packRgba(v128.load(rMean + o), v128.load(gMean + o), v128.load(bMean + o)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<u32>(out + o, clampByte(load<f32>(rMean + o)) | (clampByte(load<f32>(gMean + o)) << 8) | (clampByte(load<f32>(bMean + o)) << 16) | 0xff000000);
+  }
+}
+
+/** Four pixels' R, G, B (f32) rounded to the nearest and clamped to 0..255, as four RGBA words, alpha 255. */
+// @ts-ignore: decorator
+@inline function packRgba(r: v128, g: v128, b: v128): v128 {
+  return v128.or(v128.or(toByte(r), i32x4.shl(toByte(g), 8)), v128.or(i32x4.shl(toByte(b), 16), i32x4.splat(0xff000000)));
+}
+
+// @ts-ignore: decorator
+@inline function toByte(v: v128): v128 {
+  return i32x4.min_s(i32x4.max_s(i32x4.trunc_sat_f32x4_s(f32x4.nearest(v)), i32x4.splat(0)), i32x4.splat(255));
+}
+
+// @ts-ignore: decorator
+@inline function clampByte(v: f32): u32 {
+  const r = nearest<f32>(v);
+  return r <= 0 ? 0 : r >= 255 ? 255 : <u32>r;
+}

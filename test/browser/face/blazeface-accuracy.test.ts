@@ -4,6 +4,7 @@ import { BlazeFaceDetector } from '../../../src/face/blazeface-detector.ts';
 import type { FrameObservation } from '../../../src/face/detector.ts';
 import { defaultOval, defaultThresholds as t, rawHint } from '../../../src/face/guidance.ts';
 import { HumanDetector } from '../../../src/face/human-detector.ts';
+import { scenes, stills } from './scene-images.ts';
 
 /**
  * The default detector (BlazeFace front, 128x128, on the project's kernels) against Human's blazeface (back camera,
@@ -23,22 +24,6 @@ function onALimit(o: FrameObservation): boolean {
   const dx = Math.abs((f.box.x + f.box.width / 2) / o.width - defaultOval.cx), dy = Math.abs((f.box.y + f.box.height / 2) / o.height - defaultOval.cy);
   return [Math.abs(size - t.farEnter), Math.abs(size - t.closeEnter), Math.abs(Math.max(dx, dy) - t.offCentreEnter)].some((d) => d < MARGIN);
 }
-const stills = ['face-frontal', 'face-far', 'face-close', 'face-offcenter', 'two-faces', 'face-dark', 'no-face'];
-
-async function scenes(): Promise<{ name: string; image: ImageBitmap }[]> {
-  const out = [];
-  for (const name of stills) out.push({ name, image: await createImageBitmap(await (await fetch(`/test/fixtures/camera/${name}.jpg`)).blob()) });
-  // The approach sequence is a run of JPEGs, each from its start-of-image marker (FF D8 FF) to the next.
-  const bytes = new Uint8Array(await (await fetch('/test/fixtures/camera/face-zoom.mjpeg')).arrayBuffer());
-  const starts: number[] = [];
-  for (let i = 0; i + 2 < bytes.length; i++) if (bytes[i] === 0xff && bytes[i + 1] === 0xd8 && bytes[i + 2] === 0xff) starts.push(i);
-  for (let f = 0; f < starts.length; f += 10) {
-    const jpeg = bytes.slice(starts[f], starts[f + 1] ?? bytes.length);
-    out.push({ name: `face-zoom#${f}`, image: await createImageBitmap(new Blob([jpeg], { type: 'image/jpeg' })) });
-  }
-  return out;
-}
-
 async function observe(detector: { detect: HumanDetector['detect'] }, image: ImageBitmap): Promise<FrameObservation> {
   const bitmap = await createImageBitmap(image, { resizeWidth: 320, resizeHeight: Math.round((image.height * 320) / image.width), resizeQuality: 'low' });
   return detector.detect({ bitmap, width: image.width, height: image.height, timestamp: 0 }, ['detect']);
