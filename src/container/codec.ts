@@ -1,6 +1,7 @@
 // Loads the AssemblyScript codec (wasm/build/codec.wasm) in a browser, a worker or Node, and drives its exports.
-// One WebAssembly.Module is compiled per source and cached; every pack or open gets a fresh Instance, so the
-// linear memory of one container is never seen by the next and is released with it.
+// One WebAssembly.Module is compiled per source and cached; every pack gets a fresh Instance, and so does every
+// open but a small one, whose instance is wiped before the next open takes it (open.ts): the linear memory of one
+// container is never seen by the next.
 import { leafHash, leafHashSync, type SyncSha256 } from './digest.ts';
 import { CODEC_STATUS_NAMES, CodecStatus, type CodecStatusName, DEFAULT_MEMORY_LIMIT, INNER_VERSION, MAX_CHUNK_LENGTH, MAX_SECTIONS, SECTION_KIND_NAMES } from './format.ts';
 
@@ -124,6 +125,19 @@ export class Codec {
     }
     return new Codec(x, memoryLimitBytes);
   }
+
+  /**
+   * Zeroes every byte `open` wrote, so that an instance kept for the next open holds nothing of the last container
+   * (only the parts the codec read were ever copied in).
+   */
+  wipe(): void {
+    const mem = new Uint8Array(this.x.memory.buffer);
+    for (const [from, to] of this.#written) mem.fill(0, from, to);
+    this.#written = [];
+  }
+
+  /** The memory `open` wrote to, as [from, to) addresses: what `wipe` zeroes (the rest was never written). */
+  #written: [number, number][] = [];
 
   /** Bytes of linear memory in use by this instance (it only grows). */
   get memoryBytes(): number {
@@ -279,26 +293,61 @@ export class Codec {
   }
 
   /**
-   * Copies the inner container (whole, or as the consecutive pieces a chunked container decrypts to) into codec
-   * memory, parses it strictly, hashes the large sections with WebCrypto over exactly the ranges the codec reported,
-   * and lets the codec check those digests, the small sections and the summing hash.
+   * Opens the inner container (whole, or as the consecutive pieces a chunked container decrypts to): parses it
+   * strictly, hashes the large sections on the host over exactly the ranges the codec reported, and lets the codec
+   * check those digests, the small sections and the summing hash.
+   *
+   * Only what the codec reads enters its memory: the header, table and names, `payload.json` (in the summing hash)
+   * and the sections under `hostDigestMin`. A large section that lies within one piece is hashed and returned where
+   * it lies, a view into that piece; one that spans pieces is copied into codec memory first. A packer starts each
+   * large section on a chunk of its own, so in practice the media are never copied. The regions left out of codec
+   * memory are never written, and a fresh instance's untouched memory costs nothing.
+   *
+   * `copyOut`: the sections held in codec memory are returned as copies, so the caller may wipe and reuse the
+   * instance; otherwise they are views into it, valid as long as the instance is neither grown nor reused.
    */
-  async open(inner: Uint8Array | readonly Uint8Array[], hostDigestMin = HOST_DIGEST_MIN, innerVersion: 1 | 2 = INNER_VERSION, sha256?: SyncSha256): Promise<{ sections: CodecSection[]; summingHash: Uint8Array }> {
+  async open(inner: Uint8Array | readonly Uint8Array[], hostDigestMin = HOST_DIGEST_MIN, innerVersion: 1 | 2 = INNER_VERSION, sha256?: SyncSha256, copyOut = false): Promise<{ sections: CodecSection[]; summingHash: Uint8Array }> {
     const x = this.x;
     const pieces = inner instanceof Uint8Array ? [inner] : inner;
-    const length = pieces.reduce((n, p) => n + p.length, 0);
+    const starts: number[] = [];
+    let length = 0;
+    for (const p of pieces) { starts.push(length); length += p.length; }
     const scratch = align(x.heapBase());
     const info = scratch + SCRATCH_AREA;
     const digests = info + MAX_SECTIONS * INFO;
     const input = align(digests + MAX_SECTIONS * 32);
     this.reserve(input + length);
-    const into = new Uint8Array(x.memory.buffer);
-    let at = input;
-    for (const p of pieces) { into.set(p, at); at += p.length; }
+    // The scratch, section info and digests the codec and this method write below the inner container.
+    this.#written.push([scratch, input]);
+    // Which bytes are in codec memory (as [from, to) runs over the inner container), and how to put more there.
+    const copied: [number, number][] = [];
+    const copy = (from: number, to: number) => {
+      const into = new Uint8Array(x.memory.buffer);
+      for (const [i, p] of pieces.entries()) {
+        const s = starts[i]!, e = s + p.length;
+        if (e <= from || s >= to) continue;
+        into.set(p.subarray(Math.max(from, s) - s, Math.min(to, e) - s), input + Math.max(from, s));
+      }
+      copied.push([from, to]);
+      this.#written.push([input + from, input + to]);
+    };
+    /** The bytes [from, to): a view into the one piece that holds them all, else copied into codec memory. */
+    const bytesOf = (from: number, to: number): { data: Uint8Array; inCodec: boolean } => {
+      if (copied.some(([a, b]) => a <= from && to <= b)) return { data: new Uint8Array(x.memory.buffer, input + from, to - from), inCodec: true };
+      const i = pieces.findIndex((p, k) => starts[k]! <= from && to <= starts[k]! + p.length);
+      // A plain Uint8Array view even over a Buffer (Node's decipher gives those), as every other section is.
+      if (i >= 0 && to > from) return { data: new Uint8Array(pieces[i]!.buffer, pieces[i]!.byteOffset + from - starts[i]!, to - from), inCodec: false };
+      copy(from, to);
+      return { data: new Uint8Array(x.memory.buffer, input + from, to - from), inCodec: true };
+    };
+    // The header, table and names: how far they reach is read here from the same header fields the codec's parse
+    // reads them from, only to know what to copy; the codec checks every field itself.
+    const head = pieces[0]!.length >= 16 ? new DataView(pieces[0]!.buffer, pieces[0]!.byteOffset, 16) : null;
+    const headEnd = head ? 48 + 48 * head.getUint16(6, true) + head.getUint32(8, true) : length;
+    copy(0, Math.min(length, Math.max(48, headEnd)));
     const n = x.parse(input, length, info);
     if (n < 0) this.fail(-n, 'open');
-    const mem = new Uint8Array(x.memory.buffer);
-    const view = new DataView(x.memory.buffer);
+    let view = new DataView(x.memory.buffer);
     // The codec reads either inner version; which one is allowed depends on the envelope around it (no downgrade).
     if (view.getUint16(input + 4, true) !== innerVersion) this.fail(CodecStatus.badVersion, 'open');
     const ranges = Array.from({ length: n }, (_, i) => {
@@ -311,24 +360,34 @@ export class Codec {
         dataLen: view.getUint32(o + 16, true),
       };
     });
-    await Promise.all(ranges.map(async (r, i) => {
-      if (r.dataLen < hostDigestMin) return;
-      const data = mem.subarray(input + r.dataOff, input + r.dataOff + r.dataLen);
-      const digest = sha256
-        ? (innerVersion === 1 ? sha256(data) : leafHashSync(data, sha256))
-        : innerVersion === 1 ? new Uint8Array(await crypto.subtle.digest('SHA-256', data)) : await leafHash(data);
-      mem.set(digest, digests + i * 32);
+    // What the codec reads: payload.json and the small sections (the large ones it knows by the host's digests).
+    for (const [i, r] of ranges.entries()) {
+      if (i === 0 || r.dataLen < hostDigestMin) copy(r.dataOff, r.dataOff + r.dataLen);
+    }
+    const large = ranges.map((r) => (r.dataLen >= hostDigestMin ? bytesOf(r.dataOff, r.dataOff + r.dataLen) : null));
+    const hostDigests = await Promise.all(large.map(async (b) => {
+      if (!b) return null;
+      return sha256
+        ? (innerVersion === 1 ? sha256(b.data) : leafHashSync(b.data, sha256))
+        : innerVersion === 1 ? new Uint8Array(await crypto.subtle.digest('SHA-256', b.data as Uint8Array<ArrayBuffer>)) : await leafHash(b.data);
     }));
+    let mem = new Uint8Array(x.memory.buffer);
+    hostDigests.forEach((d, i) => { if (d) mem.set(d, digests + i * 32); });
     const status = x.verify(input, length, digests, hostDigestMin, scratch);
     if (status !== CodecStatus.ok) this.fail(status, 'open');
+    mem = new Uint8Array(x.memory.buffer);
+    view = new DataView(x.memory.buffer);
     return {
       summingHash: mem.slice(input + 16, input + 48),
-      sections: ranges.map((r, i) => ({
-        kind: r.kind,
-        name: latin.decode(mem.subarray(input + r.nameOff, input + r.nameOff + r.nameLen)),
-        data: mem.subarray(input + r.dataOff, input + r.dataOff + r.dataLen),
-        sha256: mem.slice(input + 48 + i * 48 + 16, input + 48 + i * 48 + 48),
-      })),
+      sections: ranges.map((r, i) => {
+        const held = large[i] ?? { data: mem.subarray(input + r.dataOff, input + r.dataOff + r.dataLen), inCodec: true };
+        return {
+          kind: r.kind,
+          name: latin.decode(mem.subarray(input + r.nameOff, input + r.nameOff + r.nameLen)),
+          data: held.inCodec && copyOut ? held.data.slice() : held.data,
+          sha256: mem.slice(input + 48 + i * 48 + 16, input + 48 + i * 48 + 48),
+        };
+      }),
     };
   }
 }

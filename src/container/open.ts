@@ -49,6 +49,13 @@ export interface OpenContainerOptions {
   nodeCrypto?: boolean;
 }
 
+/**
+ * One codec instance per module kept for the next open, wiped after each: a fresh instance (and the release of the
+ * last one's memory) costs about as much as the rest of a small open in Node (bench:open). Two opens at once take
+ * one instance each.
+ */
+const spareCodecs = new WeakMap<WebAssembly.Module, Codec>();
+
 const reject = (apiCode: ContainerApiCode, reason: string, message: string): never => {
   throw new ContainerOpenError(apiCode, reason, message);
 };
@@ -164,17 +171,23 @@ export async function openContainer(bytes: Uint8Array, opts: OpenContainerOption
     }
   }
   const innerLength = inner.reduce((n, p) => n + p.length, 0);
-  const codec = await Codec.instantiate(await compileCodec(opts.wasm), opts.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT);
+  const module = await compileCodec(opts.wasm);
+  const memoryLimit = opts.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT;
+  let codec = spareCodecs.get(module);
+  if (codec?.memoryLimitBytes === memoryLimit) spareCodecs.delete(module);
+  else codec = await Codec.instantiate(module, memoryLimit);
   let parsed: Awaited<ReturnType<Codec['open']>>;
   try {
-    parsed = await codec.open(inner, opts.hostDigestMin ?? HOST_DIGEST_MIN, innerVersionOf(header.version), nc ? (b) => nc.createHash('sha256').update(b).digest() : undefined);
+    parsed = await codec.open(inner, opts.hostDigestMin ?? HOST_DIGEST_MIN, innerVersionOf(header.version), nc ? (b) => nc.createHash('sha256').update(b).digest() : undefined, true);
   } catch (e) {
     if (e instanceof CodecError) return codecReject(e);
     throw e;
   }
-  // Views into the codec's memory, not copies: this instance was made for this open alone and is never called again
-  // (nor its memory grown, which would detach them), so its memory simply lives on as long as the results do.
+  // The media are views into the decrypted chunks, and what the codec read was copied out of its memory (see
+  // Codec.open), so the instance is wiped and kept for the next open.
   const sections = parsed.sections.map((s) => ({ kind: kindName(s.kind), name: s.name, size: s.data.length, sha256: toHex(s.sha256), data: s.data }));
+  codec.wipe();
+  spareCodecs.set(module, codec);
   let manifest: unknown;
   let technical: unknown;
   try {

@@ -110,3 +110,36 @@ test('the leaf hash through WebCrypto equals the documented rule over the joined
   const inner = await (await codec()).pack([...base(), { kind: SECTION_KINDS.clip, name: utf8.encode('a.webm'), data: bytes }]);
   assert.equal(toHex(inner.subarray(48 + 2 * 48 + 16, 48 + 2 * 48 + 48)), leafHashHex(bytes));
 });
+
+test('open copies in only what the codec reads; media in one piece stay where they are; wipe zeroes all it wrote', async () => {
+  const K = 1024;
+  // The manifest, technical data, a small image and two media: one within a piece, one across two.
+  const filled = (kind: number, name: string, size: number, seed: number) => ({ ...section(kind, name, size), data: sampleBytes(size, seed) });
+  const sections = [...base(), filled(SECTION_KINDS.image, 'small.jpg', 10 * K, 21), filled(SECTION_KINDS.clip, 'one.webm', 300 * K, 22), filled(SECTION_KINDS.clip, 'two.webm', 700 * K, 23)];
+  const inner = await (await codec()).pack(sections);
+  const c = await codec();
+  const memory = (c as unknown as { x: { memory: WebAssembly.Memory; heapBase(): number } }).x;
+  // Pieces cut as a packer seals them: the head and small sections, then each medium from a piece of its own.
+  const table = new DataView(inner.buffer, inner.byteOffset);
+  const dataOff = (i: number) => table.getUint32(48 + 48 * i + 8, true);
+  const cuts = [0, dataOff(3), dataOff(4), dataOff(4) + 512 * K, inner.length];
+  const pieces = cuts.slice(1).map((end, i) => inner.slice(cuts[i], end));
+  const opened = await c.open(pieces, 64 * K, 2, (b) => createHash('sha256').update(b).digest(), true);
+  assert.deepEqual(opened.sections.map((s) => s.name), ['payload.json', 'technical.json', 'small.jpg', 'one.webm', 'two.webm']);
+  opened.sections.forEach((s, i) => assert.deepEqual(s.data, sections[i]!.data, s.name));
+  const inPiece = opened.sections[3]!.data;
+  assert.equal(inPiece.buffer, pieces[1]!.buffer, 'the medium within one piece is a view into it');
+  assert.equal(Object.getPrototypeOf(inPiece), Uint8Array.prototype);
+  for (const s of [opened.sections[0]!, opened.sections[2]!, opened.sections[4]!]) assert.notEqual(s.data.buffer, memory.memory.buffer, `${s.name} copied out`);
+  const mem = new Uint8Array(memory.memory.buffer);
+  const from = (memory.heapBase() + 15) & ~15;
+  // The medium in one piece never entered codec memory: not one of its bytes is there.
+  const probe = Buffer.from(inPiece.subarray(1000, 1032));
+  assert.equal(Buffer.from(mem).indexOf(probe, from), -1);
+  assert.ok(mem.subarray(from).some((b) => b !== 0), 'the open wrote');
+  c.wipe();
+  assert.ok(new Uint8Array(memory.memory.buffer).subarray(from).every((b) => b === 0), 'every byte above heapBase is zero again');
+  // The kept instance opens the next container as a fresh one would.
+  const again = await c.open(pieces, 64 * K, 2, (b) => createHash('sha256').update(b).digest(), true);
+  assert.deepEqual(again.sections[4]!.data, sections[4]!.data);
+});

@@ -405,3 +405,23 @@ test('the WebCrypto path (browsers) and the node:crypto path (Node) accept and r
     await rejects(openContainer(bytes, options(s, { nodeCrypto, tokenVerifier: (await issueSession()).issuerPublicKey })), 14, 'token_invalid');
   }
 });
+
+test('small containers opened one after another each keep their own bytes (a kept codec instance is wiped and its results copied out)', async () => {
+  const s = await issueSession();
+  const inputs = [sampleCapture(s.token, 1), sampleCapture(s.token, 2)];
+  inputs[1]!.media.forEach((m, i) => { m.data = sampleBytes(m.data.length, 50 + i); });
+  const opened = [];
+  for (const input of [...inputs, inputs[0]!]) opened.push(await openContainer(await pack(s, 1, input), options(s)));
+  // Each result still holds its own container's bytes after the later opens, whether or not they reused an instance.
+  opened.forEach((o, i) => {
+    const input = inputs[i % 2]!;
+    assert.deepEqual(o.media.map((m) => m.name), input.media.map((m) => m.name));
+    o.media.forEach((m, j) => assert.ok(Buffer.from(m.data).equals(Buffer.from(input.media[j]!.data)), `open ${i}, ${m.name}`));
+  });
+  // And a large one (a fresh instance, views into its memory) between small ones changes none of them.
+  const large = await openContainer(await pack(s, 200), options(s));
+  const again = await openContainer(await pack(s, 1, inputs[1]), options(s));
+  assert.ok(Buffer.from(opened[1]!.media[0]!.data).equals(Buffer.from(inputs[1]!.media[0]!.data)));
+  assert.ok(Buffer.from(again.media[2]!.data).equals(Buffer.from(inputs[1]!.media[2]!.data)));
+  assert.equal(large.media[0]!.size, 1500 * 200);
+});
