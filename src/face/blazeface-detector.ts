@@ -1,5 +1,6 @@
 import { BlazeFace, INPUT, suppress, type ModelJson, type RawDetection } from './blazeface.ts';
 import type { Box, Detector, DetectorFeature, DetectorFrame, DetectorVideoFrame, FaceObservation, FrameObservation, Point } from './detector.ts';
+import { drawFrame } from './frame-grab.ts';
 import { FrameReader } from './frame-input.ts';
 import { frameObservation, lumaStats, type LumaStats } from './image-stats.ts';
 
@@ -145,8 +146,7 @@ export class BlazeFaceDetector implements Detector {
       this.#reader ??= new FrameReader(this.#net!.frameKernels, (bytes) => this.#net!.scratch(bytes));
       const px = await this.#reader.read(frame);
       if (!px) {
-        const w = Math.min(frame.displayWidth, input.detectWidth);
-        const bitmap = await createImageBitmap(frame, { resizeWidth: w, resizeHeight: Math.round((frame.displayHeight * w) / frame.displayWidth), resizeQuality: 'low' });
+        const bitmap = await drawFrame(frame, input.detectWidth);
         return await this.detect({ bitmap, width: input.width, height: input.height, timestamp: input.timestamp }, features);
       }
       const reader = this.#reader;

@@ -28,6 +28,15 @@ export function videoFrameOf(video: HTMLVideoElement): VideoFrame | null {
   }
 }
 
+/**
+ * The frame drawn to an ImageBitmap no wider than `maxWidth`, as the flow draws a video for `detect`: the way a
+ * VideoFrame reaches a detector that takes bitmaps only, or one in a format that cannot be read plane by plane.
+ */
+export function drawFrame(frame: VideoFrame, maxWidth: number): Promise<ImageBitmap> {
+  const w = Math.min(frame.displayWidth, maxWidth);
+  return createImageBitmap(frame, { resizeWidth: w, resizeHeight: Math.round((frame.displayHeight * w) / frame.displayWidth), resizeQuality: 'low' });
+}
+
 /** Resolves once the video has a frame to show (readyState >= HAVE_CURRENT_DATA). */
 export function firstFrame(video: HTMLVideoElement, signal?: AbortSignal): Promise<void> {
   if (video.readyState >= 2 && video.videoWidth > 0) return Promise.resolve();

@@ -2,6 +2,7 @@ import { OzError } from '../errors.ts';
 import { faceAssetUrls } from './assets.ts';
 import { TrustedWorker } from '../trusted-types.ts';
 import type { Detector, DetectorFeature, DetectorFrame, DetectorVideoFrame, FrameObservation } from './detector.ts';
+import { drawFrame } from './frame-grab.ts';
 import type { FaceWorkerRequest, FaceWorkerResponse } from './protocol.ts';
 
 /**
@@ -210,10 +211,9 @@ export class WorkerDetector implements Detector {
         this.#sendsFrames = false;
       }
     }
-    const w = Math.min(frame.displayWidth, detectWidth);
     let bitmap: ImageBitmap;
     try {
-      bitmap = await createImageBitmap(frame, { resizeWidth: w, resizeHeight: Math.round((frame.displayHeight * w) / frame.displayWidth), resizeQuality: 'low' });
+      bitmap = await drawFrame(frame, detectWidth);
     } finally {
       frame.close();
     }

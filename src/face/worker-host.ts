@@ -2,6 +2,7 @@
 // The message loop both face workers run: one request at a time, every answer carrying the request's id. A model
 // load may arrive while a frame is being detected; a detector must not do both at once, so they queue.
 import type { Detector } from './detector.ts';
+import { drawFrame } from './frame-grab.ts';
 import type { FaceWorkerRequest, FaceWorkerResponse } from './protocol.ts';
 
 type LoadRequest = Extract<FaceWorkerRequest, { type: 'load' }>;
@@ -61,10 +62,9 @@ export function serveFaceWorker<D extends Detector>(scope: DedicatedWorkerGlobal
             observation = await detector.detectVideoFrame(msg, msg.features);
           } else {
             // A detector that takes bitmaps only (Human's) gets the frame drawn to the flow's detect width here.
-            const w = Math.min(frame.displayWidth, msg.detectWidth);
             let bitmap: ImageBitmap;
             try {
-              bitmap = await createImageBitmap(frame, { resizeWidth: w, resizeHeight: Math.round((frame.displayHeight * w) / frame.displayWidth), resizeQuality: 'low' });
+              bitmap = await drawFrame(frame, msg.detectWidth);
             } finally {
               frame.close();
             }
