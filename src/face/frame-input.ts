@@ -101,18 +101,22 @@ export class FrameReader {
     if (px.layout === 'yuv') {
       const [y, u, v] = px.planes;
       const cw = (px.width + 1) >> 1, ch = (px.height + 1) >> 1;
-      k.areaMean(y!.at, y!.stride, 1, 0, 0, px.width, px.height, INPUT, INPUT, m0);
-      k.areaMean(u!.at, u!.stride, px.chromaStep, 0, 0, cw, ch, INPUT, INPUT, m1);
-      k.areaMean(v!.at, v!.stride, px.chromaStep, 0, 0, cw, ch, INPUT, INPUT, m2);
+      k.areaMean(y!.at, y!.stride, 1, 0, 0, px.width, px.height, INPUT, INPUT, m0, 1);
+      if (px.chromaStep === 2) {
+        // NV12: U and V interleaved in one plane, averaged in one pass into the two planes of means.
+        k.areaMean(u!.at, u!.stride, 2, 0, 0, cw, ch, INPUT, INPUT, m1, 2);
+      } else {
+        k.areaMean(u!.at, u!.stride, 1, 0, 0, cw, ch, INPUT, INPUT, m1, 1);
+        k.areaMean(v!.at, v!.stride, 1, 0, 0, cw, ch, INPUT, INPUT, m2, 1);
+      }
       const c = px.coeffs;
       k.ycbcrToRgba(m0, m1, m2, CELLS, c.yOff, c.yScale, c.crR, c.cbG, c.crG, c.cbB, out);
     } else {
+      // The first three bytes of every pixel in one pass; the planes of means follow the frame's byte order.
       const p = px.planes[0]!;
-      const [r, g, b] = px.rgbOrder;
-      k.areaMean(p.at + r, p.stride, 4, 0, 0, px.width, px.height, INPUT, INPUT, m0);
-      k.areaMean(p.at + g, p.stride, 4, 0, 0, px.width, px.height, INPUT, INPUT, m1);
-      k.areaMean(p.at + b, p.stride, 4, 0, 0, px.width, px.height, INPUT, INPUT, m2);
-      k.rgbToRgba(m0, m1, m2, CELLS, out);
+      const [r, g, b] = px.rgbOrder.map((offset) => base + offset * CELLS * 4);
+      k.areaMean(p.at, p.stride, 4, 0, 0, px.width, px.height, INPUT, INPUT, m0, 3);
+      k.rgbToRgba(r!, g!, b!, CELLS, out);
     }
     this.#rgba.set(new Uint8Array(k.memory.buffer, out, CELLS * 4));
     return this.#rgba;
@@ -134,18 +138,15 @@ export class FrameReader {
     const luma = new Float32Array(n);
     if (px.layout === 'yuv') {
       const p = px.planes[0]!;
-      k.areaMean(p.at, p.stride, 1, x, y, w, h, size, size, base);
+      k.areaMean(p.at, p.stride, 1, x, y, w, h, size, size, base, 1);
       const mean = new Float32Array(k.memory.buffer, base, n);
       const { yOff, yScale } = px.coeffs;
       for (let i = 0; i < n; i++) luma[i] = Math.min(255, Math.max(0, (mean[i]! - yOff) * yScale));
     } else {
       const p = px.planes[0]!;
-      const [r, g, b] = px.rgbOrder;
-      for (const [channel, weight] of [[r, 0.299], [g, 0.587], [b, 0.114]] as const) {
-        k.areaMean(p.at + channel, p.stride, 4, x, y, w, h, size, size, base);
-        const mean = new Float32Array(k.memory.buffer, base, n);
-        for (let i = 0; i < n; i++) luma[i] += weight * mean[i]!;
-      }
+      k.areaMean(p.at, p.stride, 4, x, y, w, h, size, size, base, 3);
+      const [r, g, b] = px.rgbOrder.map((offset) => new Float32Array(k.memory.buffer, base + offset * n * 4, n));
+      for (let i = 0; i < n; i++) luma[i] = 0.299 * r![i]! + 0.587 * g![i]! + 0.114 * b![i]!;
     }
     return statsOfLuma(luma, size);
   }

@@ -12,7 +12,7 @@ interface Kernels {
   conv5x5s2(input: number, h: number, w: number, weights: number, bias: number, out: number): void;
   depthwise3x3(input: number, h: number, w: number, c: number, weights: number, stride: number, out: number): void;
   pointwise(input: number, n: number, cin: number, weights: number, bias: number, cout: number, residual: number, rc: number, relu: number, out: number): void;
-  areaMean(src: number, stride: number, step: number, x: number, y: number, w: number, h: number, outW: number, outH: number, out: number): void;
+  areaMean(src: number, stride: number, step: number, x: number, y: number, w: number, h: number, outW: number, outH: number, out: number, channels: number): void;
   ycbcrToRgba(yMean: number, cbMean: number, crMean: number, n: number, yOff: number, yScale: number, crR: number, cbG: number, crG: number, cbB: number, out: number): void;
   rgbToRgba(rMean: number, gMean: number, bMean: number, n: number, out: number): void;
 }
@@ -123,23 +123,26 @@ test('areaMean averages exactly the pixels of each cell: planes, interleaved and
   // Where the cells' bounds fall: floor(i * w / n), a cell at least one pixel.
   const bounds = (i: number, w: number, n: number) => { const a = Math.floor((i * w) / n); return [a, Math.max(a + 1, Math.floor(((i + 1) * w) / n))]; };
   const cases = [
-    { step: 1, x: 0, y: 0, w: 200, h: 150, outW: 128, outH: 128 }, // a whole plane, shrunk unevenly
-    { step: 2, x: 3, y: 5, w: 97, h: 61, outW: 64, outH: 64 }, // interleaved chroma, an odd region
-    { step: 4, x: 10, y: 20, w: 190, h: 130, outW: 33, outH: 17 }, // one channel of packed pixels
-    { step: 1, x: 50, y: 40, w: 20, h: 30, outW: 64, outH: 64 }, // a region smaller than the output
-    { step: 4, x: 0, y: 0, w: 203, h: 151, outW: 5, outH: 3 }, // cells of many rows and columns
+    { step: 1, channels: 1, x: 0, y: 0, w: 200, h: 150, outW: 128, outH: 128 }, // a whole plane, shrunk unevenly
+    { step: 2, channels: 2, x: 3, y: 5, w: 97, h: 61, outW: 64, outH: 64 }, // interleaved chroma (U and V), an odd region
+    { step: 4, channels: 3, x: 10, y: 20, w: 190, h: 130, outW: 33, outH: 17 }, // three channels of packed pixels
+    { step: 4, channels: 1, x: 10, y: 20, w: 190, h: 130, outW: 33, outH: 17 }, // one of them
+    { step: 1, channels: 1, x: 50, y: 40, w: 20, h: 30, outW: 64, outH: 64 }, // a region smaller than the output
+    { step: 4, channels: 4, x: 0, y: 0, w: 203, h: 151, outW: 5, outH: 3 }, // cells of many rows and columns
   ];
   for (const c of cases) {
-    k.areaMean(src, stride, c.step, c.x, c.y, c.w, c.h, c.outW, c.outH, out);
-    const got = new Float32Array(k.memory.buffer, out, c.outW * c.outH);
-    for (let oy = 0; oy < c.outH; oy++) {
-      const [r0, r1] = bounds(oy, c.h, c.outH);
-      for (let ox = 0; ox < c.outW; ox++) {
-        const [c0, c1] = bounds(ox, c.w, c.outW);
-        let sum = 0;
-        for (let r = r0; r < r1; r++) for (let col = c0; col < c1; col++) sum += plane[(c.y + r) * stride + (c.x + col) * c.step]!;
-        const want = sum / ((r1 - r0) * (c1 - c0));
-        assert.ok(Math.abs(got[oy * c.outW + ox]! - want) < 1e-3, `step ${c.step} ${c.outW}x${c.outH}: cell ${ox},${oy} is ${got[oy * c.outW + ox]}, not ${want}`);
+    k.areaMean(src, stride, c.step, c.x, c.y, c.w, c.h, c.outW, c.outH, out, c.channels);
+    for (let ch = 0; ch < c.channels; ch++) {
+      const got = new Float32Array(k.memory.buffer, out + ch * c.outW * c.outH * 4, c.outW * c.outH);
+      for (let oy = 0; oy < c.outH; oy++) {
+        const [r0, r1] = bounds(oy, c.h, c.outH);
+        for (let ox = 0; ox < c.outW; ox++) {
+          const [c0, c1] = bounds(ox, c.w, c.outW);
+          let sum = 0;
+          for (let r = r0; r < r1; r++) for (let col = c0; col < c1; col++) sum += plane[(c.y + r) * stride + (c.x + col) * c.step + ch]!;
+          const want = sum / ((r1 - r0) * (c1 - c0));
+          assert.ok(Math.abs(got[oy * c.outW + ox]! - want) < 1e-3, `step ${c.step} channel ${ch} ${c.outW}x${c.outH}: cell ${ox},${oy} is ${got[oy * c.outW + ox]}, not ${want}`);
+        }
       }
     }
   }

@@ -254,11 +254,13 @@ export function maxpool2x2(input: usize, h: i32, w: i32, c: i32, out: usize): vo
 /**
  * Area-average resampling of one 8-bit plane: the `w` x `h` pixels at (`x`, `y`) of the plane at `src` (row stride
  * `stride` bytes, `step` bytes from one pixel to the next: 1 for a plane, 2 for NV12's interleaved chroma, 4 for a
- * channel of packed RGBA) to `outW` x `outH` cells, each the mean of the pixels it covers, as f32 at `out`. A region
- * smaller than the output repeats pixels. Camera frames come in here (src/face/frame-input.ts): a 640x480 frame
+ * channel of packed RGBA) to `outW` x `outH` cells, each the mean of the pixels it covers, as f32 at `out`. With
+ * `channels` above 1, the bytes at offsets 0 .. channels - 1 of each pixel are averaged in the same pass into as many
+ * planes of means, one after another at `out` (NV12's U and V, packed R, G and B). A region smaller than the output
+ * repeats pixels. Camera frames come in here (src/face/frame-input.ts): a 640x480 frame
  * becomes the network's 128x128 input with every pixel counted once, where a bilinear scale would skip most of them.
  */
-export function areaMean(src: usize, stride: i32, step: i32, x: i32, y: i32, w: i32, h: i32, outW: i32, outH: i32, out: usize): void {
+export function areaMean(src: usize, stride: i32, step: i32, x: i32, y: i32, w: i32, h: i32, outW: i32, outH: i32, out: usize, channels: i32): void {
   if (outW > MAX_CELLS) outW = MAX_CELLS;
   // Each cell's first column and width, worked out once per call: a division per cell costs more than its sum.
   for (let ox = 0; ox < outW; ox++) {
@@ -292,24 +294,31 @@ export function areaMean(src: usize, stride: i32, step: i32, x: i32, y: i32, w: 
         }
         for (; b < bytes; b++) store<u16>(ROW_SUMS + (b << 1), load<u16>(ROW_SUMS + (b << 1)) + <u16>load<u8>(row + b));
       }
-      for (let ox = 0; ox < outW; ox++) {
-        const c0 = <usize>load<u32>(COLUMNS + (<usize>ox << 3));
-        const cols = load<u32>(COLUMNS + (<usize>ox << 3) + 4);
-        let sum: u32 = 0;
-        let at = ROW_SUMS + ((c0 * <usize>step) << 1);
-        for (let c: u32 = 0; c < cols; c++, at += <usize>(step << 1)) sum += load<u16>(at);
-        store<f32>(out + (<usize>(oy * outW + ox) << 2), <f32>sum / <f32>(rows * <i32>cols));
+      // Every channel from the same row totals: channel k's columns are the totals at byte k of each pixel.
+      for (let k = 0; k < channels; k++) {
+        const plane = out + <usize>(k * outW * outH) * 4;
+        for (let ox = 0; ox < outW; ox++) {
+          const c0 = <usize>load<u32>(COLUMNS + (<usize>ox << 3));
+          const cols = load<u32>(COLUMNS + (<usize>ox << 3) + 4);
+          let sum: u32 = 0;
+          let at = ROW_SUMS + ((c0 * <usize>step + <usize>k) << 1);
+          for (let c: u32 = 0; c < cols; c++, at += <usize>(step << 1)) sum += load<u16>(at);
+          store<f32>(plane + (<usize>(oy * outW + ox) << 2), <f32>sum / <f32>(rows * <i32>cols));
+        }
       }
     } else {
-      for (let ox = 0; ox < outW; ox++) {
-        const c0 = <usize>load<u32>(COLUMNS + (<usize>ox << 3));
-        const cols = load<u32>(COLUMNS + (<usize>ox << 3) + 4);
-        let sum: u32 = 0;
-        for (let r = 0; r < rows; r++) {
-          let p = first + <usize>r * <usize>stride + c0 * <usize>step;
-          for (let c: u32 = 0; c < cols; c++, p += <usize>step) sum += load<u8>(p);
+      for (let k = 0; k < channels; k++) {
+        const plane = out + <usize>(k * outW * outH) * 4;
+        for (let ox = 0; ox < outW; ox++) {
+          const c0 = <usize>load<u32>(COLUMNS + (<usize>ox << 3));
+          const cols = load<u32>(COLUMNS + (<usize>ox << 3) + 4);
+          let sum: u32 = 0;
+          for (let r = 0; r < rows; r++) {
+            let p = first + <usize>r * <usize>stride + c0 * <usize>step + <usize>k;
+            for (let c: u32 = 0; c < cols; c++, p += <usize>step) sum += load<u8>(p);
+          }
+          store<f32>(plane + (<usize>(oy * outW + ox) << 2), <f32>sum / <f32>(rows * <i32>cols));
         }
-        store<f32>(out + (<usize>(oy * outW + ox) << 2), <f32>sum / <f32>(rows * <i32>cols));
       }
     }
   }
