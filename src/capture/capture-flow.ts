@@ -37,8 +37,6 @@ export class CaptureFlow {
   #state?: CaptureState;
   #hint?: Hint;
   #lastFrameAt = 0;
-  /** False once this browser could not make a VideoFrame from the video: frames go over as ImageBitmaps. */
-  #videoFrames = true;
   #frames = 0;
   #inferenceMs = 0;
   #guidanceStart = 0;
@@ -145,9 +143,9 @@ export class CaptureFlow {
     const wantFull = keepShot && this.#o.extractBestShot !== false;
     // Taken now, before any await, so the frame kept is the one the detector sees.
     const grabbed = keepShot ? this.#media?.grab(video, timestamp) : undefined;
-    // Where the detector takes VideoFrames, the frame goes over whole: nothing is scaled or copied on the page.
-    const frame = this.#detector.detectVideoFrame && this.#videoFrames ? videoFrameOf(video) : null;
-    if (this.#detector.detectVideoFrame && !frame) this.#videoFrames = false;
+    // Where the detector takes VideoFrames, the frame goes over whole: nothing is scaled or copied on the page. A
+    // browser that cannot make one from the video (none, or not at this moment) gets this frame as a bitmap.
+    const frame = this.#detector.detectVideoFrame ? videoFrameOf(video) : null;
     let full: ImageBitmap | undefined;
     let obs: FrameObservation;
     try {
