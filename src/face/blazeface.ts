@@ -22,7 +22,7 @@ interface Kernels {
 /** The kernels that turn a camera frame's pixels into the network's input (src/face/frame-input.ts). */
 export interface FrameKernels {
   memory: WebAssembly.Memory;
-  areaMean(src: number, stride: number, step: number, x: number, y: number, w: number, h: number, outW: number, outH: number, out: number, channels: number): void;
+  areaMean(src: number, stride: number, step: number, x: number, y: number, w: number, h: number, outW: number, outH: number, out: number, channels: number): number;
   ycbcrToRgba(yMean: number, cbMean: number, crMean: number, n: number, yOff: number, yScale: number, crR: number, cbG: number, crG: number, cbB: number, out: number): void;
   rgbToRgba(rMean: number, gMean: number, bMean: number, n: number, out: number): void;
 }

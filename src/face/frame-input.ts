@@ -43,6 +43,11 @@ export function conversion(matrix: string | null | undefined, fullRange: boolean
 }
 
 const CELLS = INPUT * INPUT;
+/**
+ * The largest frame side read plane by plane: areaMean sums rows of up to 16 KiB (a 4096-pixel RGBA row) and cells of
+ * up to 256 rows; a larger frame (no camera delivers one to a check) is drawn instead.
+ */
+const MAX_SIDE = 4096;
 /** Scratch layout above the frame: three planes of means (f32), then the RGBA result. */
 const MEANS = 3 * CELLS * 4;
 
@@ -57,6 +62,11 @@ export class FrameReader {
     this.#scratch = scratch;
   }
 
+  /** areaMean, which declines only past limits `read` keeps frames within (MAX_SIDE). */
+  #mean(...args: Parameters<FrameKernels['areaMean']>): void {
+    if (!this.#k.areaMean(...args)) throw new Error(`frame-input: a ${args[5]}x${args[6]} region is past the kernel's limits`);
+  }
+
   /** Whether `read` takes frames of this pixel format. */
   static reads(format: string | null): boolean {
     return format !== null && READABLE.has(format);
@@ -64,10 +74,12 @@ export class FrameReader {
 
   /**
    * Copies the frame's visible pixels into the scratch area (invalidating the last frame read); null when its format
-   * is not one this reads, or the browser cannot copy it.
+   * is not one this reads, a side is over MAX_SIDE, or the browser cannot copy it.
    */
   async read(frame: VideoFrame): Promise<FramePixels | null> {
     if (!FrameReader.reads(frame.format)) return null;
+    const visible = frame.visibleRect ?? { width: frame.displayWidth, height: frame.displayHeight };
+    if (visible.width > MAX_SIDE || visible.height > MAX_SIDE) return null;
     const size = frame.allocationSize();
     const base = this.#scratch(MEANS + CELLS * 4 + size);
     const at = base + MEANS + CELLS * 4;
@@ -77,7 +89,7 @@ export class FrameReader {
     } catch {
       return null;
     }
-    const { width, height } = frame.visibleRect ?? { width: frame.displayWidth, height: frame.displayHeight };
+    const { width, height } = visible;
     const format = frame.format!;
     const planes = layout.map((p) => ({ at: at + p.offset, stride: p.stride }));
     const packed = format.startsWith('RGB') || format.startsWith('BGR');
@@ -101,13 +113,13 @@ export class FrameReader {
     if (px.layout === 'yuv') {
       const [y, u, v] = px.planes;
       const cw = (px.width + 1) >> 1, ch = (px.height + 1) >> 1;
-      k.areaMean(y!.at, y!.stride, 1, 0, 0, px.width, px.height, INPUT, INPUT, m0, 1);
+      this.#mean(y!.at, y!.stride, 1, 0, 0, px.width, px.height, INPUT, INPUT, m0, 1);
       if (px.chromaStep === 2) {
         // NV12: U and V interleaved in one plane, averaged in one pass into the two planes of means.
-        k.areaMean(u!.at, u!.stride, 2, 0, 0, cw, ch, INPUT, INPUT, m1, 2);
+        this.#mean(u!.at, u!.stride, 2, 0, 0, cw, ch, INPUT, INPUT, m1, 2);
       } else {
-        k.areaMean(u!.at, u!.stride, 1, 0, 0, cw, ch, INPUT, INPUT, m1, 1);
-        k.areaMean(v!.at, v!.stride, 1, 0, 0, cw, ch, INPUT, INPUT, m2, 1);
+        this.#mean(u!.at, u!.stride, 1, 0, 0, cw, ch, INPUT, INPUT, m1, 1);
+        this.#mean(v!.at, v!.stride, 1, 0, 0, cw, ch, INPUT, INPUT, m2, 1);
       }
       const c = px.coeffs;
       k.ycbcrToRgba(m0, m1, m2, CELLS, c.yOff, c.yScale, c.crR, c.cbG, c.crG, c.cbB, out);
@@ -115,7 +127,7 @@ export class FrameReader {
       // The first three bytes of every pixel in one pass; the planes of means follow the frame's byte order.
       const p = px.planes[0]!;
       const [r, g, b] = px.rgbOrder.map((offset) => base + offset * CELLS * 4);
-      k.areaMean(p.at, p.stride, 4, 0, 0, px.width, px.height, INPUT, INPUT, m0, 3);
+      this.#mean(p.at, p.stride, 4, 0, 0, px.width, px.height, INPUT, INPUT, m0, 3);
       k.rgbToRgba(r!, g!, b!, CELLS, out);
     }
     this.#rgba.set(new Uint8Array(k.memory.buffer, out, CELLS * 4));
@@ -138,13 +150,13 @@ export class FrameReader {
     const luma = new Float32Array(n);
     if (px.layout === 'yuv') {
       const p = px.planes[0]!;
-      k.areaMean(p.at, p.stride, 1, x, y, w, h, size, size, base, 1);
+      this.#mean(p.at, p.stride, 1, x, y, w, h, size, size, base, 1);
       const mean = new Float32Array(k.memory.buffer, base, n);
       const { yOff, yScale } = px.coeffs;
       for (let i = 0; i < n; i++) luma[i] = Math.min(255, Math.max(0, (mean[i]! - yOff) * yScale));
     } else {
       const p = px.planes[0]!;
-      k.areaMean(p.at, p.stride, 4, x, y, w, h, size, size, base, 3);
+      this.#mean(p.at, p.stride, 4, x, y, w, h, size, size, base, 3);
       const [r, g, b] = px.rgbOrder.map((offset) => new Float32Array(k.memory.buffer, base + offset * n * 4, n));
       for (let i = 0; i < n; i++) luma[i] = 0.299 * r![i]! + 0.587 * g![i]! + 0.114 * b![i]!;
     }

@@ -12,7 +12,7 @@ interface Kernels {
   conv5x5s2(input: number, h: number, w: number, weights: number, bias: number, out: number): void;
   depthwise3x3(input: number, h: number, w: number, c: number, weights: number, stride: number, out: number): void;
   pointwise(input: number, n: number, cin: number, weights: number, bias: number, cout: number, residual: number, rc: number, relu: number, out: number): void;
-  areaMean(src: number, stride: number, step: number, x: number, y: number, w: number, h: number, outW: number, outH: number, out: number, channels: number): void;
+  areaMean(src: number, stride: number, step: number, x: number, y: number, w: number, h: number, outW: number, outH: number, out: number, channels: number): number;
   ycbcrToRgba(yMean: number, cbMean: number, crMean: number, n: number, yOff: number, yScale: number, crR: number, cbG: number, crG: number, cbB: number, out: number): void;
   rgbToRgba(rMean: number, gMean: number, bMean: number, n: number, out: number): void;
 }
@@ -131,7 +131,7 @@ test('areaMean averages exactly the pixels of each cell: planes, interleaved and
     { step: 4, channels: 4, x: 0, y: 0, w: 203, h: 151, outW: 5, outH: 3 }, // cells of many rows and columns
   ];
   for (const c of cases) {
-    k.areaMean(src, stride, c.step, c.x, c.y, c.w, c.h, c.outW, c.outH, out, c.channels);
+    assert.equal(k.areaMean(src, stride, c.step, c.x, c.y, c.w, c.h, c.outW, c.outH, out, c.channels), 1);
     for (let ch = 0; ch < c.channels; ch++) {
       const got = new Float32Array(k.memory.buffer, out + ch * c.outW * c.outH * 4, c.outW * c.outH);
       for (let oy = 0; oy < c.outH; oy++) {
@@ -146,6 +146,24 @@ test('areaMean averages exactly the pixels of each cell: planes, interleaved and
       }
     }
   }
+});
+
+test('areaMean declines, writing nothing, a row over 16 KiB, a cell over 256 rows or over 1024 columns', () => {
+  const src = bytesAt(new Uint8Array(8 * 600).fill(9));
+  const out = src + 8 * 600 + 64;
+  const mem = () => new Float32Array(k.memory.buffer, out, 4);
+  mem().fill(-1);
+  assert.equal(k.areaMean(src, 16385, 1, 0, 0, 16385, 1, 4, 1, out, 1), 0, 'a row of 16385 bytes');
+  assert.equal(k.areaMean(src, 4097 * 4, 4, 0, 0, 4097, 1, 4, 1, out, 3), 0, '4097 RGBA pixels');
+  assert.equal(k.areaMean(src, 8, 1, 0, 0, 8, 600, 1, 2, out, 1), 0, 'cells of 300 rows');
+  assert.equal(k.areaMean(src, 8, 1, 0, 0, 8, 8, 1025, 1, out, 1), 0, '1025 cells in a row');
+  assert.deepEqual([...mem()], [-1, -1, -1, -1]);
+  // At the limits it sums: 256 rows a cell, a 16384-byte row.
+  assert.equal(k.areaMean(src, 8, 1, 0, 0, 8, 512, 1, 2, out, 1), 1);
+  assert.deepEqual([...mem().subarray(0, 2)], [9, 9]);
+  const wide = bytesAt(new Uint8Array(16384).fill(7), 5 << 20);
+  assert.equal(k.areaMean(wide, 16384, 4, 0, 0, 4096, 1, 2, 1, out, 3), 1);
+  assert.deepEqual([...mem()].slice(0, 3), [7, 7, 7]);
 });
 
 test('ycbcrToRgba and rgbToRgba convert each cell, round to the nearest and clamp to 0..255, alpha 255', () => {

@@ -257,11 +257,15 @@ export function maxpool2x2(input: usize, h: i32, w: i32, c: i32, out: usize): vo
  * channel of packed RGBA) to `outW` x `outH` cells, each the mean of the pixels it covers, as f32 at `out`. With
  * `channels` above 1, the bytes at offsets 0 .. channels - 1 of each pixel are averaged in the same pass into as many
  * planes of means, one after another at `out` (NV12's U and V, packed R, G and B). A region smaller than the output
- * repeats pixels. Camera frames come in here (src/face/frame-input.ts): a 640x480 frame
+ * repeats pixels. Returns false, writing nothing, for a row over MAX_ROW_BYTES, a cell over 256 rows or more than
+ * MAX_CELLS columns. Camera frames come in here (src/face/frame-input.ts): a 640x480 frame
  * becomes the network's 128x128 input with every pixel counted once, where a bilinear scale would skip most of them.
  */
-export function areaMean(src: usize, stride: i32, step: i32, x: i32, y: i32, w: i32, h: i32, outW: i32, outH: i32, out: usize, channels: i32): void {
-  if (outW > MAX_CELLS) outW = MAX_CELLS;
+export function areaMean(src: usize, stride: i32, step: i32, x: i32, y: i32, w: i32, h: i32, outW: i32, outH: i32, out: usize, channels: i32): bool {
+  // The region's bytes of one row (the other channels of packed or interleaved pixels ride along unused).
+  const bytes = <usize>(w * step);
+  // Row totals are 16-bit (at most 256 rows of 255 in a cell) in a fixed buffer; the host keeps within both.
+  if (outW > MAX_CELLS || bytes > <usize>MAX_ROW_BYTES || (h + outH - 1) / outH > 256) return false;
   // Each cell's first column and width, worked out once per call: a division per cell costs more than its sum.
   for (let ox = 0; ox < outW; ox++) {
     const c0 = (ox * w) / outW;
@@ -270,64 +274,45 @@ export function areaMean(src: usize, stride: i32, step: i32, x: i32, y: i32, w: 
     store<u32>(COLUMNS + (<usize>ox << 3), <u32>c0);
     store<u32>(COLUMNS + (<usize>ox << 3) + 4, <u32>(c1 - c0));
   }
-  // The region's bytes of one row (the other channels of packed or interleaved pixels ride along unused).
-  const bytes = <usize>(w * step);
-  const wide = bytes > <usize>MAX_ROW_BYTES;
   for (let oy = 0; oy < outH; oy++) {
     const r0 = y + (oy * h) / outH;
     let r1 = y + ((oy + 1) * h) / outH;
     if (r1 <= r0) r1 = r0 + 1;
     const rows = r1 - r0;
     const first = src + <usize>r0 * <usize>stride + <usize>(x * step);
-    if (!wide && rows <= 256) {
-      // Sum the cell's rows into 16-bit column totals, 16 bytes at a time (at most 256 rows of 255 fit), then each
-      // cell adds its columns' totals.
-      memory.fill(ROW_SUMS, 0, bytes << 1);
-      for (let r = 0; r < rows; r++) {
-        const row = first + <usize>r * <usize>stride;
-        let b: usize = 0;
-        for (; b + 16 <= bytes; b += 16) {
-          const v = v128.load(row + b);
-          const at = ROW_SUMS + (b << 1);
-          v128.store(at, i16x8.add(v128.load(at), i16x8.extend_low_i8x16_u(v)));
-          v128.store(at + 16, i16x8.add(v128.load(at + 16), i16x8.extend_high_i8x16_u(v)));
-        }
-        for (; b < bytes; b++) store<u16>(ROW_SUMS + (b << 1), load<u16>(ROW_SUMS + (b << 1)) + <u16>load<u8>(row + b));
+    // Sum the cell's rows into 16-bit column totals, 16 bytes at a time, then each cell adds its columns' totals.
+    memory.fill(ROW_SUMS, 0, bytes << 1);
+    for (let r = 0; r < rows; r++) {
+      const row = first + <usize>r * <usize>stride;
+      let b: usize = 0;
+      for (; b + 16 <= bytes; b += 16) {
+        const v = v128.load(row + b);
+        const at = ROW_SUMS + (b << 1);
+        v128.store(at, i16x8.add(v128.load(at), i16x8.extend_low_i8x16_u(v)));
+        v128.store(at + 16, i16x8.add(v128.load(at + 16), i16x8.extend_high_i8x16_u(v)));
       }
-      // Every channel from the same row totals: channel k's columns are the totals at byte k of each pixel.
-      for (let k = 0; k < channels; k++) {
-        const plane = out + <usize>(k * outW * outH) * 4;
-        for (let ox = 0; ox < outW; ox++) {
-          const c0 = <usize>load<u32>(COLUMNS + (<usize>ox << 3));
-          const cols = load<u32>(COLUMNS + (<usize>ox << 3) + 4);
-          let sum: u32 = 0;
-          let at = ROW_SUMS + ((c0 * <usize>step + <usize>k) << 1);
-          for (let c: u32 = 0; c < cols; c++, at += <usize>(step << 1)) sum += load<u16>(at);
-          store<f32>(plane + (<usize>(oy * outW + ox) << 2), <f32>sum / <f32>(rows * <i32>cols));
-        }
-      }
-    } else {
-      for (let k = 0; k < channels; k++) {
-        const plane = out + <usize>(k * outW * outH) * 4;
-        for (let ox = 0; ox < outW; ox++) {
-          const c0 = <usize>load<u32>(COLUMNS + (<usize>ox << 3));
-          const cols = load<u32>(COLUMNS + (<usize>ox << 3) + 4);
-          let sum: u32 = 0;
-          for (let r = 0; r < rows; r++) {
-            let p = first + <usize>r * <usize>stride + c0 * <usize>step + <usize>k;
-            for (let c: u32 = 0; c < cols; c++, p += <usize>step) sum += load<u8>(p);
-          }
-          store<f32>(plane + (<usize>(oy * outW + ox) << 2), <f32>sum / <f32>(rows * <i32>cols));
-        }
+      for (; b < bytes; b++) store<u16>(ROW_SUMS + (b << 1), load<u16>(ROW_SUMS + (b << 1)) + <u16>load<u8>(row + b));
+    }
+    // Every channel from the same row totals: channel k's columns are the totals at byte k of each pixel.
+    for (let k = 0; k < channels; k++) {
+      const plane = out + <usize>(k * outW * outH) * 4;
+      for (let ox = 0; ox < outW; ox++) {
+        const c0 = <usize>load<u32>(COLUMNS + (<usize>ox << 3));
+        const cols = load<u32>(COLUMNS + (<usize>ox << 3) + 4);
+        let sum: u32 = 0;
+        let at = ROW_SUMS + ((c0 * <usize>step + <usize>k) << 1);
+        for (let c: u32 = 0; c < cols; c++, at += <usize>(step << 1)) sum += load<u16>(at);
+        store<f32>(plane + (<usize>(oy * outW + ox) << 2), <f32>sum / <f32>(rows * <i32>cols));
       }
     }
   }
+  return true;
 }
 
 /** The most cells a row of areaMean's output has, and where it keeps each cell's columns (static memory). */
 const MAX_CELLS = 1024;
 const COLUMNS = memory.data(MAX_CELLS * 8, 16);
-/** Rows up to this many bytes (a 4096-pixel RGBA row) are summed with SIMD; wider ones one byte at a time. */
+/** The widest row areaMean takes, in bytes: a 4096-pixel RGBA row. */
 const MAX_ROW_BYTES = 16384;
 const ROW_SUMS = memory.data(MAX_ROW_BYTES * 2, 16);
 

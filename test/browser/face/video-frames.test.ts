@@ -121,7 +121,7 @@ describe('camera frames read as VideoFrames', function () {
     }
   });
 
-  it('draw a frame in a format the reader does not read (I444) and still find the face', async () => {
+  it('draw a frame the reader does not read (I444, or over 4096 px wide) and still answer: the face found as drawn', async () => {
     const d = detector();
     await d.load(['detect']);
     try {
@@ -132,6 +132,12 @@ describe('camera frames read as VideoFrames', function () {
       expect(read.faces.length).to.equal(1);
       expect(difference(read, drawn).edge).to.be.at.most(0.02);
       expect(frame.format, 'closed').to.equal(null);
+      // A frame wider than the reader takes (4096 px) is drawn too: an answer, not a failure.
+      const wide = new VideoFrame(new Uint8Array(4100 * 8 * 3 / 2).fill(128), { format: 'I420', codedWidth: 4100, codedHeight: 8, timestamp: 0 });
+      const flat = await asFrame(d, wide);
+      expect(flat.faces.length).to.equal(0);
+      expect(flat.width).to.equal(4100);
+      expect(wide.format, 'closed').to.equal(null);
     } finally {
       d.dispose();
     }
