@@ -1,7 +1,7 @@
 // Loads the AssemblyScript codec (wasm/build/codec.wasm) in a browser, a worker or Node, and drives its exports.
-// One WebAssembly.Module is compiled per source and cached; every pack gets a fresh Instance, and so does every
-// open but a small one, whose instance is wiped before the next open takes it (open.ts): the linear memory of one
-// container is never seen by the next.
+// One WebAssembly.Module is compiled per source and cached; every pack gets a fresh Instance. openContainer keeps one
+// instance for the next open and wipes what each open wrote first (open.ts): the linear memory of one container is
+// never seen by the next.
 import { leafHash, leafHashSync, type SyncSha256 } from './digest.ts';
 import { CODEC_STATUS_NAMES, CodecStatus, type CodecStatusName, DEFAULT_MEMORY_LIMIT, INNER_VERSION, MAX_CHUNK_LENGTH, MAX_SECTIONS, SECTION_KIND_NAMES } from './format.ts';
 
@@ -319,7 +319,8 @@ export class Codec {
     this.reserve(input + length);
     // The scratch, section info and digests the codec and this method write below the inner container.
     this.#written.push([scratch, input]);
-    // Which bytes are in codec memory (as [from, to) runs over the inner container), and how to put more there.
+    // What this open copied into codec memory, as [from, to) runs over the inner container (#written also holds the
+    // runs of earlier opens not yet wiped), and how to copy more.
     const copied: [number, number][] = [];
     const copy = (from: number, to: number) => {
       const into = new Uint8Array(x.memory.buffer);
@@ -347,7 +348,7 @@ export class Codec {
     copy(0, Math.min(length, Math.max(48, headEnd)));
     const n = x.parse(input, length, info);
     if (n < 0) this.fail(-n, 'open');
-    let view = new DataView(x.memory.buffer);
+    const view = new DataView(x.memory.buffer);
     // The codec reads either inner version; which one is allowed depends on the envelope around it (no downgrade).
     if (view.getUint16(input + 4, true) !== innerVersion) this.fail(CodecStatus.badVersion, 'open');
     const ranges = Array.from({ length: n }, (_, i) => {
@@ -376,7 +377,6 @@ export class Codec {
     const status = x.verify(input, length, digests, hostDigestMin, scratch);
     if (status !== CodecStatus.ok) this.fail(status, 'open');
     mem = new Uint8Array(x.memory.buffer);
-    view = new DataView(x.memory.buffer);
     return {
       summingHash: mem.slice(input + 16, input + 48),
       sections: ranges.map((r, i) => {
