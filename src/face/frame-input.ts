@@ -10,12 +10,12 @@ import { statsOfLuma, type LumaStats } from './image-stats.ts';
 
 /** A frame's visible pixels in the kernels' memory, as `read` left them. */
 export interface FramePixels {
-  /** 'yuv': planes y, u, v (step 1 for I420, 2 with v = u + 1 for NV12); 'rgb': one packed plane, 4 bytes a pixel. */
+  /** 'yuv': planes y, u, v (I420) or y, uv (NV12, U and V interleaved); 'rgb': one packed plane, 4 bytes a pixel. */
   layout: 'yuv' | 'rgb';
   width: number;
   height: number;
   planes: { at: number; stride: number }[];
-  /** Bytes from one chroma sample to the next in a chroma plane. */
+  /** Bytes from one chroma sample to the next in a chroma plane: 2 for NV12, else 1. */
   chromaStep: number;
   /** Byte offsets of R, G, B inside a packed pixel. */
   rgbOrder: [number, number, number];
@@ -28,7 +28,7 @@ const READABLE = new Set(['I420', 'I420A', 'NV12', 'RGBA', 'RGBX', 'BGRA', 'BGRX
 /** Kr and Kb of the colour matrices a camera frame may name; cameras that name none use BT.601's. */
 const MATRICES: Record<string, [number, number]> = { bt709: [0.2126, 0.0722], bt470bg: [0.299, 0.114], smpte170m: [0.299, 0.114], 'bt2020-ncl': [0.2627, 0.0593] };
 
-export function conversion(matrix: string | null | undefined, fullRange: boolean | null | undefined): FramePixels['coeffs'] {
+function conversion(matrix: string | null | undefined, fullRange: boolean | null | undefined): FramePixels['coeffs'] {
   const [kr, kb] = MATRICES[matrix ?? ''] ?? MATRICES.smpte170m!;
   const kg = 1 - kr - kb;
   const c = fullRange ? 1 : 255 / 224;
@@ -67,17 +67,12 @@ export class FrameReader {
     if (!this.#k.areaMean(...args)) throw new Error(`frame-input: a ${args[5]}x${args[6]} region is past the kernel's limits`);
   }
 
-  /** Whether `read` takes frames of this pixel format. */
-  static reads(format: string | null): boolean {
-    return format !== null && READABLE.has(format);
-  }
-
   /**
    * Copies the frame's visible pixels into the scratch area (invalidating the last frame read); null when its format
    * is not one this reads, a side is over MAX_SIDE, or the browser cannot copy it.
    */
   async read(frame: VideoFrame): Promise<FramePixels | null> {
-    if (!FrameReader.reads(frame.format)) return null;
+    if (frame.format === null || !READABLE.has(frame.format)) return null;
     const visible = frame.visibleRect ?? { width: frame.displayWidth, height: frame.displayHeight };
     if (visible.width > MAX_SIDE || visible.height > MAX_SIDE) return null;
     const size = frame.allocationSize();
@@ -97,7 +92,7 @@ export class FrameReader {
       layout: packed ? 'rgb' : 'yuv',
       width,
       height,
-      planes: format === 'NV12' ? [planes[0]!, planes[1]!, { at: planes[1]!.at + 1, stride: planes[1]!.stride }] : planes,
+      planes,
       chromaStep: format === 'NV12' ? 2 : 1,
       rgbOrder: format.startsWith('BGR') ? [2, 1, 0] : [0, 1, 2],
       coeffs: conversion(frame.colorSpace?.matrix, frame.colorSpace?.fullRange),

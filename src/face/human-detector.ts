@@ -220,7 +220,7 @@ export class HumanDetector implements Detector {
       const result = await this.human.detect(this.#pixels(bitmap), this.#config(features));
       if (result.error) throw new Error(result.error);
       const faces = result.face.map((f) => this.#observe(f, bitmap, scale, features.includes('smile')));
-      return frameObservation(frame, faces, started);
+      return frameObservation(frame, faces, started, lumaStats(bitmap, undefined, 32).brightness);
     } finally {
       bitmap.close();
     }

@@ -61,18 +61,15 @@ export function statsOfLuma(luma: Float32Array, size: number): LumaStats {
   return { brightness: sum / (size * size) / 255, sharpness: lapSq / n - mean * mean };
 }
 
-/**
- * What a detector answers for a frame: its faces, largest first, the whole frame's brightness, and the time since
- * `started`. The brightness is measured on the bitmap unless the detector already has it from its own input.
- */
-export function frameObservation(frame: Omit<DetectorFrame, 'bitmap'> & { bitmap?: ImageBitmap }, faces: FaceObservation[], started: number, brightness?: number): FrameObservation {
+/** What a detector answers for a frame: its faces, largest first, the whole frame's brightness, and the time since `started`. */
+export function frameObservation(frame: Omit<DetectorFrame, 'bitmap'>, faces: FaceObservation[], started: number, brightness: number): FrameObservation {
   faces.sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height);
   return {
     timestamp: frame.timestamp,
     width: frame.width,
     height: frame.height,
     faces,
-    brightness: brightness ?? (frame.bitmap ? lumaStats(frame.bitmap, undefined, 32).brightness : 0),
+    brightness,
     inferenceMs: performance.now() - started,
   };
 }
