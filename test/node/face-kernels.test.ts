@@ -68,8 +68,8 @@ test('conv5x5s2 is a 5x5 convolution, stride 2, SAME padding (1 before, 2 after)
   }
 });
 
-test('depthwise3x3 is a 3x3 depthwise convolution without bias, SAME padding, stride 1 and 2, at every pixel', () => {
-  for (const [size, c, stride] of [[16, 24, 1], [16, 28, 2], [8, 96, 1], [32, 44, 2]] as const) {
+test('depthwise3x3 is a 3x3 depthwise convolution without bias, SAME padding, stride 1 and 2, at every pixel, down to 2x2', () => {
+  for (const [size, c, stride] of [[16, 24, 1], [16, 28, 2], [8, 96, 1], [32, 44, 2], [9, 8, 1], [3, 4, 1], [2, 4, 1], [2, 4, 2], [6, 12, 2]] as const) {
     const alloc = arena();
     const oh = size / stride;
     const before = stride === 2 ? 0 : 1;

@@ -122,50 +122,82 @@ function conv0Pixel(input: usize, h: i32, w: i32, weights: usize, bias: usize, o
 
 /**
  * 3x3 depthwise convolution without bias, SAME padding: stride 1 (one pixel each side) or stride 2 (TensorFlow pads
- * an even input only after: output pixel y reads rows 2y..2y+2). Weights [9][c]. Pixels whose nine taps all lie
- * inside take a branch-free path; the border checks each tap.
+ * an even input only after: output pixel y reads rows 2y..2y+2). Weights [9][c]. Inside the border, each group of
+ * four channels keeps its nine weights in registers along a row; at stride 1 two neighbouring outputs share the
+ * input columns they both read (12 loads for 18 multiply-adds). The border pixels check each tap.
  */
 export function depthwise3x3(input: usize, h: i32, w: i32, c: i32, weights: usize, stride: i32, out: usize): void {
   const oh = stride == 2 ? h >> 1 : h, ow = stride == 2 ? w >> 1 : w;
   const before = stride == 2 ? 0 : 1;
   const row = <usize>c << 2;
   const line = <usize>w * row;
+  // Outputs x in [first, end) read only columns inside the input.
+  const first = before, end = w - 3 + before < 0 ? 0 : min((w - 3 + before) / stride + 1, ow);
   for (let y = 0; y < oh; y++) {
     const iy0 = stride * y - before;
-    for (let x = 0; x < ow; x++) {
-      const ix0 = stride * x - before;
-      const o = out + <usize>(y * ow + x) * row;
-      if (iy0 >= 0 && ix0 >= 0 && iy0 + 2 < h && ix0 + 2 < w) {
-        const p = input + <usize>(iy0 * w + ix0) * row;
-        for (let off: usize = 0; off < row; off += 16) {
-          const q = p + off, k = weights + off;
-          let acc = f32x4.mul(v128.load(q), v128.load(k));
-          acc = madd(v128.load(q + row), v128.load(k + row), acc);
-          acc = madd(v128.load(q + 2 * row), v128.load(k + 2 * row), acc);
-          acc = madd(v128.load(q + line), v128.load(k + 3 * row), acc);
-          acc = madd(v128.load(q + line + row), v128.load(k + 4 * row), acc);
-          acc = madd(v128.load(q + line + 2 * row), v128.load(k + 5 * row), acc);
-          acc = madd(v128.load(q + 2 * line), v128.load(k + 6 * row), acc);
-          acc = madd(v128.load(q + 2 * line + row), v128.load(k + 7 * row), acc);
-          acc = madd(v128.load(q + 2 * line + 2 * row), v128.load(k + 8 * row), acc);
-          v128.store(o + off, acc);
+    const o = out + <usize>(y * ow) * row;
+    if (iy0 < 0 || iy0 + 2 >= h || first >= end) {
+      for (let x = 0; x < ow; x++) depthwiseEdge(input, h, w, row, weights, stride, before, y, x, o + <usize>x * row);
+      continue;
+    }
+    for (let x = 0; x < first; x++) depthwiseEdge(input, h, w, row, weights, stride, before, y, x, o + <usize>x * row);
+    for (let x = end; x < ow; x++) depthwiseEdge(input, h, w, row, weights, stride, before, y, x, o + <usize>x * row);
+    const top = input + <usize>(iy0 * w) * row;
+    for (let off: usize = 0; off < row; off += 16) {
+      const kp = weights + off;
+      const k0 = v128.load(kp), k1 = v128.load(kp + row), k2 = v128.load(kp + 2 * row);
+      const k3 = v128.load(kp + 3 * row), k4 = v128.load(kp + 4 * row), k5 = v128.load(kp + 5 * row);
+      const k6 = v128.load(kp + 6 * row), k7 = v128.load(kp + 7 * row), k8 = v128.load(kp + 8 * row);
+      const base = top + off, ob = o + off;
+      let x = first;
+      if (stride == 1) {
+        for (; x + 1 < end; x += 2) {
+          const q = base + <usize>(x - 1) * row;
+          // Columns x-1 .. x+2, each three rows deep.
+          let t0 = v128.load(q), t1 = v128.load(q + line), t2 = v128.load(q + 2 * line);
+          let a = f32x4.mul(t0, k0);
+          a = madd(t1, k3, a); a = madd(t2, k6, a);
+          t0 = v128.load(q + row); t1 = v128.load(q + row + line); t2 = v128.load(q + row + 2 * line);
+          a = madd(t0, k1, a); a = madd(t1, k4, a); a = madd(t2, k7, a);
+          let b = f32x4.mul(t0, k0);
+          b = madd(t1, k3, b); b = madd(t2, k6, b);
+          t0 = v128.load(q + 2 * row); t1 = v128.load(q + 2 * row + line); t2 = v128.load(q + 2 * row + 2 * line);
+          a = madd(t0, k2, a); a = madd(t1, k5, a); a = madd(t2, k8, a);
+          b = madd(t0, k1, b); b = madd(t1, k4, b); b = madd(t2, k7, b);
+          t0 = v128.load(q + 3 * row); t1 = v128.load(q + 3 * row + line); t2 = v128.load(q + 3 * row + 2 * line);
+          b = madd(t0, k2, b); b = madd(t1, k5, b); b = madd(t2, k8, b);
+          v128.store(ob + <usize>x * row, a);
+          v128.store(ob + <usize>(x + 1) * row, b);
         }
-        continue;
       }
-      for (let off: usize = 0; off < row; off += 16) {
-        let acc = f32x4.splat(0);
-        for (let ky = 0; ky < 3; ky++) {
-          const iy = iy0 + ky;
-          if (iy < 0 || iy >= h) continue;
-          for (let kx = 0; kx < 3; kx++) {
-            const ix = ix0 + kx;
-            if (ix < 0 || ix >= w) continue;
-            acc = madd(v128.load(input + <usize>(iy * w + ix) * row + off), v128.load(weights + <usize>(ky * 3 + kx) * row + off), acc);
-          }
-        }
-        v128.store(o + off, acc);
+      for (; x < end; x++) {
+        const q = base + <usize>(stride * x - before) * row;
+        let a = f32x4.mul(v128.load(q), k0);
+        a = madd(v128.load(q + row), k1, a); a = madd(v128.load(q + 2 * row), k2, a);
+        a = madd(v128.load(q + line), k3, a); a = madd(v128.load(q + line + row), k4, a);
+        a = madd(v128.load(q + line + 2 * row), k5, a); a = madd(v128.load(q + 2 * line), k6, a);
+        a = madd(v128.load(q + 2 * line + row), k7, a); a = madd(v128.load(q + 2 * line + 2 * row), k8, a);
+        v128.store(ob + <usize>x * row, a);
       }
     }
+  }
+}
+
+/** One output pixel of depthwise3x3 (all its channels, `row` bytes at `o`), each tap checked against the border. */
+function depthwiseEdge(input: usize, h: i32, w: i32, row: usize, weights: usize, stride: i32, before: i32, y: i32, x: i32, o: usize): void {
+  const iy0 = stride * y - before, ix0 = stride * x - before;
+  for (let off: usize = 0; off < row; off += 16) {
+    let acc = f32x4.splat(0);
+    for (let ky = 0; ky < 3; ky++) {
+      const iy = iy0 + ky;
+      if (iy < 0 || iy >= h) continue;
+      for (let kx = 0; kx < 3; kx++) {
+        const ix = ix0 + kx;
+        if (ix < 0 || ix >= w) continue;
+        acc = madd(v128.load(input + <usize>(iy * w + ix) * row + off), v128.load(weights + <usize>(ky * 3 + kx) * row + off), acc);
+      }
+    }
+    v128.store(o + off, acc);
   }
 }
 
