@@ -91,7 +91,7 @@ test('depthwise3x3 is a 3x3 depthwise convolution without bias, SAME padding, st
 });
 
 test('pointwise is a 1x1 convolution with bias, an optional residual over the first channels, and optional ReLU', () => {
-  for (const [n, cin, cout, rc, relu] of [[64, 24, 28, 24, 1], [16, 96, 96, 96, 1], [64, 88, 32, 0, 0], [64, 96, 8, 0, 0]] as const) {
+  for (const [n, cin, cout, rc, relu] of [[64, 24, 28, 24, 1], [16, 96, 96, 96, 1], [64, 88, 32, 0, 0], [64, 96, 8, 0, 0], [16, 32, 36, 32, 1], [16, 88, 4, 0, 0], [16, 24, 24, 24, 1]] as const) {
     const alloc = arena();
     const input = random(n * cin), weights = random(cin * cout), bias = random(cout), residual = random(n * Math.max(rc, 4));
     const inp = alloc(input), wt = alloc(weights), b = alloc(bias), res = alloc(residual), out = alloc(n * cout);

@@ -203,7 +203,7 @@ function depthwiseEdge(input: usize, h: i32, w: i32, row: usize, weights: usize,
 
 /**
  * 1x1 convolution over `n` pixels: out = in x W[cin][cout] + bias, plus the first `rc` channels of `residual` (a
- * tensor of `rc` channels; 0 for none), then ReLU when `relu`. Two pixels and up to sixteen outputs at a time.
+ * tensor of `rc` channels; 0 for none), then ReLU when `relu`. Two pixels and sixteen outputs at a time; the last 4, 8 or 12 outputs in one pass.
  */
 export function pointwise(input: usize, n: i32, cin: i32, weights: usize, bias: usize, cout: i32, residual: usize, rc: i32, relu: bool, out: usize): void {
   const zero = f32x4.splat(0);
@@ -229,7 +229,35 @@ export function pointwise(input: usize, n: i32, cin: i32, weights: usize, bias: 
       store16(o0 + (<usize>co << 2), a0, a1, a2, a3);
       store16(o1 + (<usize>co << 2), b0, b1, b2, b3);
     }
-    for (; co < cout; co += 4) {
+    // The last 4, 8 or 12 outputs in one pass, so each input value is loaded once for all of them.
+    const rest = cout - co;
+    if (rest >= 8) {
+      const b = bias + (<usize>co << 2);
+      let a0 = v128.load(b), a1 = v128.load(b, 16), a2 = rest == 12 ? v128.load(b, 32) : zero;
+      let b0 = a0, b1 = a1, b2 = a2;
+      let wp = weights + (<usize>co << 2);
+      if (rest == 12) {
+        for (let ci = 0; ci < cin; ci++) {
+          const x0 = v128.load32_splat(i0 + (<usize>ci << 2)), x1 = v128.load32_splat(i1 + (<usize>ci << 2));
+          const w0 = v128.load(wp), w1 = v128.load(wp, 16), w2 = v128.load(wp, 32);
+          a0 = madd(x0, w0, a0); a1 = madd(x0, w1, a1); a2 = madd(x0, w2, a2);
+          b0 = madd(x1, w0, b0); b1 = madd(x1, w1, b1); b2 = madd(x1, w2, b2);
+          wp += wRow;
+        }
+        v128.store(o0 + (<usize>co << 2), a2, 32);
+        v128.store(o1 + (<usize>co << 2), b2, 32);
+      } else {
+        for (let ci = 0; ci < cin; ci++) {
+          const x0 = v128.load32_splat(i0 + (<usize>ci << 2)), x1 = v128.load32_splat(i1 + (<usize>ci << 2));
+          const w0 = v128.load(wp), w1 = v128.load(wp, 16);
+          a0 = madd(x0, w0, a0); a1 = madd(x0, w1, a1);
+          b0 = madd(x1, w0, b0); b1 = madd(x1, w1, b1);
+          wp += wRow;
+        }
+      }
+      v128.store(o0 + (<usize>co << 2), a0); v128.store(o0 + (<usize>co << 2), a1, 16);
+      v128.store(o1 + (<usize>co << 2), b0); v128.store(o1 + (<usize>co << 2), b1, 16);
+    } else if (rest == 4) {
       let a = v128.load(bias + (<usize>co << 2));
       let b = a;
       let wp = weights + (<usize>co << 2);
