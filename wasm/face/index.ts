@@ -122,66 +122,89 @@ function conv0Pixel(input: usize, h: i32, w: i32, weights: usize, bias: usize, o
 
 /**
  * 3x3 depthwise convolution without bias, SAME padding: stride 1 (one pixel each side) or stride 2 (TensorFlow pads
- * an even input only after: output pixel y reads rows 2y..2y+2). Weights [9][c]. Inside the border, each group of
- * four channels keeps its nine weights in registers along a row; at stride 1 two neighbouring outputs share the
- * input columns they both read (12 loads for 18 multiply-adds). The border pixels check each tap.
+ * an even input only after: output pixel y reads rows 2y..2y+2). Weights [9][c]. Each group of four channels keeps
+ * its nine weights in registers along a row; at stride 1 two neighbouring outputs share the input columns they both
+ * read (12 loads for 18 multiply-adds). A row above or below the input reads a row of zeros, and the first and last
+ * columns leave out the taps outside, so the border costs no more than the inside (at 8x8, 28 of the 64 pixels are
+ * border). Inputs too small for that (under three columns) check each tap.
  */
 export function depthwise3x3(input: usize, h: i32, w: i32, c: i32, weights: usize, stride: i32, out: usize): void {
   const oh = stride == 2 ? h >> 1 : h, ow = stride == 2 ? w >> 1 : w;
   const before = stride == 2 ? 0 : 1;
   const row = <usize>c << 2;
   const line = <usize>w * row;
-  // Outputs x in [first, end) read only columns inside the input.
+  // Outputs x in [first, end) read only columns inside the input; the ones after end read two columns.
   const first = before, end = w - 3 + before < 0 ? 0 : min((w - 3 + before) / stride + 1, ow);
   for (let y = 0; y < oh; y++) {
     const iy0 = stride * y - before;
     const o = out + <usize>(y * ow) * row;
-    if (iy0 < 0 || iy0 + 2 >= h || first >= end) {
+    if (first >= end || line > ZERO_ROW_BYTES) {
       for (let x = 0; x < ow; x++) depthwiseEdge(input, h, w, row, weights, stride, before, y, x, o + <usize>x * row);
       continue;
     }
-    for (let x = 0; x < first; x++) depthwiseEdge(input, h, w, row, weights, stride, before, y, x, o + <usize>x * row);
-    for (let x = end; x < ow; x++) depthwiseEdge(input, h, w, row, weights, stride, before, y, x, o + <usize>x * row);
-    const top = input + <usize>(iy0 * w) * row;
+    const r0 = iy0 < 0 ? ZERO_ROW : input + <usize>iy0 * line;
+    const r1 = input + <usize>(iy0 + 1) * line;
+    const r2 = iy0 + 2 >= h ? ZERO_ROW : input + <usize>(iy0 + 2) * line;
     for (let off: usize = 0; off < row; off += 16) {
       const kp = weights + off;
       const k0 = v128.load(kp), k1 = v128.load(kp + row), k2 = v128.load(kp + 2 * row);
       const k3 = v128.load(kp + 3 * row), k4 = v128.load(kp + 4 * row), k5 = v128.load(kp + 5 * row);
       const k6 = v128.load(kp + 6 * row), k7 = v128.load(kp + 7 * row), k8 = v128.load(kp + 8 * row);
-      const base = top + off, ob = o + off;
+      const a0 = r0 + off, a1 = r1 + off, a2 = r2 + off, ob = o + off;
+      if (first == 1) {
+        // x = 0: columns 0 and 1, under the kernel's middle and right taps.
+        let a = f32x4.mul(v128.load(a0), k1);
+        a = madd(v128.load(a0 + row), k2, a); a = madd(v128.load(a1), k4, a);
+        a = madd(v128.load(a1 + row), k5, a); a = madd(v128.load(a2), k7, a);
+        a = madd(v128.load(a2 + row), k8, a);
+        v128.store(ob, a);
+      }
       let x = first;
       if (stride == 1) {
         for (; x + 1 < end; x += 2) {
-          const q = base + <usize>(x - 1) * row;
           // Columns x-1 .. x+2, each three rows deep.
-          let t0 = v128.load(q), t1 = v128.load(q + line), t2 = v128.load(q + 2 * line);
+          const at = <usize>(x - 1) * row;
+          let t0 = v128.load(a0 + at), t1 = v128.load(a1 + at), t2 = v128.load(a2 + at);
           let a = f32x4.mul(t0, k0);
           a = madd(t1, k3, a); a = madd(t2, k6, a);
-          t0 = v128.load(q + row); t1 = v128.load(q + row + line); t2 = v128.load(q + row + 2 * line);
+          t0 = v128.load(a0 + at + row); t1 = v128.load(a1 + at + row); t2 = v128.load(a2 + at + row);
           a = madd(t0, k1, a); a = madd(t1, k4, a); a = madd(t2, k7, a);
           let b = f32x4.mul(t0, k0);
           b = madd(t1, k3, b); b = madd(t2, k6, b);
-          t0 = v128.load(q + 2 * row); t1 = v128.load(q + 2 * row + line); t2 = v128.load(q + 2 * row + 2 * line);
+          t0 = v128.load(a0 + at + 2 * row); t1 = v128.load(a1 + at + 2 * row); t2 = v128.load(a2 + at + 2 * row);
           a = madd(t0, k2, a); a = madd(t1, k5, a); a = madd(t2, k8, a);
           b = madd(t0, k1, b); b = madd(t1, k4, b); b = madd(t2, k7, b);
-          t0 = v128.load(q + 3 * row); t1 = v128.load(q + 3 * row + line); t2 = v128.load(q + 3 * row + 2 * line);
+          t0 = v128.load(a0 + at + 3 * row); t1 = v128.load(a1 + at + 3 * row); t2 = v128.load(a2 + at + 3 * row);
           b = madd(t0, k2, b); b = madd(t1, k5, b); b = madd(t2, k8, b);
           v128.store(ob + <usize>x * row, a);
           v128.store(ob + <usize>(x + 1) * row, b);
         }
       }
       for (; x < end; x++) {
-        const q = base + <usize>(stride * x - before) * row;
-        let a = f32x4.mul(v128.load(q), k0);
-        a = madd(v128.load(q + row), k1, a); a = madd(v128.load(q + 2 * row), k2, a);
-        a = madd(v128.load(q + line), k3, a); a = madd(v128.load(q + line + row), k4, a);
-        a = madd(v128.load(q + line + 2 * row), k5, a); a = madd(v128.load(q + 2 * line), k6, a);
-        a = madd(v128.load(q + 2 * line + row), k7, a); a = madd(v128.load(q + 2 * line + 2 * row), k8, a);
+        const at = <usize>(stride * x - before) * row;
+        let a = f32x4.mul(v128.load(a0 + at), k0);
+        a = madd(v128.load(a0 + at + row), k1, a); a = madd(v128.load(a0 + at + 2 * row), k2, a);
+        a = madd(v128.load(a1 + at), k3, a); a = madd(v128.load(a1 + at + row), k4, a);
+        a = madd(v128.load(a1 + at + 2 * row), k5, a); a = madd(v128.load(a2 + at), k6, a);
+        a = madd(v128.load(a2 + at + row), k7, a); a = madd(v128.load(a2 + at + 2 * row), k8, a);
+        v128.store(ob + <usize>x * row, a);
+      }
+      for (; x < ow; x++) {
+        // Past the last column: the two columns left, under the kernel's left and middle taps.
+        const at = <usize>(stride * x - before) * row;
+        let a = f32x4.mul(v128.load(a0 + at), k0);
+        a = madd(v128.load(a0 + at + row), k1, a); a = madd(v128.load(a1 + at), k3, a);
+        a = madd(v128.load(a1 + at + row), k4, a); a = madd(v128.load(a2 + at), k6, a);
+        a = madd(v128.load(a2 + at + row), k7, a);
         v128.store(ob + <usize>x * row, a);
       }
     }
   }
 }
+
+/** A row of zeros for depthwise3x3's rows above and below the input: the widest row of the network is 7 KiB. */
+const ZERO_ROW_BYTES: usize = 16384;
+const ZERO_ROW = memory.data(<i32>ZERO_ROW_BYTES, 16);
 
 /** One output pixel of depthwise3x3 (all its channels, `row` bytes at `o`), each tap checked against the border. */
 function depthwiseEdge(input: usize, h: i32, w: i32, row: usize, weights: usize, stride: i32, before: i32, y: i32, x: i32, o: usize): void {
