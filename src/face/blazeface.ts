@@ -77,6 +77,9 @@ type Step =
   | { op: 'block'; inp: number; hw: number; cin: number; cout: number; stride: 1 | 2; dw: number; dwOut: number; pool: number; pw: number; b: number; out: number }
   | { op: 'head'; inp: number; n: number; cin: number; w: number; b: number; cout: number; out: number };
 
+/** A head's layer: 1x1 convolutions of its input to the anchors' scores (all cells) and to their boxes (on demand). */
+type Head = { cls: Extract<Step, { op: 'head' }>; reg: Extract<Step, { op: 'head' }>; cells: number; per: number };
+
 /** Raw output of one anchor, in input pixels (128x128). */
 export interface RawDetection {
   score: number;
@@ -103,7 +106,7 @@ export class BlazeFace {
   #input = 0;
   /** The first byte above the model's weights and activations: the scratch area starts here. */
   #top = 0;
-  #heads: { cls: number; reg: number; cells: number; per: number; clsC: number }[] = [];
+  #heads: Head[] = [];
   readonly anchors = anchors();
   /** Bytes of the weights file. */
   readonly weightBytes: number;
@@ -151,9 +154,11 @@ export class BlazeFace {
       const clsC = pad4(per);
       const clsOut = alloc(cells * cells * clsC), regOut = alloc(cells * cells * per * 16);
       const n = cells * cells;
-      this.#steps.push({ op: 'head', inp: x, n, cin: pad4(cin), w: matrix(cls, cin, per, pad4(cin), clsC), b: vector(get(`classificator_${suffix}/BiasAdd/ReadVariableOp`, [per]), clsC), cout: clsC, out: clsOut });
-      this.#steps.push({ op: 'head', inp: x, n, cin: pad4(cin), w: matrix(reg, cin, per * 16, pad4(cin), per * 16), b: vector(get(`regressor_${suffix}/BiasAdd/ReadVariableOp`, [per * 16]), per * 16), cout: per * 16, out: regOut });
-      this.#heads.push({ cls: clsOut, reg: regOut, cells, per, clsC });
+      const clsStep: Step = { op: 'head', inp: x, n, cin: pad4(cin), w: matrix(cls, cin, per, pad4(cin), clsC), b: vector(get(`classificator_${suffix}/BiasAdd/ReadVariableOp`, [per]), clsC), cout: clsC, out: clsOut };
+      const regStep: Step = { op: 'head', inp: x, n, cin: pad4(cin), w: matrix(reg, cin, per * 16, pad4(cin), per * 16), b: vector(get(`regressor_${suffix}/BiasAdd/ReadVariableOp`, [per * 16]), per * 16), cout: per * 16, out: regOut };
+      // The scores run with the network; the boxes only for the cells where an anchor scores (see detect).
+      this.#steps.push(clsStep);
+      this.#heads.push({ cls: clsStep, reg: regStep, cells, per });
     };
     for (let i = 1; i <= 16; i++) {
       const dwName = i === 1 ? 'depthwise_conv2d/depthwise/ReadVariableOp' : `depthwise_conv2d_${i - 1}/depthwise/ReadVariableOp`;
@@ -224,13 +229,24 @@ export class BlazeFace {
     }
     const m = new Float32Array(k.memory.buffer);
     const found: RawDetection[] = [];
+    // score > minScore, as a logit: the sigmoid only for the anchors that pass.
+    const minLogit = Math.log(minScore / (1 - minScore));
     let index = 0;
-    for (const h of this.#heads) {
-      for (let cell = 0; cell < h.cells * h.cells; cell++) {
-        for (let a = 0; a < h.per; a++, index++) {
-          const score = 1 / (1 + Math.exp(-m[h.cls / 4 + cell * h.clsC + a]));
-          if (!(score > minScore)) continue;
-          const r = h.reg / 4 + (cell * h.per + a) * 16;
+    for (const { cls, reg, cells, per } of this.#heads) {
+      // The box regressor is 16 outputs an anchor over every cell (over half the heads' arithmetic); a face lights a
+      // few cells, so it runs for those alone, two cells a call (the kernel's pixel pair; cells * cells is even).
+      let pair = -1;
+      for (let cell = 0; cell < cells * cells; cell++) {
+        for (let a = 0; a < per; a++, index++) {
+          const logit = m[cls.out / 4 + cell * cls.cout + a];
+          if (!(logit > minLogit)) continue;
+          const score = 1 / (1 + Math.exp(-logit));
+          if (cell >> 1 !== pair) {
+            pair = cell >> 1;
+            const first = pair * 2;
+            k.pointwise(reg.inp + first * reg.cin * 4, 2, reg.cin, reg.w, reg.b, reg.cout, 0, 0, 0, reg.out + first * reg.cout * 4);
+          }
+          const r = reg.out / 4 + (cell * per + a) * 16;
           const ax = this.anchors[2 * index], ay = this.anchors[2 * index + 1];
           const cx = m[r] + ax, cy = m[r + 1] + ay, w = m[r + 2], hh = m[r + 3];
           const keypoints: Point[] = [];
