@@ -23,7 +23,7 @@ interface Kernels {
 export interface FrameKernels {
   memory: WebAssembly.Memory;
   areaMean(src: number, stride: number, step: number, x: number, y: number, w: number, h: number, outW: number, outH: number, out: number, channels: number): number;
-  ycbcrToRgba(yMean: number, cbMean: number, crMean: number, n: number, yOff: number, yScale: number, crR: number, cbG: number, crG: number, cbB: number, out: number): void;
+  ycbcrToRgba(yMean: number, cbMean: number, crMean: number, width: number, height: number, yOff: number, yScale: number, crR: number, cbG: number, crG: number, cbB: number, out: number): void;
   rgbToRgba(rMean: number, gMean: number, bMean: number, n: number, out: number): void;
 }
 

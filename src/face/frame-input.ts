@@ -109,15 +109,19 @@ export class FrameReader {
       const [y, u, v] = px.planes;
       const cw = (px.width + 1) >> 1, ch = (px.height + 1) >> 1;
       this.#mean(y!.at, y!.stride, 1, 0, 0, px.width, px.height, INPUT, INPUT, m0, 1);
-      if (px.chromaStep === 2) {
-        // NV12: U and V interleaved in one plane, averaged in one pass into the two planes of means.
-        this.#mean(u!.at, u!.stride, 2, 0, 0, cw, ch, INPUT, INPUT, m1, 2);
-      } else {
-        this.#mean(u!.at, u!.stride, 1, 0, 0, cw, ch, INPUT, INPUT, m1, 1);
-        this.#mean(v!.at, v!.stride, 1, 0, 0, cw, ch, INPUT, INPUT, m2, 1);
+      // Chroma to a 64x64 grid, each mean shared by 2x2 input pixels, as the camera's own 4:2:0 chroma is: a quarter
+      // of the cells, and 0.21 -> 0.08 ms for a 640x480 frame's two planes in Node.
+      const half = INPUT >> 1;
+      // NV12: U and V interleaved in one plane, averaged in one pass into two planes of means, the second right after
+      // the first.
+      const crAt = px.chromaStep === 2 ? m1 + half * half * 4 : m2;
+      if (px.chromaStep === 2) this.#mean(u!.at, u!.stride, 2, 0, 0, cw, ch, half, half, m1, 2);
+      else {
+        this.#mean(u!.at, u!.stride, 1, 0, 0, cw, ch, half, half, m1, 1);
+        this.#mean(v!.at, v!.stride, 1, 0, 0, cw, ch, half, half, m2, 1);
       }
       const c = px.coeffs;
-      k.ycbcrToRgba(m0, m1, m2, CELLS, c.yOff, c.yScale, c.crR, c.cbG, c.crG, c.cbB, out);
+      k.ycbcrToRgba(m0, m1, crAt, INPUT, INPUT, c.yOff, c.yScale, c.crR, c.cbG, c.crG, c.cbB, out);
     } else {
       // The first three bytes of every pixel in one pass; the planes of means follow the frame's byte order.
       const p = px.planes[0]!;

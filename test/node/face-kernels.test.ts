@@ -13,7 +13,7 @@ interface Kernels {
   depthwise3x3(input: number, h: number, w: number, c: number, weights: number, stride: number, out: number): void;
   pointwise(input: number, n: number, cin: number, weights: number, bias: number, cout: number, residual: number, rc: number, relu: number, out: number): void;
   areaMean(src: number, stride: number, step: number, x: number, y: number, w: number, h: number, outW: number, outH: number, out: number, channels: number): number;
-  ycbcrToRgba(yMean: number, cbMean: number, crMean: number, n: number, yOff: number, yScale: number, crR: number, cbG: number, crG: number, cbB: number, out: number): void;
+  ycbcrToRgba(yMean: number, cbMean: number, crMean: number, width: number, height: number, yOff: number, yScale: number, crR: number, cbG: number, crG: number, cbB: number, out: number): void;
   rgbToRgba(rMean: number, gMean: number, bMean: number, n: number, out: number): void;
 }
 
@@ -166,23 +166,27 @@ test('areaMean declines, writing nothing, a row over 16 KiB, a cell over 256 row
   assert.deepEqual([...mem()].slice(0, 3), [7, 7, 7]);
 });
 
-test('ycbcrToRgba and rgbToRgba convert each cell, round to the nearest and clamp to 0..255, alpha 255', () => {
-  const n = 4 * 9 + 3; // whole vectors and a tail
-  const y = random(n).map((v) => 128 + 140 * v), cb = random(n).map((v) => 128 + 130 * v), cr = random(n).map((v) => 128 + 130 * v);
+test('ycbcrToRgba and rgbToRgba convert each cell, round to the nearest and clamp to 0..255, alpha 255; ycbcrToRgba shares each chroma mean among 2x2 cells', () => {
+  const width = 4 * 3 + 3, height = 5; // whole vectors and a tail on every row, an odd last row
+  const n = width * height, cw = (width + 1) >> 1, cn = cw * ((height + 1) >> 1);
+  const y = random(n).map((v) => 128 + 140 * v), cb = random(cn).map((v) => 128 + 130 * v), cr = random(cn).map((v) => 128 + 130 * v);
   const base = bytesAt(new Uint8Array(0), 6 << 20);
   const f32 = new Float32Array(k.memory.buffer, base, 3 * n);
   f32.set(y, 0); f32.set(cb, n); f32.set(cr, 2 * n);
   const out = base + 3 * n * 4 + 16;
   const c = { yOff: 16, yScale: 255 / 219, crR: 1.596, cbG: -0.392, crG: -0.813, cbB: 2.017 };
-  k.ycbcrToRgba(base, base + 4 * n, base + 8 * n, n, c.yOff, c.yScale, c.crR, c.cbG, c.crG, c.cbB, out);
+  k.ycbcrToRgba(base, base + 4 * n, base + 8 * n, width, height, c.yOff, c.yScale, c.crR, c.cbG, c.crG, c.cbB, out);
   const byte = (v: number) => Math.min(255, Math.max(0, Math.round(v)));
   const got = new Uint8Array(k.memory.buffer, out, 4 * n);
   for (let i = 0; i < n; i++) {
-    const l = (y[i]! - c.yOff) * c.yScale, u = cb[i]! - 128, v = cr[i]! - 128;
+    const ci = ((i / width) >> 1) * cw + ((i % width) >> 1);
+    const l = (y[i]! - c.yOff) * c.yScale, u = cb[ci]! - 128, v = cr[ci]! - 128;
     const want = [byte(l + v * c.crR), byte(l + u * c.cbG + v * c.crG), byte(l + u * c.cbB), 255];
     // f32 against f64 arithmetic: a value within 1e-3 of a half may round either way.
     for (let ch = 0; ch < 4; ch++) assert.ok(Math.abs(got[4 * i + ch]! - want[ch]!) <= (ch < 3 ? 1 : 0), `pixel ${i} channel ${ch}: ${got[4 * i + ch]} not ${want[ch]}`);
   }
+  const g = random(n).map((v) => 128 + 140 * v), b = random(n).map((v) => 128 + 140 * v);
+  f32.set(g, n); f32.set(b, 2 * n);
   k.rgbToRgba(base, base + 4 * n, base + 8 * n, n, out);
-  for (let i = 0; i < n; i++) assert.deepEqual([...got.subarray(4 * i, 4 * i + 4)], [byte(y[i]!), byte(cb[i]!), byte(cr[i]!), 255], `pixel ${i}`);
+  for (let i = 0; i < n; i++) assert.deepEqual([...got.subarray(4 * i, 4 * i + 4)], [byte(y[i]!), byte(g[i]!), byte(b[i]!), 255], `pixel ${i}`);
 });

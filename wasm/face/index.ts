@@ -400,28 +400,36 @@ const MAX_ROW_BYTES = 16384;
 const ROW_SUMS = memory.data(MAX_ROW_BYTES * 2, 16);
 
 /**
- * `n` cells of Y'CbCr means (three f32 arrays) to RGBA bytes: R = y + cr * crR, G = y + cb * cbG + cr * crG,
- * B = y + cb * cbB, with y = (Y - yOff) * yScale and cb, cr = C - 128 already scaled by the coefficients (the host
- * works them out from the frame's matrix and range), each rounded and clamped to 0..255, alpha 255.
+ * A `width` x `height` grid of Y'CbCr means to RGBA bytes, the chroma means at half the resolution each way (a
+ * ceil(width / 2) x ceil(height / 2) grid, as a 4:2:0 camera delivers its chroma): R = y + cr * crR,
+ * G = y + cb * cbG + cr * crG, B = y + cb * cbB, with y = (Y - yOff) * yScale and cb, cr = C - 128 already scaled by
+ * the coefficients (the host works them out from the frame's matrix and range), each rounded and clamped to 0..255,
+ * alpha 255.
  */
-export function ycbcrToRgba(yMean: usize, cbMean: usize, crMean: usize, n: i32, yOff: f32, yScale: f32, crR: f32, cbG: f32, crG: f32, cbB: f32, out: usize): void {
+export function ycbcrToRgba(yMean: usize, cbMean: usize, crMean: usize, width: i32, height: i32, yOff: f32, yScale: f32, crR: f32, cbG: f32, crG: f32, cbB: f32, out: usize): void {
   const off = f32x4.splat(yOff), scale = f32x4.splat(yScale), mid = f32x4.splat(128);
   const vcrR = f32x4.splat(crR), vcbG = f32x4.splat(cbG), vcrG = f32x4.splat(crG), vcbB = f32x4.splat(cbB);
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const o = <usize>i << 2;
-    const l = f32x4.mul(f32x4.sub(v128.load(yMean + o), off), scale);
-    const cb = f32x4.sub(v128.load(cbMean + o), mid), cr = f32x4.sub(v128.load(crMean + o), mid);
-    const r = f32x4.add(l, f32x4.mul(cr, vcrR));
-    const g = f32x4.add(f32x4.add(l, f32x4.mul(cb, vcbG)), f32x4.mul(cr, vcrG));
-    const b = f32x4.add(l, f32x4.mul(cb, vcbB));
-    v128.store(out + o, packRgba(r, g, b));
-  }
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    const l = (load<f32>(yMean + o) - yOff) * yScale;
-    const cb = load<f32>(cbMean + o) - 128, cr = load<f32>(crMean + o) - 128;
-    store<u32>(out + o, clampByte(l + cr * crR) | (clampByte(l + cb * cbG + cr * crG) << 8) | (clampByte(l + cb * cbB) << 16) | 0xff000000);
+  const cw = (width + 1) >> 1;
+  for (let y = 0; y < height; y++) {
+    const line = <usize>(y * width) << 2, cline = <usize>((y >> 1) * cw) << 2;
+    let x = 0;
+    for (; x + 4 <= width; x += 4) {
+      const o = line + (<usize>x << 2), co = cline + (<usize>x << 1);
+      const l = f32x4.mul(f32x4.sub(v128.load(yMean + o), off), scale);
+      // Chroma means c, d for the four pixels: c, c, d, d.
+      const cb = f32x4.sub(i32x4.shuffle(v128.load64_zero(cbMean + co), f32x4.splat(0), 0, 0, 1, 1), mid);
+      const cr = f32x4.sub(i32x4.shuffle(v128.load64_zero(crMean + co), f32x4.splat(0), 0, 0, 1, 1), mid);
+      const r = f32x4.add(l, f32x4.mul(cr, vcrR));
+      const g = f32x4.add(f32x4.add(l, f32x4.mul(cb, vcbG)), f32x4.mul(cr, vcrG));
+      const b = f32x4.add(l, f32x4.mul(cb, vcbB));
+      v128.store(out + o, packRgba(r, g, b));
+    }
+    for (; x < width; x++) {
+      const o = line + (<usize>x << 2), co = cline + (<usize>(x >> 1) << 2);
+      const l = (load<f32>(yMean + o) - yOff) * yScale;
+      const cb = load<f32>(cbMean + co) - 128, cr = load<f32>(crMean + co) - 128;
+      store<u32>(out + o, clampByte(l + cr * crR) | (clampByte(l + cb * cbG + cr * crG) << 8) | (clampByte(l + cb * cbB) << 16) | 0xff000000);
+    }
   }
 }
 
