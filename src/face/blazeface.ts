@@ -42,18 +42,29 @@ export interface ModelJson {
 const PREFIX = 'StatefulPartitionedCall/model/';
 const pad4 = (n: number) => (n + 3) & ~3;
 
-/** IEEE 754 half to float. */
-function half(h: number): number {
-  const s = h & 0x8000 ? -1 : 1, e = (h >> 10) & 0x1f, m = h & 0x3ff;
-  if (e === 0) return s * m * 2 ** -24;
-  if (e === 31) return m ? Number.NaN : s * Infinity;
-  return s * (1 + m / 1024) * 2 ** (e - 15);
+/**
+ * IEEE 754 halves (little-endian, as the weights file and every engine's typed arrays have them) to floats: the
+ * engine's own Float16Array where it has one, else by moving the bits. This runs once per load, before the code is
+ * warm: 100 k values through a DataView and arithmetic took 34-53 ms of a 100 ms load in Chromium here.
+ */
+export function halvesToFloats(halves: Uint16Array): Float32Array {
+  const F16 = (globalThis as { Float16Array?: new (b: ArrayBufferLike, o: number, n: number) => ArrayLike<number> }).Float16Array;
+  if (F16) return new Float32Array(new F16(halves.buffer, halves.byteOffset, halves.length) as unknown as ArrayLike<number>);
+  const out = new Float32Array(halves.length);
+  const bits = new Uint32Array(out.buffer);
+  for (let i = 0; i < halves.length; i++) {
+    const h = halves[i]!;
+    const sign = (h & 0x8000) << 16, e = (h >> 10) & 0x1f, m = h & 0x3ff;
+    if (e === 0) out[i] = (sign ? -m : m) * 2 ** -24; // zero and subnormals
+    else if (e === 31) bits[i] = sign | 0x7f800000 | (m << 13); // infinities and NaN
+    else bits[i] = sign | ((e + 112) << 23) | (m << 13);
+  }
+  return out;
 }
 
 /** Every float tensor of the manifest by name (prefix dropped), decoded to float32. */
 export function readWeights(json: ModelJson, bin: ArrayBuffer): Map<string, { shape: number[]; values: Float32Array }> {
   const out = new Map<string, { shape: number[]; values: Float32Array }>();
-  const bytes = new DataView(bin);
   let offset = 0;
   for (const w of json.weightsManifest.flatMap((g) => g.weights)) {
     const count = w.shape.reduce((a, b) => a * b, 1);
@@ -62,8 +73,9 @@ export function readWeights(json: ModelJson, bin: ArrayBuffer): Map<string, { sh
     const size = count * (f16 ? 2 : 4);
     if (offset + size > bin.byteLength) throw new Error(`blazeface: the weights file ends before ${w.name}`);
     if (w.dtype === 'float32') {
-      const values = new Float32Array(count);
-      for (let i = 0; i < count; i++) values[i] = f16 ? half(bytes.getUint16(offset + 2 * i, true)) : bytes.getFloat32(offset + 4 * i, true);
+      // Copied out first: a tensor's offset in the file need not be a multiple of its element size.
+      const raw = bin.slice(offset, offset + size);
+      const values = f16 ? halvesToFloats(new Uint16Array(raw)) : new Float32Array(raw);
       out.set(w.name.startsWith(PREFIX) ? w.name.slice(PREFIX.length) : w.name, { shape: w.shape, values });
     }
     offset += size;
@@ -127,11 +139,11 @@ export class BlazeFace {
       if (!t || t.shape.join() !== shape.join()) throw new Error(`blazeface: expected ${name} [${shape}], found ${t ? `[${t.shape}]` : 'none'}`);
       return t.values;
     };
-    /** A [cin][cout] (or [taps][c]) matrix laid out with both sides padded to multiples of 4. */
+    /** A [cin][cout] (or [taps][c]) matrix laid out with both sides padded to multiples of 4, a row at a time. */
     const matrix = (values: Float32Array, rows: number, cols: number, rowsTo: number, colsTo: number) => {
       const at = alloc(rowsTo * colsTo);
       const m = f32();
-      for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) m[at / 4 + r * colsTo + c] = values[r * cols + c];
+      for (let r = 0; r < rows; r++) m.set(values.subarray(r * cols, (r + 1) * cols), at / 4 + r * colsTo);
       return at;
     };
     const vector = (values: Float32Array, to: number) => matrix(values, 1, values.length, 1, to);
