@@ -11,6 +11,11 @@ export type CodecSource = URL | string | ArrayBuffer | Uint8Array | WebAssembly.
 export const DEFAULT_CODEC_URL = new URL('../../wasm/build/codec.wasm?no-inline', import.meta.url);
 /** Sections this large are hashed with WebCrypto's native digest; smaller ones inside the codec. */
 export const HOST_DIGEST_MIN = 64 * 1024;
+/**
+ * The same threshold where the host has a synchronous native SHA-256 (node:crypto): there a digest costs no round
+ * trip, and the codec's software SHA-256 (about 90 MB/s) is slower than two native calls from about 1 KiB on.
+ */
+export const SYNC_HOST_DIGEST_MIN = 1024;
 
 /** A codec failure with its status (see CodecStatus). `stage` says whether loading or running failed. */
 export class CodecError extends Error {

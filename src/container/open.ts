@@ -1,7 +1,7 @@
 // Opening a container: envelope checks, session-token checks, HPKE open, then the codec's strict parse and
 // verification. Runs in Node (the API emulator, backends holding the key, the CLI) and in browsers.
 import { compactVerify, decodeJwt, importJWK } from 'jose';
-import { Codec, CodecError, compileCodec, type CodecSource, HOST_DIGEST_MIN, kindName } from './codec.ts';
+import { Codec, CodecError, compileCodec, type CodecSource, HOST_DIGEST_MIN, kindName, SYNC_HOST_DIGEST_MIN } from './codec.ts';
 import { CodecStatus, decodeHeader, DEFAULT_MEMORY_LIMIT, HeaderError, hpkeInfo, innerVersionOf, toHex } from './format.ts';
 import { createSuite, importPrivateKeyJwk } from './keys.ts';
 import { hpkeRecipient, nodeCrypto, verifyEs384 } from './open-node.ts';
@@ -40,7 +40,10 @@ export interface OpenContainerOptions {
   wasm?: CodecSource;
   /** Ceiling for the codec's linear memory in bytes (default 1 GiB). */
   memoryLimitBytes?: number;
-  /** Sections at least this large are hashed with WebCrypto and the digest handed to the codec to compare. */
+  /**
+   * Sections at least this large are hashed by the host (WebCrypto, or node:crypto in Node) and the digest handed to
+   * the codec to compare; smaller ones are hashed by the codec. Default 64 KiB, 1 KiB with node:crypto.
+   */
   hostDigestMin?: number;
   /**
    * In Node, check the token's ES384 signature and run the HPKE recipient with node:crypto, one synchronous call per
@@ -178,7 +181,7 @@ export async function openContainer(bytes: Uint8Array, opts: OpenContainerOption
   else codec = await Codec.instantiate(module, memoryLimit);
   let parsed: Awaited<ReturnType<Codec['open']>>;
   try {
-    parsed = await codec.open(inner, opts.hostDigestMin ?? HOST_DIGEST_MIN, innerVersionOf(header.version), nc ? (b) => nc.createHash('sha256').update(b).digest() : undefined, true);
+    parsed = await codec.open(inner, opts.hostDigestMin ?? (nc ? SYNC_HOST_DIGEST_MIN : HOST_DIGEST_MIN), innerVersionOf(header.version), nc ? (b) => nc.createHash('sha256').update(b).digest() : undefined, true);
   } catch (e) {
     if (e instanceof CodecError) return codecReject(e);
     throw e;
