@@ -371,12 +371,13 @@ export class Codec {
       if (i === 0 || r.dataLen < hostDigestMin) copy(r.dataOff, r.dataOff + r.dataLen);
     }
     const large = ranges.map((r) => (r.dataLen >= hostDigestMin ? bytesOf(r.dataOff, r.dataOff + r.dataLen) : null));
-    const hostDigests = await Promise.all(large.map(async (b) => {
-      if (!b) return null;
-      return sha256
-        ? (innerVersion === 1 ? sha256(b.data) : leafHashSync(b.data, sha256))
-        : innerVersion === 1 ? new Uint8Array(await crypto.subtle.digest('SHA-256', b.data as Uint8Array<ArrayBuffer>)) : await leafHash(b.data);
-    }));
+    // A synchronous digest (node:crypto) is taken in line, with no promise per section.
+    const hostDigests = sha256
+      ? large.map((b) => (b ? (innerVersion === 1 ? sha256(b.data) : leafHashSync(b.data, sha256)) : null))
+      : await Promise.all(large.map(async (b) => {
+        if (!b) return null;
+        return innerVersion === 1 ? new Uint8Array(await crypto.subtle.digest('SHA-256', b.data as Uint8Array<ArrayBuffer>)) : await leafHash(b.data);
+      }));
     let mem = new Uint8Array(x.memory.buffer);
     hostDigests.forEach((d, i) => { if (d) mem.set(d, digests + i * 32); });
     const status = x.verify(input, length, digests, hostDigestMin, scratch);

@@ -188,9 +188,11 @@ export function decodeHeader(bytes: Uint8Array): ContainerHeader {
   return { version, kemId, kdfId, aeadId, sessionId, createdAt: Number(createdBig), sessionToken, enc: enc.slice(), chunkLengths, ciphertextLength, headerLength: at };
 }
 
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
 export function toHex(bytes: Uint8Array): string {
   let s = '';
-  for (const b of bytes) s += b.toString(16).padStart(2, '0');
+  for (let i = 0; i < bytes.length; i++) s += HEX[bytes[i]!]!;
   return s;
 }
 

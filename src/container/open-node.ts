@@ -55,7 +55,8 @@ export function verifyEs384(c: NodeCrypto, token: string, key: CryptoKey | JsonW
   if ('crit' in h || 'b64' in h) throw new Error('JWS header parameters crit and b64 are not supported');
   const signature = Buffer.from(parts[2]!, 'base64url');
   if (signature.length !== 96) throw new Error('signature verification failed');
-  const signed = ascii.encode(`${parts[0]}.${parts[1]}`);
+  // The first two parts and the dot between them, as bytes (base64url is ASCII, so latin1 is exact).
+  const signed = Buffer.from(token.slice(0, parts[0]!.length + 1 + parts[1]!.length), 'latin1');
   if (!c.verify('sha384', signed, { key: issuerKey(c, key), dsaEncoding: 'ieee-p1363' }, signature)) throw new Error('signature verification failed');
   return JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as SessionClaims;
 }

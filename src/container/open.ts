@@ -59,6 +59,12 @@ export interface OpenContainerOptions {
  */
 const spareCodecs = new WeakMap<WebAssembly.Module, Codec>();
 
+/** node:crypto once loaded (null: not in Node), so that an open after the first takes no turn of the event loop for it. */
+let loadedCrypto: Awaited<ReturnType<typeof nodeCrypto>> | undefined;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** HPKE `info` by format version, made once; never handed out of this module. */
+const infos = new Map<number, Uint8Array>();
+
 const reject = (apiCode: ContainerApiCode, reason: string, message: string): never => {
   throw new ContainerOpenError(apiCode, reason, message);
 };
@@ -130,7 +136,7 @@ function codecReject(e: CodecError): never {
  */
 export async function openContainer(bytes: Uint8Array, opts: OpenContainerOptions): Promise<OpenedContainer> {
   const header = inspectContainer(bytes);
-  const nc = opts.nodeCrypto === false ? null : await nodeCrypto();
+  const nc = opts.nodeCrypto === false ? null : (loadedCrypto ??= await nodeCrypto());
   const claims = await checkToken(header, opts, nc);
   let key: RecipientKey | null | undefined;
   try {
@@ -143,7 +149,8 @@ export async function openContainer(bytes: Uint8Array, opts: OpenContainerOption
   // associated data: a chunk moved, dropped, repeated or taken from another container does not open.
   const inner: Uint8Array[] = [];
   const aad = bytes.subarray(0, header.headerLength);
-  const info = hpkeInfo(header.version);
+  let info = infos.get(header.version);
+  if (!info) infos.set(header.version, (info = hpkeInfo(header.version)));
   let at = header.headerLength;
   const each = async (open: (ciphertext: Uint8Array) => Promise<Uint8Array> | Uint8Array) => {
     for (const [i, n] of header.chunkLengths.entries()) {
@@ -158,7 +165,17 @@ export async function openContainer(bytes: Uint8Array, opts: OpenContainerOption
   let fast: ReturnType<typeof hpkeRecipient> = null;
   try {
     fast = nc ? hpkeRecipient(nc, key, header.enc, info) : null;
-    if (fast) await each((ciphertext) => fast!(ciphertext, aad));
+    if (fast) {
+      // Synchronous, chunk by chunk in order: no promise per chunk.
+      for (const [i, n] of header.chunkLengths.entries()) {
+        try {
+          inner.push(fast(bytes.subarray(at, at + n), aad));
+        } catch (e) {
+          throw new Error(`chunk ${i}: ${(e as Error).message}`);
+        }
+        at += n;
+      }
+    }
   } catch (e) {
     return reject(14, 'decrypt_failed', `container does not decrypt for this session: ${(e as Error).message}`);
   }
@@ -194,7 +211,7 @@ export async function openContainer(bytes: Uint8Array, opts: OpenContainerOption
   let manifest: unknown;
   let technical: unknown;
   try {
-    manifest = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(sections[0]!.data));
+    manifest = JSON.parse(utf8.decode(sections[0]!.data));
   } catch (e) {
     return reject(3, 'payload_invalid', `payload.json is not JSON: ${(e as Error).message}`);
   }
@@ -203,7 +220,7 @@ export async function openContainer(bytes: Uint8Array, opts: OpenContainerOption
   }
   const payload = manifest as unknown as ContainerManifest;
   try {
-    technical = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(sections[1]!.data));
+    technical = JSON.parse(utf8.decode(sections[1]!.data));
   } catch (e) {
     return reject(5, 'technical_invalid', `technical.json is not JSON: ${(e as Error).message}`);
   }
