@@ -99,21 +99,34 @@ const HPKE_SUITE = join(ascii.encode('HPKE'), u16(0x0010), u16(0x0001), u16(0x00
 const HPKE_V1 = ascii.encode('HPKE-v1');
 const NO_SALT = new Uint8Array(32);
 const EMPTY = new Uint8Array(0);
+const ONE = Uint8Array.of(1);
 
 // RFC 9180's LabeledExtract and LabeledExpand over HMAC-SHA256. One HMAC block suffices for Expand: every output
-// here is at most 32 bytes (HKDF-Expand's T(1)).
-const extract = (c: NodeCrypto, suite: Uint8Array, salt: Uint8Array, label: string, ikm: Uint8Array) =>
-  c.createHmac('sha256', salt).update(join(HPKE_V1, suite, ascii.encode(label), ikm)).digest();
-const expand = (c: NodeCrypto, suite: Uint8Array, prk: Uint8Array, label: string, context: Uint8Array, length: number) =>
-  c.createHmac('sha256', prk).update(join(u16(length), HPKE_V1, suite, ascii.encode(label), context, Uint8Array.of(1))).digest().subarray(0, length);
+// here is at most 32 bytes (HKDF-Expand's T(1)). The labelled prefixes ("HPKE-v1" || suite || label, and for Expand
+// I2OSP(L, 2) before them) are made once here rather than joined on every open.
+const extractLabel = (suite: Uint8Array, label: string) => join(HPKE_V1, suite, ascii.encode(label));
+const expandLabel = (suite: Uint8Array, label: string, length: number) => join(u16(length), HPKE_V1, suite, ascii.encode(label));
+const EAE_PRK = extractLabel(KEM_SUITE, 'eae_prk');
+const SHARED_SECRET = expandLabel(KEM_SUITE, 'shared_secret', 32);
+const PSK_ID_HASH = extractLabel(HPKE_SUITE, 'psk_id_hash');
+const INFO_HASH = extractLabel(HPKE_SUITE, 'info_hash');
+const SECRET = extractLabel(HPKE_SUITE, 'secret');
+const KEY = expandLabel(HPKE_SUITE, 'key', 32);
+const BASE_NONCE = expandLabel(HPKE_SUITE, 'base_nonce', 12);
+const extract = (c: NodeCrypto, salt: Uint8Array, label: Uint8Array, ikm: Uint8Array) =>
+  c.createHmac('sha256', salt).update(label).update(ikm).digest();
+/** `label` from expandLabel: its first two bytes are the output length. */
+const expand = (c: NodeCrypto, prk: Uint8Array, label: Uint8Array, context: Uint8Array) =>
+  c.createHmac('sha256', prk).update(label).update(context).update(ONE).digest().subarray(0, (label[0]! << 8) | label[1]!);
 
 /** mode || psk_id_hash || info_hash, by `info` (one per format version). */
 const contexts = new Map<string, Uint8Array>();
 function scheduleContext(c: NodeCrypto, info: Uint8Array): Uint8Array {
-  const id = Buffer.from(info).toString('latin1');
+  // Keyed by the bytes of `info`, read through a view (Buffer.from(info) alone would copy them).
+  const id = Buffer.from(info.buffer, info.byteOffset, info.byteLength).toString('latin1');
   let context = contexts.get(id);
   if (!context) {
-    context = join(Uint8Array.of(0), extract(c, HPKE_SUITE, NO_SALT, 'psk_id_hash', EMPTY), extract(c, HPKE_SUITE, NO_SALT, 'info_hash', info));
+    context = join(Uint8Array.of(0), extract(c, NO_SALT, PSK_ID_HASH, EMPTY), extract(c, NO_SALT, INFO_HASH, info));
     if (contexts.size < 16) contexts.set(id, context);
   }
   return context;
@@ -131,12 +144,12 @@ export function hpkeRecipient(c: NodeCrypto, key: CryptoKey | CryptoKeyPair | Js
   // DHKEM Decap: the x-coordinate of skR * pkE (computeSecret refuses a point off the curve), then ExtractAndExpand
   // with kem_context = enc || pkRm.
   const dh = r.ecdh.computeSecret(enc);
-  const sharedSecret = expand(c, KEM_SUITE, extract(c, KEM_SUITE, NO_SALT, 'eae_prk', dh), 'shared_secret', join(enc, r.publicPoint), 32);
+  const sharedSecret = expand(c, extract(c, NO_SALT, EAE_PRK, dh), SHARED_SECRET, join(enc, r.publicPoint));
   // KeySchedule, mode_base (0), no PSK: its context depends on `info` alone.
   const context = scheduleContext(c, info);
-  const secret = extract(c, HPKE_SUITE, sharedSecret, 'secret', EMPTY);
-  const aesKey = expand(c, HPKE_SUITE, secret, 'key', context, 32);
-  const baseNonce = expand(c, HPKE_SUITE, secret, 'base_nonce', context, 12);
+  const secret = extract(c, sharedSecret, SECRET, EMPTY);
+  const aesKey = expand(c, secret, KEY, context);
+  const baseNonce = expand(c, secret, BASE_NONCE, context);
   let seq = 0;
   return (ciphertext, aad) => {
     if (ciphertext.length < 16) throw new Error('ciphertext shorter than the tag');

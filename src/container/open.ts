@@ -4,6 +4,7 @@ import { compactVerify, decodeJwt, importJWK } from 'jose';
 import { Codec, CodecError, compileCodec, type CodecSource, HOST_DIGEST_MIN, kindName, SYNC_HOST_DIGEST_MIN } from './codec.ts';
 import { CodecStatus, decodeHeader, DEFAULT_MEMORY_LIMIT, HeaderError, hpkeInfo, innerVersionOf, toHex } from './format.ts';
 import { createSuite, importPrivateKeyJwk } from './keys.ts';
+import type { SyncSha256 } from './digest.ts';
 import { hpkeRecipient, nodeCrypto, verifyEs384 } from './open-node.ts';
 import type { ContainerHeader, ContainerManifest, OpenedContainer, OpenedMedium, SessionClaims } from './types.ts';
 
@@ -61,6 +62,10 @@ const spareCodecs = new WeakMap<WebAssembly.Module, Codec>();
 
 /** node:crypto once loaded (null: not in Node), so that an open after the first takes no turn of the event loop for it. */
 let loadedCrypto: Awaited<ReturnType<typeof nodeCrypto>> | undefined;
+/** node:crypto's SHA-256 as one synchronous call (its one-shot `hash` where Node has it: no Hash object). */
+let syncSha256: SyncSha256 | undefined;
+const sha256With = (c: NonNullable<typeof loadedCrypto>): SyncSha256 =>
+  typeof c.hash === 'function' ? (b) => c.hash('sha256', b, 'buffer') : (b) => c.createHash('sha256').update(b).digest();
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** HPKE `info` by format version, made once; never handed out of this module. */
 const infos = new Map<number, Uint8Array>();
@@ -198,7 +203,7 @@ export async function openContainer(bytes: Uint8Array, opts: OpenContainerOption
   else codec = await Codec.instantiate(module, memoryLimit);
   let parsed: Awaited<ReturnType<Codec['open']>>;
   try {
-    parsed = await codec.open(inner, opts.hostDigestMin ?? (nc ? SYNC_HOST_DIGEST_MIN : HOST_DIGEST_MIN), innerVersionOf(header.version), nc ? (b) => nc.createHash('sha256').update(b).digest() : undefined, true);
+    parsed = await codec.open(inner, opts.hostDigestMin ?? (nc ? SYNC_HOST_DIGEST_MIN : HOST_DIGEST_MIN), innerVersionOf(header.version), nc ? (syncSha256 ??= sha256With(nc)) : undefined, true);
   } catch (e) {
     if (e instanceof CodecError) return codecReject(e);
     throw e;
