@@ -13,9 +13,9 @@ export const DEFAULT_CODEC_URL = new URL('../../wasm/build/codec.wasm?no-inline'
 export const HOST_DIGEST_MIN = 64 * 1024;
 /**
  * The same threshold where the host has a synchronous native SHA-256 (node:crypto): there a digest costs no round
- * trip, and the codec's software SHA-256 (about 90 MB/s) is slower than two native calls from about 1 KiB on.
+ * trip, and the codec's software SHA-256 (about 90 MB/s) is slower than two native calls from a few hundred bytes on.
  */
-export const SYNC_HOST_DIGEST_MIN = 1024;
+export const SYNC_HOST_DIGEST_MIN = 256;
 
 /** A codec failure with its status (see CodecStatus). `stage` says whether loading or running failed. */
 export class CodecError extends Error {

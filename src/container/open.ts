@@ -43,7 +43,7 @@ export interface OpenContainerOptions {
   memoryLimitBytes?: number;
   /**
    * Sections at least this large are hashed by the host (WebCrypto, or node:crypto in Node) and the digest handed to
-   * the codec to compare; smaller ones are hashed by the codec. Default 64 KiB, 1 KiB with node:crypto.
+   * the codec to compare; smaller ones are hashed by the codec. Default 64 KiB, 256 bytes with node:crypto.
    */
   hostDigestMin?: number;
   /**
