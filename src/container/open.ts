@@ -141,7 +141,7 @@ function codecReject(e: CodecError): never {
  */
 export async function openContainer(bytes: Uint8Array, opts: OpenContainerOptions): Promise<OpenedContainer> {
   const header = inspectContainer(bytes);
-  const nc = opts.nodeCrypto === false ? null : (loadedCrypto ??= await nodeCrypto());
+  const nc = opts.nodeCrypto === false ? null : loadedCrypto === undefined ? (loadedCrypto = await nodeCrypto()) : loadedCrypto;
   const claims = await checkToken(header, opts, nc);
   let key: RecipientKey | null | undefined;
   try {
