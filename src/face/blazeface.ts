@@ -148,8 +148,18 @@ export class BlazeFace {
     };
     const vector = (values: Float32Array, to: number) => matrix(values, 1, values.length, 1, to);
 
-    this.#rgba = alloc(INPUT * INPUT);
-    this.#input = alloc(INPUT * INPUT * 4);
+    // Activations live in five buffers reused by every frame's layers, not one per layer: 2 MB of memory touched a
+    // frame instead of 5 MB, which no cache here holds. Block outputs alternate between two; the depthwise output and
+    // the pooled shortcut have one each; block 11's output has its own, since the 16x16 head's regressor reads it
+    // after the network has run (see detect). The input pixels and the prepared input use buffers that the first
+    // layers have read before they write them.
+    const ACTIVATIONS = (INPUT / 2) ** 2 * 28, POOLED = (INPUT / 4) ** 2 * 28, KEPT = (INPUT / 8) ** 2 * 88;
+    const pingA = alloc(ACTIVATIONS), pingB = alloc(ACTIVATIONS), depthwise = alloc(ACTIVATIONS), pooled = alloc(POOLED), kept = alloc(KEPT);
+    const fits = (floats: number, room: number, what: string) => {
+      if (floats > room) throw new Error(`blazeface: ${what} needs ${floats} floats, its buffer holds ${room}`);
+    };
+    this.#rgba = depthwise;
+    this.#input = pingB;
     // First layer: 5x5, stride 2, 3 -> 24 channels; weights [5][5][3][24] laid out [5][5][4][24].
     const w0 = get('conv2d/Conv2D_weights', [5, 5, 3, 24]);
     const conv0 = alloc(25 * 4 * 24);
@@ -158,7 +168,7 @@ export class BlazeFace {
       for (let t = 0; t < 25; t++) for (let c = 0; c < 3; c++) for (let o = 0; o < 24; o++) m[conv0 / 4 + (t * 4 + c) * 24 + o] = w0[(t * 3 + c) * 24 + o];
     }
     let hw = INPUT / 2, c = 24;
-    let x = alloc(hw * hw * c);
+    let x = pingA;
     this.#steps.push({ op: 'conv0', w: conv0, b: vector(get('conv2d/Conv2D_bn_offset', [24]), 24), out: x });
     const head = (cells: number, per: number, cin: number, suffix: number) => {
       const cls = get(`classificator_${suffix}/Conv2D/ReadVariableOp`, [1, 1, cin, per]);
@@ -182,10 +192,14 @@ export class BlazeFace {
       // The network halves its resolution in blocks 3, 6 and 12 (depthwise stride 2, max-pooled shortcut).
       const stride = i === 3 || i === 6 || i === 12 ? 2 : 1;
       const ohw = hw / stride;
+      const out = i === 11 ? kept : x === pingA ? pingB : pingA;
+      fits(ohw * ohw * pad4(c), ACTIVATIONS, `block ${i}'s depthwise output`);
+      if (stride === 2) fits(ohw * ohw * pad4(c), POOLED, `block ${i}'s pooled shortcut`);
+      fits(ohw * ohw * pad4(cout), i === 11 ? KEPT : ACTIVATIONS, `block ${i}'s output`);
       const block: Step = {
         op: 'block', inp: x, hw, cin: pad4(c), cout: pad4(cout), stride,
-        dw: matrix(dwW, 9, c, 9, pad4(c)), dwOut: alloc(ohw * ohw * pad4(c)), pool: stride === 2 ? alloc(ohw * ohw * pad4(c)) : 0,
-        pw: matrix(pw.values, c, cout, pad4(c), pad4(cout)), b: vector(get(`conv2d_${i}/Conv2D_bn_offset`, [cout]), pad4(cout)), out: alloc(ohw * ohw * pad4(cout)),
+        dw: matrix(dwW, 9, c, 9, pad4(c)), dwOut: depthwise, pool: stride === 2 ? pooled : 0,
+        pw: matrix(pw.values, c, cout, pad4(c), pad4(cout)), b: vector(get(`conv2d_${i}/Conv2D_bn_offset`, [cout]), pad4(cout)), out,
       };
       this.#steps.push(block);
       x = block.out;
