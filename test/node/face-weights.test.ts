@@ -3,14 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { halvesToFloats } from '../../src/face/blazeface.ts';
-
-/** IEEE 754 half to float by its definition, to check the decoder against. */
-function half(h: number): number {
-  const s = h & 0x8000 ? -1 : 1, e = (h >> 10) & 0x1f, m = h & 0x3ff;
-  if (e === 0) return s * m * 2 ** -24;
-  if (e === 31) return m ? Number.NaN : s * Infinity;
-  return s * (1 + m / 1024) * 2 ** (e - 15);
-}
+import { half } from '../support/float16.ts';
 
 test('halvesToFloats decodes every half as its definition does, signed zeros, subnormals and NaN included', () => {
   assert.equal((globalThis as { Float16Array?: unknown }).Float16Array, undefined, 'this test is for engines without Float16Array');

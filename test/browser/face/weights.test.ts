@@ -1,13 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { halvesToFloats } from '../../../src/face/blazeface.ts';
-
-/** IEEE 754 half to float by its definition, to check the decoder against. */
-function half(h: number): number {
-  const s = h & 0x8000 ? -1 : 1, e = (h >> 10) & 0x1f, m = h & 0x3ff;
-  if (e === 0) return s * m * 2 ** -24;
-  if (e === 31) return m ? Number.NaN : s * Infinity;
-  return s * (1 + m / 1024) * 2 ** (e - 15);
-}
+import { half } from '../../support/float16.ts';
 
 describe('the weights decoder in the browser', () => {
   it('decodes every half through the engine\'s Float16Array as its definition does, signed zeros and NaN included', () => {
