@@ -156,44 +156,37 @@ export async function openContainer(bytes: Uint8Array, opts: OpenContainerOption
   const aad = bytes.subarray(0, header.headerLength);
   let info = infos.get(header.version);
   if (!info) infos.set(header.version, (info = hpkeInfo(header.version)));
-  let at = header.headerLength;
-  const each = async (open: (ciphertext: Uint8Array) => Promise<Uint8Array> | Uint8Array) => {
-    for (const [i, n] of header.chunkLengths.entries()) {
-      try {
-        inner.push(await open(bytes.subarray(at, at + n)));
-      } catch (e) {
-        throw new Error(`chunk ${i}: ${(e as Error).message}`);
-      }
-      at += n;
-    }
-  };
+  // Each chunk's plaintext: node:crypto answers synchronously (no promise per chunk), WebCrypto asynchronously.
+  let open: (ciphertext: Uint8Array) => Uint8Array | Promise<Uint8Array>;
   let fast: ReturnType<typeof hpkeRecipient> = null;
   try {
     fast = nc ? hpkeRecipient(nc, key, header.enc, info) : null;
-    if (fast) {
-      // Synchronous, chunk by chunk in order: no promise per chunk.
-      for (const [i, n] of header.chunkLengths.entries()) {
-        try {
-          inner.push(fast(bytes.subarray(at, at + n), aad));
-        } catch (e) {
-          throw new Error(`chunk ${i}: ${(e as Error).message}`);
-        }
-        at += n;
-      }
-    }
   } catch (e) {
     return reject(14, 'decrypt_failed', `container does not decrypt for this session: ${(e as Error).message}`);
   }
-  if (!fast) {
+  if (fast) {
+    const recipient = fast;
+    open = (ciphertext) => recipient(ciphertext, aad);
+  } else {
     // A key that cannot be imported is the caller's fault, not the sender's: it throws as it is.
     const recipientPrivate = await recipientKey(key);
     try {
       const recipient = await createSuite().createRecipientContext({ recipientKey: recipientPrivate, enc: header.enc, info });
       const aadCopy = aad.slice();
-      await each(async (ciphertext) => new Uint8Array(await recipient.open(ciphertext, aadCopy)));
+      open = async (ciphertext) => new Uint8Array(await recipient.open(ciphertext, aadCopy));
     } catch (e) {
       return reject(14, 'decrypt_failed', `container does not decrypt for this session: ${(e as Error).message}`);
     }
+  }
+  let at = header.headerLength;
+  for (const [i, n] of header.chunkLengths.entries()) {
+    try {
+      const opened = open(bytes.subarray(at, at + n));
+      inner.push(opened instanceof Uint8Array ? opened : await opened);
+    } catch (e) {
+      return reject(14, 'decrypt_failed', `container does not decrypt for this session: chunk ${i}: ${(e as Error).message}`);
+    }
+    at += n;
   }
   const innerLength = inner.reduce((n, p) => n + p.length, 0);
   const module = await compileCodec(opts.wasm);
