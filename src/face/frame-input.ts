@@ -54,7 +54,6 @@ const MEANS = 3 * CELLS * 4;
 export class FrameReader {
   #k: FrameKernels;
   #scratch: (bytes: number) => number;
-  #rgba = new Uint8ClampedArray(CELLS * 4);
 
   /** `scratch(bytes)` gives the address of a reusable area of at least that many bytes in the kernels' memory. */
   constructor(kernels: FrameKernels, scratch: (bytes: number) => number) {
@@ -99,7 +98,10 @@ export class FrameReader {
     };
   }
 
-  /** The whole frame stretched to the network's 128x128 input as RGBA, each pixel the mean of the pixels it covers. */
+  /**
+   * The whole frame stretched to the network's 128x128 input as RGBA, each pixel the mean of the pixels it covers: a
+   * view into the kernels' memory, valid until this reader's next call.
+   */
   input(px: FramePixels): Uint8ClampedArray {
     const k = this.#k;
     const base = this.#scratch(0);
@@ -112,11 +114,12 @@ export class FrameReader {
       // Chroma to a 64x64 grid, each mean shared by 2x2 input pixels, as the camera's own 4:2:0 chroma is: a quarter
       // of the cells, and 0.21 -> 0.08 ms for a 640x480 frame's two planes in Node.
       const half = INPUT >> 1;
-      // NV12: U and V interleaved in one plane, averaged in one pass into two planes of means, the second right after
-      // the first.
-      const crAt = px.chromaStep === 2 ? m1 + half * half * 4 : m2;
-      if (px.chromaStep === 2) this.#mean(u!.at, u!.stride, 2, 0, 0, cw, ch, half, half, m1, 2);
-      else {
+      let crAt = m2;
+      if (px.chromaStep === 2) {
+        // NV12: U and V interleaved in one plane, averaged in one pass into two planes of means, one after the other.
+        this.#mean(u!.at, u!.stride, 2, 0, 0, cw, ch, half, half, m1, 2);
+        crAt = m1 + half * half * 4;
+      } else {
         this.#mean(u!.at, u!.stride, 1, 0, 0, cw, ch, half, half, m1, 1);
         this.#mean(v!.at, v!.stride, 1, 0, 0, cw, ch, half, half, m2, 1);
       }
@@ -129,8 +132,7 @@ export class FrameReader {
       this.#mean(p.at, p.stride, 4, 0, 0, px.width, px.height, INPUT, INPUT, m0, 3);
       k.rgbToRgba(r!, g!, b!, CELLS, out);
     }
-    this.#rgba.set(new Uint8Array(k.memory.buffer, out, CELLS * 4));
-    return this.#rgba;
+    return new Uint8ClampedArray(k.memory.buffer, out, CELLS * 4);
   }
 
   /**
