@@ -226,7 +226,8 @@ function depthwiseEdge(input: usize, h: i32, w: i32, row: usize, weights: usize,
 
 /**
  * 1x1 convolution over `n` pixels: out = in x W[cin][cout] + bias, plus the first `rc` channels of `residual` (a
- * tensor of `rc` channels; 0 for none), then ReLU when `relu`. Two pixels and sixteen outputs at a time; the last 4, 8 or 12 outputs in one pass.
+ * tensor of `rc` channels; 0 for none), then ReLU when `relu`. Two pixels and sixteen outputs at a time; the last
+ * 4, 8 or 12 outputs in one pass.
  */
 export function pointwise(input: usize, n: i32, cin: i32, weights: usize, bias: usize, cout: i32, residual: usize, rc: i32, relu: bool, out: usize): void {
   const zero = f32x4.splat(0);
