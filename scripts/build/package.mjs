@@ -2,10 +2,11 @@
 //   dist/*.js, dist/chunks/   the ES modules (vite.config.ts), lit left external
 //   dist/assets/              the workers, codec.wasm, face.wasm (the face kernels), the face models and the tfjs wasm
 //                             binaries (for the opt-in Human detector)
-//   dist/cli.mjs              the oz-container CLI, plain JavaScript for Node
+//   dist/cli.mjs              the oz-container CLI, plain JavaScript for Node, with dist/assets/p384.wasm (its ES384
+//                             tables, src/container/p384.ts)
 //   dist/types/               the declarations (tsc), with the tag and event maps
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
@@ -14,24 +15,32 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const dist = join(root, 'dist');
 process.chdir(root);
 
-if (!existsSync('wasm/build/codec.wasm')) throw new Error('wasm/build/codec.wasm is missing: run `npm run build:wasm` first');
+for (const wasm of ['codec', 'p384']) {
+  if (!existsSync(`wasm/build/${wasm}.wasm`)) throw new Error(`wasm/build/${wasm}.wasm is missing: run \`npm run build:wasm\` first`);
+}
 
 await build({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn' });
 
-// The CLI. In the sources the codec's default URL points into wasm/build/; next to dist/cli.mjs the codec is the
-// one the library build put in dist/assets/.
-const codecDefault = "new URL('../../wasm/build/codec.wasm?no-inline', import.meta.url)";
+// The CLI. In the sources the codec's and the ES384 tables' default URLs point into wasm/build/; next to dist/cli.mjs
+// the codec is the one the library build put in dist/assets/, and p384.wasm (Node only) is copied there.
+const defaults = {
+  '/src/container/codec.ts': ["new URL('../../wasm/build/codec.wasm?no-inline', import.meta.url)", "new URL('./assets/codec.wasm', import.meta.url)"],
+  '/src/container/p384.ts': ["new URL('../../wasm/build/p384.wasm?no-inline', import.meta.url)", "new URL('./assets/p384.wasm', import.meta.url)"],
+};
+copyFileSync('wasm/build/p384.wasm', join(dist, 'assets/p384.wasm'));
 await build({
   configFile: false,
   root,
   logLevel: 'warn',
   plugins: [{
-    name: 'oz-cli-codec-url',
+    name: 'oz-cli-wasm-urls',
     enforce: 'pre',
     transform(code, id) {
-      if (!id.endsWith('/src/container/codec.ts')) return null;
-      if (!code.includes(codecDefault)) this.error(`${id}: the codec's default URL changed; update scripts/build/package.mjs`);
-      return code.replace(codecDefault, "new URL('./assets/codec.wasm', import.meta.url)");
+      const entry = Object.entries(defaults).find(([file]) => id.endsWith(file));
+      if (!entry) return null;
+      const [from, to] = entry[1];
+      if (!code.includes(from)) this.error(`${id}: the default wasm URL changed; update scripts/build/package.mjs`);
+      return code.replace(from, to);
     },
   }],
   build: {
@@ -44,7 +53,9 @@ await build({
     rolldownOptions: { output: { entryFileNames: 'cli.mjs', banner: '#!/usr/bin/env node' } },
   },
 });
-if (!existsSync(join(dist, 'assets/codec.wasm'))) throw new Error('dist/assets/codec.wasm is missing: the CLI needs it');
+for (const wasm of ['codec', 'p384']) {
+  if (!existsSync(join(dist, `assets/${wasm}.wasm`))) throw new Error(`dist/assets/${wasm}.wasm is missing: the CLI needs it`);
+}
 
 // Declarations for the four entries and what they reach. The sources import with `.ts` extensions (run unbundled
 // by the test runner); in the published declarations those must name the `.d.ts` files' `.js` twins.

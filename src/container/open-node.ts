@@ -5,6 +5,7 @@
 // synchronous OpenSSL call. Elsewhere (browsers) `nodeCrypto()` is null and open.ts keeps the WebCrypto path; the
 // tests open every documented vector both ways.
 import type { ECDH, KeyObject } from 'node:crypto';
+import { type P384Verifier, p384KeyId } from './p384.ts';
 import type { SessionClaims } from './types.ts';
 
 type NodeCrypto = typeof import('node:crypto');
@@ -27,25 +28,35 @@ export function nodeCrypto(): Promise<NodeCrypto | null> {
 
 const ascii = new TextEncoder();
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
-const issuerKeys = new WeakMap<object, KeyObject>();
+/** An issuer key as node:crypto holds it, and its point (x, y) with its name for P384Verifier. */
+interface IssuerKey {
+  key: KeyObject;
+  xy: Uint8Array;
+  id: string;
+}
+const issuerKeys = new WeakMap<object, IssuerKey>();
 
-function issuerKey(c: NodeCrypto, key: CryptoKey | JsonWebKey): KeyObject {
+function issuerKey(c: NodeCrypto, key: CryptoKey | JsonWebKey): IssuerKey {
   let k = issuerKeys.get(key);
   if (!k) {
-    k = key instanceof CryptoKey ? c.KeyObject.from(key) : c.createPublicKey({ key: key as import('node:crypto').JsonWebKey, format: 'jwk' });
-    if (k.type !== 'public' || k.asymmetricKeyType !== 'ec' || k.asymmetricKeyDetails?.namedCurve !== 'secp384r1') {
+    const o = key instanceof CryptoKey ? c.KeyObject.from(key) : c.createPublicKey({ key: key as import('node:crypto').JsonWebKey, format: 'jwk' });
+    if (o.type !== 'public' || o.asymmetricKeyType !== 'ec' || o.asymmetricKeyDetails?.namedCurve !== 'secp384r1') {
       throw new Error('the issuer key is not a P-384 public key');
     }
-    issuerKeys.set(key, k);
+    const jwk = o.export({ format: 'jwk' });
+    const xy = Buffer.concat([Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')]);
+    issuerKeys.set(key, (k = { key: o, xy, id: p384KeyId(xy) }));
   }
   return k;
 }
 
 /**
  * Verifies a compact JWS signed ES384 (the session token) and returns its claims; throws on any fault. Like jose's
- * compactVerify with algorithms ['ES384']: the protected header must name ES384 and carry no `crit` or `b64`.
+ * compactVerify with algorithms ['ES384']: the protected header must name ES384 and carry no `crit` or `b64`. With
+ * `p384`, a key's tokens from its second on are checked by its tables (p384.ts); without, and for a key's first
+ * token, by node:crypto.
  */
-export function verifyEs384(c: NodeCrypto, token: string, key: CryptoKey | JsonWebKey): SessionClaims {
+export function verifyEs384(c: NodeCrypto, token: string, key: CryptoKey | JsonWebKey, p384?: P384Verifier | null): SessionClaims {
   const parts = token.split('.');
   if (parts.length !== 3 || !parts.every((p) => BASE64URL.test(p))) throw new Error('not a compact JWS');
   const header: unknown = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8'));
@@ -57,7 +68,11 @@ export function verifyEs384(c: NodeCrypto, token: string, key: CryptoKey | JsonW
   if (signature.length !== 96) throw new Error('signature verification failed');
   // The first two parts and the dot between them, as bytes (base64url is ASCII, so latin1 is exact).
   const signed = Buffer.from(token.slice(0, parts[0]!.length + 1 + parts[1]!.length), 'latin1');
-  if (!c.verify('sha384', signed, { key: issuerKey(c, key), dsaEncoding: 'ieee-p1363' }, signature)) throw new Error('signature verification failed');
+  const k = issuerKey(c, key);
+  const holds = p384?.prepare(k.id, k.xy)
+    ? p384.verify(k.id, typeof c.hash === 'function' ? c.hash('sha384', signed, 'buffer') : c.createHash('sha384').update(signed).digest(), signature)
+    : c.verify('sha384', signed, { key: k.key, dsaEncoding: 'ieee-p1363' }, signature);
+  if (!holds) throw new Error('signature verification failed');
   return JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as SessionClaims;
 }
 

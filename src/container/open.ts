@@ -6,6 +6,7 @@ import { CodecStatus, decodeHeader, DEFAULT_MEMORY_LIMIT, HeaderError, hpkeInfo,
 import { createSuite, importPrivateKeyJwk } from './keys.ts';
 import type { SyncSha256 } from './digest.ts';
 import { hpkeRecipient, nodeCrypto, verifyEs384 } from './open-node.ts';
+import { P384Verifier } from './p384.ts';
 import type { ContainerHeader, ContainerManifest, OpenedContainer, OpenedMedium, SessionClaims } from './types.ts';
 
 /** Vendor container error codes: 3 payload.json missing, 4 no media, 5 damaged, 14 unpacking failed. */
@@ -66,6 +67,12 @@ let loadedCrypto: Awaited<ReturnType<typeof nodeCrypto>> | undefined;
 let syncSha256: SyncSha256 | undefined;
 const sha256With = (c: NonNullable<typeof loadedCrypto>): SyncSha256 =>
   typeof c.hash === 'function' ? (b) => c.hash('sha256', b, 'buffer') : (b) => c.createHash('sha256').update(b).digest();
+/**
+ * The ES384 tables (p384.ts), loaded with the first open that checks a signature in Node; null where the module does
+ * not load, and node:crypto checks every token.
+ */
+let p384: Promise<P384Verifier | null> | undefined;
+let loadedP384: P384Verifier | null | undefined;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** HPKE `info` by format version, made once; never handed out of this module. */
 const infos = new Map<number, Uint8Array>();
@@ -85,6 +92,9 @@ export function inspectContainer(bytes: Uint8Array): ContainerHeader {
 }
 
 async function checkToken(header: ContainerHeader, opts: OpenContainerOptions, nc: Awaited<ReturnType<typeof nodeCrypto>>): Promise<SessionClaims> {
+  if (nc && loadedP384 === undefined && typeof opts.tokenVerifier === 'object') {
+    loadedP384 = await (p384 ??= P384Verifier.load().catch(() => null));
+  }
   const token = header.sessionToken;
   let claims: SessionClaims;
   try {
@@ -93,7 +103,7 @@ async function checkToken(header: ContainerHeader, opts: OpenContainerOptions, n
     } else if (typeof opts.tokenVerifier === 'function') {
       claims = await opts.tokenVerifier(token);
     } else if (nc) {
-      claims = verifyEs384(nc, token, opts.tokenVerifier);
+      claims = verifyEs384(nc, token, opts.tokenVerifier, loadedP384);
     } else {
       const key = opts.tokenVerifier instanceof CryptoKey ? opts.tokenVerifier : await importJWK(opts.tokenVerifier, 'ES384');
       const { payload } = await compactVerify(token, key, { algorithms: ['ES384'] });

@@ -39,7 +39,7 @@ const shipped = [/^package\.json$/, /^README\.md$/, /^custom-elements\.json$/, /
 const required = [
   'dist/index.js', 'dist/define.js', 'dist/element.js', 'dist/global.js', 'dist/cli.mjs',
   'dist/types/index.d.ts', 'dist/types/define.d.ts', 'dist/types/oz-liveness.d.ts', 'dist/types/global.d.ts', 'dist/types/events.d.ts',
-  'dist/assets/face.worker.js', 'dist/assets/human.worker.js', 'dist/assets/container.worker.js', 'dist/assets/codec.wasm', 'dist/assets/face.wasm', 'dist/assets/face-relaxed.wasm',
+  'dist/assets/face.worker.js', 'dist/assets/human.worker.js', 'dist/assets/container.worker.js', 'dist/assets/codec.wasm', 'dist/assets/p384.wasm', 'dist/assets/face.wasm', 'dist/assets/face-relaxed.wasm',
   'dist/assets/models/facemesh-detection-short.json', 'dist/assets/models/facemesh-detection-short.bin',
   'dist/assets/models/blazeface.json', 'dist/assets/models/blazeface.bin', 'dist/assets/models/facemesh.json',
   'dist/assets/models/facemesh.bin', 'dist/assets/models/emotion.json', 'dist/assets/models/emotion.bin',

@@ -13,17 +13,7 @@
   return f32x4.add(f32x4.mul(a, b), c);
 }
 
-/** First byte the host may use. */
-export function heapBase(): usize {
-  return __heap_base;
-}
-
-/** Grows memory to at least `bytes`; false when it cannot. */
-export function reserve(bytes: u32): bool {
-  const pages = <i32>((bytes + 65535) >>> 16);
-  const have = memory.size();
-  return pages <= have || memory.grow(pages - have) >= 0;
-}
+export { heapBase, reserve } from '../common/memory';
 
 /**
  * RGBA pixels (`n` of them) to the network's input: 3 channels padded to 4, each value x / 127.5 - 1, as the model

@@ -1,0 +1,2 @@
+/** The text wasm/p384/field.ts must hold. */
+export function fieldSource(): string;
