@@ -73,8 +73,11 @@ export function fieldSource() {
   return text;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+/** Writes the file when it differs (so its time, which the build compares, moves only then). */
+export function writeFieldSource() {
   let current = '';
   try { current = readFileSync(FILE, 'utf8'); } catch { /* absent */ }
   if (current !== text) writeFileSync(FILE, text);
 }
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) writeFieldSource();

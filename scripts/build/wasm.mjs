@@ -7,9 +7,12 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFieldSource } from './p384-field.mjs';
 
 const sources = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
   e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []);
+
+writeFieldSource(); // wasm/p384/field.ts, generated
 
 const modules = [
   { dir: 'wasm/assembly', config: 'wasm/asconfig.json', out: 'wasm/build/codec', targets: ['release', 'debug'] },
