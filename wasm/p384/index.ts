@@ -40,7 +40,7 @@ const ZERO = memory.data(<i32>(FE));
 // Temporaries of the point formulas, the inversion and verify.
 const T0 = memory.data(<i32>(FE)), T1 = memory.data(<i32>(FE)), T2 = memory.data(<i32>(FE)), T3 = memory.data(<i32>(FE)), T4 = memory.data(<i32>(FE));
 const T5 = memory.data(<i32>(FE)), T6 = memory.data(<i32>(FE)), T7 = memory.data(<i32>(FE));
-const U = memory.data(<i32>(FE + 4)), V = memory.data(<i32>(FE + 4)), X1 = memory.data(<i32>(FE)), X2 = memory.data(<i32>(FE));
+const U = memory.data(<i32>FE, 8), V = memory.data(<i32>FE, 8), X1 = memory.data(<i32>FE, 8), X2 = memory.data(<i32>FE, 8);
 const E = memory.data(<i32>(FE)), R = memory.data(<i32>(FE)), S = memory.data(<i32>(FE)), W = memory.data(<i32>(FE)), U1 = memory.data(<i32>(FE)), U2 = memory.data(<i32>(FE));
 const NEG_Y = memory.data(<i32>(FE));
 const SUM = memory.data(<i32>FE * 3); // the running sum u1·G + u2·Q, Jacobian (X, Y, Z); Z = 0 is the point at infinity
@@ -100,12 +100,6 @@ function subRaw(out: usize, a: usize, b: usize): u32 {
     c >>= 32;
   }
   return <u32>(c & 1);
-}
-
-/** a >>= 1, with `top` shifted into bit 383. */
-function halve(a: usize, top: u32): void {
-  for (let i: usize = 0; i < L - 1; i++) store<u32>(a + (i << 2), (limb(a, i) >>> 1) | (limb(a, i + 1) << 31));
-  store<u32>(a + ((L - 1) << 2), (limb(a, L - 1) >>> 1) | (top << 31));
 }
 
 /** 48 big-endian bytes to limbs. */
@@ -170,10 +164,58 @@ function fsub(out: usize, a: usize, b: usize): void {
   if (subRaw(out, a, b) != 0) addRaw(out, out, P);
 }
 
-/** (x + m) / 2 or x / 2, whichever is whole: x / 2 mod m, for x < m, m odd. */
+// The inversion works on the same numbers as six 64-bit limbs (memory is little-endian), which halves its steps.
+
+// @ts-ignore: decorator
+@inline function word(a: usize, i: usize): u64 {
+  return load<u64>(a + (i << 3));
+}
+
+/** a >>= 1, with `top` (0 or 1) shifted into bit 383. */
+function halve64(a: usize, top: u64): void {
+  for (let i: usize = 0; i < 5; i++) store<u64>(a + (i << 3), (word(a, i) >> 1) | (word(a, i + 1) << 63));
+  store<u64>(a + 40, (word(a, 5) >> 1) | (top << 63));
+}
+
+/** out = a + b over 64-bit limbs; the carry out. */
+function add64(out: usize, a: usize, b: usize): u64 {
+  let c: u64 = 0;
+  for (let i: usize = 0; i < 6; i++) {
+    const x = word(a, i), s = x + word(b, i), t = s + c;
+    c = <u64>(s < x) | <u64>(t < s);
+    store<u64>(out + (i << 3), t);
+  }
+  return c;
+}
+
+/** out = a - b over 64-bit limbs; the borrow out. */
+function sub64(out: usize, a: usize, b: usize): u64 {
+  let c: u64 = 0;
+  for (let i: usize = 0; i < 6; i++) {
+    const x = word(a, i), y = word(b, i), d = x - y;
+    const borrow = <u64>(x < y) | <u64>(d < c);
+    store<u64>(out + (i << 3), d - c);
+    c = borrow;
+  }
+  return c;
+}
+
+function atLeast64(a: usize, b: usize): bool {
+  for (let i = 5; i >= 0; i--) {
+    const x = word(a, <usize>i), y = word(b, <usize>i);
+    if (x != y) return x > y;
+  }
+  return true;
+}
+
+function isOne64(a: usize): bool {
+  return word(a, 0) == 1 && (word(a, 1) | word(a, 2) | word(a, 3) | word(a, 4) | word(a, 5)) == 0;
+}
+
+/** x / 2 mod m, for x < m, m odd: x / 2 or (x + m) / 2, whichever is whole. */
 function halveMod(x: usize, m: usize): void {
-  if ((limb(x, 0) & 1) == 0) halve(x, 0);
-  else halve(x, addRaw(x, x, m));
+  if ((word(x, 0) & 1) == 0) halve64(x, 0);
+  else halve64(x, add64(x, x, m));
 }
 
 /**
@@ -189,18 +231,18 @@ function invert(out: usize, a: usize, m: usize): void {
   copy(V, m);
   copy(X1, ONE);
   memory.fill(X2, 0, FE);
-  while (!equal(U, ONE) && !equal(V, ONE)) {
-    while ((limb(U, 0) & 1) == 0) { halve(U, 0); halveMod(X1, m); }
-    while ((limb(V, 0) & 1) == 0) { halve(V, 0); halveMod(X2, m); }
-    if (atLeast(U, V)) {
-      subRaw(U, U, V);
-      if (subRaw(X1, X1, X2) != 0) addRaw(X1, X1, m);
+  while (!isOne64(U) && !isOne64(V)) {
+    while ((word(U, 0) & 1) == 0) { halve64(U, 0); halveMod(X1, m); }
+    while ((word(V, 0) & 1) == 0) { halve64(V, 0); halveMod(X2, m); }
+    if (atLeast64(U, V)) {
+      sub64(U, U, V);
+      if (sub64(X1, X1, X2) != 0) add64(X1, X1, m);
     } else {
-      subRaw(V, V, U);
-      if (subRaw(X2, X2, X1) != 0) addRaw(X2, X2, m);
+      sub64(V, V, U);
+      if (sub64(X2, X2, X1) != 0) add64(X2, X2, m);
     }
   }
-  copy(out, equal(U, ONE) ? X1 : X2);
+  copy(out, isOne64(U) ? X1 : X2);
 }
 
 /** out = a^-1 mod p, for a != 0. */
@@ -405,15 +447,4 @@ export function verify(g: usize, q: usize, input: usize): bool {
   if (addRaw(T5, R, N) != 0 || atLeast(T5, P)) return false;
   fmul(T7, T5, T6);
   return equal(T7, SUM);
-}
-
-export function benchMul(n: i32): void {
-  copy(T0, GX); copy(T1, GY);
-  for (let i = 0; i < n; i++) fmul(T0, T0, T1);
-}
-export function benchInv(n: i32): void {
-  for (let i = 0; i < n; i++) invert(T0, GX, N);
-}
-export function benchAdd(n: i32): void {
-  for (let i = 0; i < n; i++) fadd(T0, GX, GY);
 }
