@@ -51,6 +51,19 @@ function issuerKey(c: NodeCrypto, key: CryptoKey | JsonWebKey): IssuerKey {
 }
 
 /**
+ * Whether the key's tables are there to check with (made on its second token). A table that cannot be made (the key
+ * is one node:crypto accepted, so only a lack of memory can stop it) leaves the check to node:crypto: it costs
+ * speed, never a rejected token.
+ */
+function tablesReady(p384: P384Verifier | null | undefined, k: IssuerKey): boolean {
+  try {
+    return p384?.prepare(k.id, k.xy) ?? false;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Verifies a compact JWS signed ES384 (the session token) and returns its claims; throws on any fault. Like jose's
  * compactVerify with algorithms ['ES384']: the protected header must name ES384 and carry no `crit` or `b64`. With
  * `p384`, a key's tokens from its second on are checked by its tables (p384.ts); without, and for a key's first
@@ -69,8 +82,8 @@ export function verifyEs384(c: NodeCrypto, token: string, key: CryptoKey | JsonW
   // The first two parts and the dot between them, as bytes (base64url is ASCII, so latin1 is exact).
   const signed = Buffer.from(token.slice(0, parts[0]!.length + 1 + parts[1]!.length), 'latin1');
   const k = issuerKey(c, key);
-  const holds = p384?.prepare(k.id, k.xy)
-    ? p384.verify(k.id, typeof c.hash === 'function' ? c.hash('sha384', signed, 'buffer') : c.createHash('sha384').update(signed).digest(), signature)
+  const holds = tablesReady(p384, k)
+    ? p384!.verify(k.id, typeof c.hash === 'function' ? c.hash('sha384', signed, 'buffer') : c.createHash('sha384').update(signed).digest(), signature)
     : c.verify('sha384', signed, { key: k.key, dsaEncoding: 'ieee-p1363' }, signature);
   if (!holds) throw new Error('signature verification failed');
   return JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as SessionClaims;

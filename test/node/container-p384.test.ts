@@ -220,3 +220,15 @@ test('p384: verifyEs384 checks a key\'s first token with node:crypto, its next o
   assert.equal(verifyEs384(crypto, token({ sid: 'c' }), jwk, v).sid, 'c');
   assert.throws(() => verifyEs384(crypto, token({ sid: 'd' }, true), jwk, v), /signature verification failed/);
 });
+
+test('p384: a table that cannot be made leaves the check to node:crypto, and rejects no token', () => {
+  const k = nodeKey();
+  const jwk = k.publicKey.export({ format: 'jwk' }) as JsonWebKey;
+  // What a verifier out of memory does (nothing here can exhaust it for real): every table fails.
+  const failing = { prepare: () => { throw new Error('p384: out of memory'); }, verify: () => { throw new Error('never called'); } } as unknown as P384Verifier;
+  const head = `${Buffer.from(JSON.stringify({ alg: 'ES384' })).toString('base64url')}.${Buffer.from(JSON.stringify({ sid: 'x' })).toString('base64url')}`;
+  const s = crypto.sign('sha384', Buffer.from(head), { key: k.privateKey, dsaEncoding: 'ieee-p1363' });
+  for (let i = 0; i < 3; i++) assert.equal(verifyEs384(crypto, `${head}.${s.toString('base64url')}`, jwk, failing).sid, 'x');
+  s[0]! ^= 1;
+  assert.throws(() => verifyEs384(crypto, `${head}.${s.toString('base64url')}`, jwk, failing), /signature verification failed/);
+});
