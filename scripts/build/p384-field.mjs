@@ -7,6 +7,13 @@ import { fileURLToPath } from 'node:url';
 const L = 12;
 const FILE = fileURLToPath(new URL('../../wasm/p384/field.ts', import.meta.url));
 
+/** Items joined six to a line, indented. */
+function lines(items, indent = '  ') {
+  const rows = [];
+  for (let i = 0; i < items.length; i += 6) rows.push(indent + items.slice(i, i + 6).join(', '));
+  return rows.join(',\n');
+}
+
 function product(square) {
   const out = [];
   const name = square ? 'sqrWide' : 'mulWide';
@@ -34,9 +41,20 @@ function product(square) {
     } else {
       for (const [i, j] of pairs) out.push(`  p = a${i} * b${j}; lo += p & 0xffffffff; hi += p >> 32;`);
     }
-    out.push(`  let w${k} = <i64>lo;`);
+    out.push(`  const w${k} = lo;`);
   }
-  out.push(`  let w${2 * L - 1} = <i64>hi;`);
+  out.push(`  reduce(\n    out,\n${lines([...Array.from({ length: 2 * L - 1 }, (_, k) => `<i64>w${k}`), '<i64>hi'], '    ')},\n  );`);
+  out.push('}');
+  return out.join('\n');
+}
+
+/** The 24 words folded and carried into 12 limbs, one function inlined into both products. */
+function reduce() {
+  const out = [];
+  const words = lines(Array.from({ length: 2 * L }, (_, k) => `w${k}: i64`));
+  out.push('/** The 24 signed column words of a product to 12 limbs of value below 2^384, congruent mod p, at `out`. */');
+  out.push('// @ts-ignore: decorator');
+  out.push(`@inline function reduce(\n  out: usize,\n${words},\n): void {`);
   // 2^384 ≡ 2^128 + 2^96 - 2^32 + 1 (mod p): word 12 + k moves to words k, k + 1 (negated), k + 3 and k + 4.
   for (let k = 2 * L - 1; k >= L; k--) {
     const j = k - L;
@@ -62,6 +80,8 @@ const text = [
   '// halves of its 32x32-bit products and, apart, their high halves (which belong to the next column), so no carry',
   '// chain runs through the products. The 24 signed words are then folded from the top with 2^384 ≡ 2^128 + 2^96 -',
   '// 2^32 + 1 (mod p), and carried once, any carry out of the top word folded back until none is left.',
+  '',
+  reduce(),
   '',
   product(false),
   '',
