@@ -4,16 +4,19 @@
 // 49 table additions per scalar with no doubling at all. Verification handles public data only, so nothing here
 // needs to run in constant time.
 //
-// Numbers are 12 little-endian 32-bit limbs. Field elements (mod p) are kept in Montgomery form (x·2^384 mod p);
-// scalars (mod n) are plain. A table holds, for every byte position i of a scalar (0-48), the multiples j·256^i·P
-// for j = 1..128, affine, in Montgomery form: 49·128 points of 96 bytes. A scalar's bytes are recoded to signed
-// digits in -127..128, so a negative digit takes the table's point with y negated.
+// Numbers are 48 bytes, little-endian: six 64-bit limbs for adding, subtracting and comparing, twelve 32-bit limbs
+// for multiplying (field.ts mod p; Montgomery's method mod n). Everything is kept fully reduced. A table holds, for
+// every byte position i of a scalar (0-48), the multiples j·256^i·P for j = 1..128, affine: 49·128 points of 96
+// bytes. A scalar's bytes are recoded to signed digits in -127..128, so a negative digit takes the table's point
+// with y negated.
 // The host owns the memory above heapBase(): it places tables and the input there and passes pointers.
 
 import { mulWide, sqrWide } from './field';
 
 // @ts-ignore: decorator
 @inline const L: usize = 12;
+// @ts-ignore: decorator
+@inline const WORDS: usize = 6;
 // @ts-ignore: decorator
 @inline const FE: usize = 48;
 // @ts-ignore: decorator
@@ -23,8 +26,8 @@ import { mulWide, sqrWide } from './field';
 // @ts-ignore: decorator
 @inline const POSITIONS: usize = 49;
 
-// p = 2^384 - 2^128 - 2^96 + 2^32 - 1, the group order n, the curve's b, the generator, R^2 mod p and mod n
-// (R = 2^384), and -n^-1 mod 2^32 (-p^-1 mod 2^32 is 1).
+// p = 2^384 - 2^128 - 2^96 + 2^32 - 1, the group order n, the curve's b, the generator, R^2 mod n (R = 2^384) and
+// -n^-1 mod 2^32.
 const P = memory.data<u32>([0xffffffff, 0x00000000, 0x00000000, 0xffffffff, 0xfffffffe, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff]);
 const N = memory.data<u32>([0xccc52973, 0xecec196a, 0x48b0a77a, 0x581a0db2, 0xf4372ddf, 0xc7634d81, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff]);
 const B = memory.data<u32>([0xd3ec2aef, 0x2a85c8ed, 0x8a2ed19d, 0xc656398d, 0x5013875a, 0x0314088f, 0xfe814112, 0x181d9c6e, 0xe3f82d19, 0x988e056b, 0xe23ee7e4, 0xb3312fa7]);
@@ -56,64 +59,78 @@ const PREFIX = memory.data(<i32>(DIGITS * FE));
   return load<u32>(a + (i << 2));
 }
 
+// @ts-ignore: decorator
+@inline function word(a: usize, i: usize): u64 {
+  return load<u64>(a + (i << 3));
+}
+
 function copy(out: usize, a: usize): void {
   memory.copy(out, a, FE);
 }
 
 function isZero(a: usize): bool {
-  let v: u32 = 0;
-  for (let i: usize = 0; i < L; i++) v |= limb(a, i);
-  return v == 0;
+  return (word(a, 0) | word(a, 1) | word(a, 2) | word(a, 3) | word(a, 4) | word(a, 5)) == 0;
+}
+
+function isOne(a: usize): bool {
+  return word(a, 0) == 1 && (word(a, 1) | word(a, 2) | word(a, 3) | word(a, 4) | word(a, 5)) == 0;
 }
 
 function equal(a: usize, b: usize): bool {
-  for (let i: usize = 0; i < L; i++) if (limb(a, i) != limb(b, i)) return false;
+  for (let i: usize = 0; i < WORDS; i++) if (word(a, i) != word(b, i)) return false;
   return true;
 }
 
 /** a >= b */
 function atLeast(a: usize, b: usize): bool {
-  for (let i = <isize>L - 1; i >= 0; i--) {
-    const x = limb(a, <usize>i), y = limb(b, <usize>i);
+  for (let i = <isize>WORDS - 1; i >= 0; i--) {
+    const x = word(a, <usize>i), y = word(b, <usize>i);
     if (x != y) return x > y;
   }
   return true;
 }
 
-/** out = a + b; returns the carry out (0 or 1). */
-function addRaw(out: usize, a: usize, b: usize): u32 {
+/** out = a + b; the carry out (0 or 1). */
+function add(out: usize, a: usize, b: usize): u64 {
   let c: u64 = 0;
-  for (let i: usize = 0; i < L; i++) {
-    c += <u64>limb(a, i) + <u64>limb(b, i);
-    store<u32>(out + (i << 2), <u32>c);
-    c >>= 32;
+  for (let i: usize = 0; i < WORDS; i++) {
+    const x = word(a, i), s = x + word(b, i), t = s + c;
+    c = <u64>(s < x) | <u64>(t < s);
+    store<u64>(out + (i << 3), t);
   }
-  return <u32>c;
+  return c;
 }
 
-/** out = a - b; returns the borrow out (0 or 1). */
-function subRaw(out: usize, a: usize, b: usize): u32 {
-  let c: i64 = 0;
-  for (let i: usize = 0; i < L; i++) {
-    c += <i64>limb(a, i) - <i64>limb(b, i);
-    store<u32>(out + (i << 2), <u32>c);
-    c >>= 32;
+/** out = a - b; the borrow out (0 or 1). */
+function sub(out: usize, a: usize, b: usize): u64 {
+  let c: u64 = 0;
+  for (let i: usize = 0; i < WORDS; i++) {
+    const x = word(a, i), y = word(b, i), d = x - y;
+    const borrow = <u64>(x < y) | <u64>(d < c);
+    store<u64>(out + (i << 3), d - c);
+    c = borrow;
   }
-  return <u32>(c & 1);
+  return c;
+}
+
+/** a >>= 1, with `top` (0 or 1) shifted into bit 383. */
+function halve(a: usize, top: u64): void {
+  for (let i: usize = 0; i < WORDS - 1; i++) store<u64>(a + (i << 3), (word(a, i) >> 1) | (word(a, i + 1) << 63));
+  store<u64>(a + ((WORDS - 1) << 3), (word(a, WORDS - 1) >> 1) | (top << 63));
 }
 
 /** 48 big-endian bytes to limbs. */
 function fromBytes(out: usize, bytes: usize): void {
-  for (let i: usize = 0; i < L; i++) store<u32>(out + (i << 2), bswap<u32>(load<u32>(bytes + FE - 4 - (i << 2))));
+  for (let i: usize = 0; i < WORDS; i++) store<u64>(out + (i << 3), bswap<u64>(load<u64>(bytes + FE - 8 - (i << 3))));
 }
 
 // ---- modular arithmetic ---------------------------------------------------------------------------------------
 
 /**
- * out = a·b·2^-384 mod m (Montgomery multiplication, coarsely integrated operand scanning), for a, b < m, m odd,
- * minv = -m^-1 mod 2^32. `out` may be `a` or `b`. Every partial sum fits 64 bits: (2^32-1) + (2^32-1)^2 + (2^32-1).
+ * out = a·b·2^-384 mod n (Montgomery multiplication, coarsely integrated operand scanning), for a < 2^384 and b < n.
+ * `out` may be `a` or `b`. Every partial sum fits 64 bits: (2^32-1) + (2^32-1)^2 + (2^32-1).
  */
-function montMul(out: usize, a: usize, b: usize, m: usize, minv: u32): void {
+function montMulN(out: usize, a: usize, b: usize): void {
   memory.fill(ACC, 0, 56);
   for (let i: usize = 0; i < L; i++) {
     const bi = <u64>limb(b, i);
@@ -126,10 +143,10 @@ function montMul(out: usize, a: usize, b: usize, m: usize, minv: u32): void {
     let t = <u64>limb(ACC, 12) + c;
     store<u32>(ACC + 48, <u32>t);
     store<u32>(ACC + 52, <u32>(t >> 32));
-    const q = <u64>(limb(ACC, 0) * minv);
-    c = (<u64>limb(ACC, 0) + q * <u64>limb(m, 0)) >> 32;
+    const q = <u64>(limb(ACC, 0) * N_INV);
+    c = (<u64>limb(ACC, 0) + q * <u64>limb(N, 0)) >> 32;
     for (let j: usize = 1; j < L; j++) {
-      t = <u64>limb(ACC, j) + q * <u64>limb(m, j) + c;
+      t = <u64>limb(ACC, j) + q * <u64>limb(N, j) + c;
       store<u32>(ACC + ((j - 1) << 2), <u32>t);
       c = t >> 32;
     }
@@ -138,84 +155,36 @@ function montMul(out: usize, a: usize, b: usize, m: usize, minv: u32): void {
     store<u32>(ACC + 48, limb(ACC, 13) + <u32>(t >> 32));
   }
   // The result is below 2m: one subtraction at most.
-  if (limb(ACC, 12) != 0 || atLeast(ACC, m)) subRaw(ACC, ACC, m);
+  if (limb(ACC, 12) != 0 || atLeast(ACC, N)) sub(ACC, ACC, N);
   copy(out, ACC);
 }
 
 /** out = a·b mod p, for a, b < p (field.ts has the arithmetic). `out` may be `a` or `b`. */
 function fmul(out: usize, a: usize, b: usize): void {
   mulWide(out, a, b);
-  if (atLeast(out, P)) subRaw(out, out, P); // below 2^384 < 2p
+  if (atLeast(out, P)) sub(out, out, P); // below 2^384 < 2p
 }
 
 /** out = a^2 mod p, for a < p. */
 function fsqr(out: usize, a: usize): void {
   sqrWide(out, a);
-  if (atLeast(out, P)) subRaw(out, out, P);
+  if (atLeast(out, P)) sub(out, out, P);
 }
 
 /** out = a + b mod p, for a, b < p. */
 function fadd(out: usize, a: usize, b: usize): void {
-  if (addRaw(out, a, b) != 0 || atLeast(out, P)) subRaw(out, out, P);
+  if (add(out, a, b) != 0 || atLeast(out, P)) sub(out, out, P);
 }
 
 /** out = a - b mod p, for a, b < p. */
 function fsub(out: usize, a: usize, b: usize): void {
-  if (subRaw(out, a, b) != 0) addRaw(out, out, P);
-}
-
-// The inversion works on the same numbers as six 64-bit limbs (memory is little-endian), which halves its steps.
-
-// @ts-ignore: decorator
-@inline function word(a: usize, i: usize): u64 {
-  return load<u64>(a + (i << 3));
-}
-
-/** a >>= 1, with `top` (0 or 1) shifted into bit 383. */
-function halve64(a: usize, top: u64): void {
-  for (let i: usize = 0; i < 5; i++) store<u64>(a + (i << 3), (word(a, i) >> 1) | (word(a, i + 1) << 63));
-  store<u64>(a + 40, (word(a, 5) >> 1) | (top << 63));
-}
-
-/** out = a + b over 64-bit limbs; the carry out. */
-function add64(out: usize, a: usize, b: usize): u64 {
-  let c: u64 = 0;
-  for (let i: usize = 0; i < 6; i++) {
-    const x = word(a, i), s = x + word(b, i), t = s + c;
-    c = <u64>(s < x) | <u64>(t < s);
-    store<u64>(out + (i << 3), t);
-  }
-  return c;
-}
-
-/** out = a - b over 64-bit limbs; the borrow out. */
-function sub64(out: usize, a: usize, b: usize): u64 {
-  let c: u64 = 0;
-  for (let i: usize = 0; i < 6; i++) {
-    const x = word(a, i), y = word(b, i), d = x - y;
-    const borrow = <u64>(x < y) | <u64>(d < c);
-    store<u64>(out + (i << 3), d - c);
-    c = borrow;
-  }
-  return c;
-}
-
-function atLeast64(a: usize, b: usize): bool {
-  for (let i = 5; i >= 0; i--) {
-    const x = word(a, <usize>i), y = word(b, <usize>i);
-    if (x != y) return x > y;
-  }
-  return true;
-}
-
-function isOne64(a: usize): bool {
-  return word(a, 0) == 1 && (word(a, 1) | word(a, 2) | word(a, 3) | word(a, 4) | word(a, 5)) == 0;
+  if (sub(out, a, b) != 0) add(out, out, P);
 }
 
 /** x / 2 mod m, for x < m, m odd: x / 2 or (x + m) / 2, whichever is whole. */
 function halveMod(x: usize, m: usize): void {
-  if ((word(x, 0) & 1) == 0) halve64(x, 0);
-  else halve64(x, add64(x, x, m));
+  if ((word(x, 0) & 1) == 0) halve(x, 0);
+  else halve(x, add(x, x, m));
 }
 
 /**
@@ -231,23 +200,18 @@ function invert(out: usize, a: usize, m: usize): void {
   copy(V, m);
   copy(X1, ONE);
   memory.fill(X2, 0, FE);
-  while (!isOne64(U) && !isOne64(V)) {
-    while ((word(U, 0) & 1) == 0) { halve64(U, 0); halveMod(X1, m); }
-    while ((word(V, 0) & 1) == 0) { halve64(V, 0); halveMod(X2, m); }
-    if (atLeast64(U, V)) {
-      sub64(U, U, V);
-      if (sub64(X1, X1, X2) != 0) add64(X1, X1, m);
+  while (!isOne(U) && !isOne(V)) {
+    while ((word(U, 0) & 1) == 0) { halve(U, 0); halveMod(X1, m); }
+    while ((word(V, 0) & 1) == 0) { halve(V, 0); halveMod(X2, m); }
+    if (atLeast(U, V)) {
+      sub(U, U, V);
+      if (sub(X1, X1, X2) != 0) add(X1, X1, m);
     } else {
-      sub64(V, V, U);
-      if (sub64(X2, X2, X1) != 0) add64(X2, X2, m);
+      sub(V, V, U);
+      if (sub(X2, X2, X1) != 0) add(X2, X2, m);
     }
   }
-  copy(out, isOne64(U) ? X1 : X2);
-}
-
-/** out = a^-1 mod p, for a != 0. */
-function finvert(out: usize, a: usize): void {
-  invert(out, a, P);
+  copy(out, isOne(U) ? X1 : X2);
 }
 
 // ---- points ---------------------------------------------------------------------------------------------------
@@ -367,7 +331,7 @@ export function makeTable(xy: usize, table: usize): bool {
     // All 128 to affine with one inversion (Montgomery's trick): PREFIX[k] = z_0 ... z_k.
     copy(PREFIX, ROW + 2 * FE);
     for (let k: usize = 1; k < DIGITS; k++) fmul(PREFIX + k * FE, PREFIX + (k - 1) * FE, ROW + k * 3 * FE + 2 * FE);
-    finvert(T6, PREFIX + (DIGITS - 1) * FE); // (z_0 ... z_127)^-1
+    invert(T6, PREFIX + (DIGITS - 1) * FE, P); // (z_0 ... z_127)^-1
     for (let k = <isize>DIGITS - 1; k >= 0; k--) {
       const at = ROW + <usize>k * 3 * FE;
       // T5 = z_k^-1; then T6 = (z_0 ... z_(k-1))^-1.
@@ -388,7 +352,7 @@ export function makeTable(xy: usize, table: usize): bool {
       copy(SUM + FE, last + FE);
       copy(SUM + 2 * FE, ONE);
       double(SUM);
-      finvert(T6, SUM + 2 * FE);
+      invert(T6, SUM + 2 * FE, P);
       fsqr(T7, T6);
       fmul(BASE, SUM, T7);
       fmul(T7, T7, T6);
@@ -428,12 +392,12 @@ export function verify(g: usize, q: usize, input: usize): bool {
   fromBytes(R, input + FE);
   fromBytes(S, input + 2 * FE);
   if (isZero(R) || atLeast(R, N) || isZero(S) || atLeast(S, N)) return false;
-  if (atLeast(E, N)) subRaw(E, E, N); // e < 2^384 < 2n (montMul would take it as it is; this keeps to its terms)
+  // e may be up to 2^384 - 1, which montMulN takes as it is.
   invert(W, S, N); // w = s^-1
-  montMul(U1, E, W, N, N_INV);
-  montMul(U1, U1, R2N, N, N_INV); // u1 = e·w
-  montMul(U2, R, W, N, N_INV);
-  montMul(U2, U2, R2N, N, N_INV); // u2 = r·w
+  montMulN(U1, E, W);
+  montMulN(U1, U1, R2N); // u1 = e·w mod n
+  montMulN(U2, R, W);
+  montMulN(U2, U2, R2N); // u2 = r·w mod n
   memory.fill(SUM + 2 * FE, 0, FE);
   addMultiple(U1, g);
   addMultiple(U2, q);
@@ -444,7 +408,7 @@ export function verify(g: usize, q: usize, input: usize): bool {
   fsqr(T6, z);
   fmul(T7, R, T6);
   if (equal(T7, SUM)) return true;
-  if (addRaw(T5, R, N) != 0 || atLeast(T5, P)) return false;
+  if (add(T5, R, N) != 0 || atLeast(T5, P)) return false;
   fmul(T7, T5, T6);
   return equal(T7, SUM);
 }
