@@ -45,7 +45,8 @@ interface CodecExports {
 
 const modules = new Map<string, Promise<WebAssembly.Module>>();
 
-async function readBytes(url: URL): Promise<ArrayBuffer | Uint8Array> {
+/** A WebAssembly module's bytes: read from disk for a file: URL (Node), fetched otherwise. */
+export async function readBytes(url: URL): Promise<ArrayBuffer | Uint8Array> {
   if (url.protocol === 'file:') {
     // Node only; the specifier is built at run time so bundlers leave it alone.
     const fs = 'node:fs/promises';

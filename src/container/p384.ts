@@ -4,6 +4,8 @@
 // 3.0's general P-384 verification (npm run bench:open prints both). A table takes tens of milliseconds to make, so
 // a key gets one from its second token on; its first is checked by node:crypto (open-node.ts).
 
+import { readBytes } from './codec.ts';
+
 export const DEFAULT_P384_URL = new URL('../../wasm/build/p384.wasm?no-inline', import.meta.url);
 
 interface P384Exports {
@@ -41,16 +43,7 @@ export class P384Verifier {
 
   /** Compiles and instantiates the module (Node reads a file: URL; elsewhere it is fetched). */
   static async load(source: URL | Uint8Array = DEFAULT_P384_URL): Promise<P384Verifier> {
-    let bytes: Uint8Array | ArrayBuffer;
-    if (source instanceof URL && source.protocol === 'file:') {
-      const fs = 'node:fs/promises'; // built at run time so bundlers leave it alone
-      const { readFile } = (await import(/* @vite-ignore */ fs)) as typeof import('node:fs/promises');
-      bytes = await readFile(new URL(source.pathname, source));
-    } else if (source instanceof URL) {
-      const response = await fetch(source);
-      if (!response.ok) throw new Error(`${source.pathname}: HTTP ${response.status}`);
-      bytes = await response.arrayBuffer();
-    } else bytes = source;
+    const bytes = source instanceof URL ? await readBytes(source) : source;
     const { instance } = await WebAssembly.instantiate(bytes as BufferSource, {});
     return new P384Verifier(instance);
   }
