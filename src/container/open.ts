@@ -72,7 +72,6 @@ const sha256With = (c: NonNullable<typeof loadedCrypto>): SyncSha256 =>
  * not load, and node:crypto checks every token.
  */
 let p384: Promise<P384Verifier | null> | undefined;
-let loadedP384: P384Verifier | null | undefined;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** HPKE `info` by format version, made once; never handed out of this module. */
 const infos = new Map<number, Uint8Array>();
@@ -92,9 +91,6 @@ export function inspectContainer(bytes: Uint8Array): ContainerHeader {
 }
 
 async function checkToken(header: ContainerHeader, opts: OpenContainerOptions, nc: Awaited<ReturnType<typeof nodeCrypto>>): Promise<SessionClaims> {
-  if (nc && loadedP384 === undefined && typeof opts.tokenVerifier === 'object') {
-    loadedP384 = await (p384 ??= P384Verifier.load().catch(() => null));
-  }
   const token = header.sessionToken;
   let claims: SessionClaims;
   try {
@@ -103,7 +99,7 @@ async function checkToken(header: ContainerHeader, opts: OpenContainerOptions, n
     } else if (typeof opts.tokenVerifier === 'function') {
       claims = await opts.tokenVerifier(token);
     } else if (nc) {
-      claims = verifyEs384(nc, token, opts.tokenVerifier, loadedP384);
+      claims = verifyEs384(nc, token, opts.tokenVerifier, await (p384 ??= P384Verifier.load().catch(() => null)));
     } else {
       const key = opts.tokenVerifier instanceof CryptoKey ? opts.tokenVerifier : await importJWK(opts.tokenVerifier, 'ES384');
       const { payload } = await compactVerify(token, key, { algorithms: ['ES384'] });
