@@ -76,9 +76,8 @@ for (const c of containers) await openContainer(c.bytes, options);
 // The fixed steps alone, on the 6 KB container: what no open can avoid.
 const header = inspectContainer(containers[0]!.bytes);
 const tables = await P384Verifier.load();
-// The 1.1 MB container's bulk work alone: its HPKE recipient context, every chunk decrypted and
-// its plaintext hashed once with SHA-256, both with node:crypto, into fresh buffers as an open makes them. No open
-// of that container costs less on this machine.
+// The 1.1 MB container's bulk work alone: its HPKE recipient context, every chunk decrypted and its plaintext hashed
+// once with SHA-256, all with node:crypto, into fresh buffers as an open makes them. No open of it costs less.
 const bigHeader = inspectContainer(containers[1]!.bytes);
 const bulk = () => {
   const open = hpkeRecipient(nodeCrypto, s.keys.keyPair, bigHeader.enc, hpkeInfo(bigHeader.version))!;
