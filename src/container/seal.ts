@@ -87,6 +87,7 @@ export async function prepareSeal(opts: SealOptions): Promise<(pieces: Uint8Arra
     if (pieces.length === 0) throw new SealError('encrypt_failed', 'nothing to seal');
     if (version !== 1 && pieces.some((p) => p.length > MAX_CHUNK_LENGTH)) throw new SealError('encrypt_failed', `a chunk may hold at most ${MAX_CHUNK_LENGTH} bytes`);
     if (version !== 1 && pieces.length > MAX_CHUNKS) throw new SealError('encrypt_failed', `${pieces.length} chunks, over the ${MAX_CHUNKS} a container may hold`);
+    const chunkLengths = pieces.map((p) => p.length + AEAD_TAG_LENGTH);
     let header: Uint8Array;
     try {
       header = encodeHeader({
@@ -95,7 +96,7 @@ export async function prepareSeal(opts: SealOptions): Promise<(pieces: Uint8Arra
         createdAt: opts.createdAt ?? Date.now(),
         sessionToken: opts.sessionToken,
         enc: new Uint8Array(sender.enc),
-        chunkLengths: pieces.map((p) => p.length + AEAD_TAG_LENGTH),
+        chunkLengths,
       });
     } catch (e) {
       throw new SealError('token_invalid', (e as Error).message);
@@ -116,7 +117,7 @@ export async function prepareSeal(opts: SealOptions): Promise<(pieces: Uint8Arra
     } catch (e) {
       throw new SealError('encrypt_failed', `sealing failed: ${(e as Error).message}`);
     }
-    return { sessionId: claims.sid, header, chunks, chunkLengths: pieces.map((p) => p.length + AEAD_TAG_LENGTH) };
+    return { sessionId: claims.sid, header, chunks, chunkLengths };
   };
 }
 
