@@ -2,7 +2,7 @@
 // off the main thread. Errors leave as typed 'failed' messages with a container error code.
 import type { ContainerErrorCode } from '../errors.ts';
 import { Codec, CodecError, compileCodec, DEFAULT_CODEC_URL } from './codec.ts';
-import { CodecStatus, MAX_CHUNK_LENGTH } from './format.ts';
+import { CodecStatus } from './format.ts';
 import { PackInputError, packContainer } from './pack.ts';
 import type { ContainerRequest, ContainerResponse } from './protocol.ts';
 import { SealError } from './seal.ts';
@@ -30,8 +30,6 @@ const takeCodec = (): Promise<Codec> => {
   return codec;
 };
 let memoryLimitBytes = 0;
-/** Sealed chunks gathered into one Blob: 4 MiB. */
-const BLOB_GROUP = 4 << 20;
 
 /** Maps a failure to the stage it happened in (see docs/container-format.md, "Packing errors"). */
 function classify(e: unknown): { code: ContainerErrorCode; details?: unknown } {
@@ -54,35 +52,31 @@ function fail(id: number | null, e: unknown): void {
 
 async function pack(request: Extract<ContainerRequest, { type: 'pack' }>): Promise<void> {
   const started = performance.now();
-  // Chunks are gathered into Blobs of up to BLOB_GROUP bytes as they are sealed, so their buffers can go while the
-  // rest is sealed; the container is then a Blob of the header and those Blobs, which references them without copying.
-  // Every Blob has a fixed cost (the browser registers it), so not one per chunk.
-  const groups: Blob[] = [];
-  let group: Uint8Array<ArrayBuffer>[] = [];
-  let grouped = 0;
-  let blobMs = 0;
-  const flush = () => {
-    if (!group.length) return;
-    const t = performance.now();
-    groups.push(new Blob(group));
-    blobMs += performance.now() - t;
-    group = [];
-    grouped = 0;
-  };
-  const packed = await packContainer(takeCodec, request.input, {
-    createdAt: request.createdAt,
-    releaseInput: true,
-    onChunk: (chunk) => {
-      group.push(chunk as Uint8Array<ArrayBuffer>);
-      grouped += chunk.length;
-      if (grouped >= BLOB_GROUP) flush();
-    },
-  });
+  // The container's Blob is read from a stream the header and then each chunk enter as soon as they exist. The
+  // browser takes the bytes as they come, so no copy of the whole container is ever held here (new Blob(parts) copies
+  // all the parts, then maps shared memory of the whole Blob's size to hand them over), and each chunk's buffer can
+  // go once it has been read.
+  let sink!: ReadableStreamDefaultController<Uint8Array>;
+  const stream = new ReadableStream<Uint8Array>({ start: (controller) => { sink = controller; } });
+  const made = new Response(stream, { headers: { 'content-type': 'application/octet-stream' } }).blob();
+  made.catch(() => {});
+  let packed: Awaited<ReturnType<typeof packContainer>>;
+  try {
+    packed = await packContainer(takeCodec, request.input, {
+      createdAt: request.createdAt,
+      releaseInput: true,
+      onChunk: { header: (header) => sink.enqueue(header), chunk: (chunk) => sink.enqueue(chunk) },
+    });
+  } catch (e) {
+    sink.error(e);
+    throw e;
+  }
   const sealedBytes = packed.header.length + packed.chunkLengths.reduce((n, c) => n + c, 0);
   const blobStarted = performance.now();
-  // The chunks of the last, unfinished group go straight into the container's Blob: a container under 4 MiB makes one.
-  const blob = new Blob([packed.header as Uint8Array<ArrayBuffer>, ...groups, ...group], { type: 'application/octet-stream' });
-  blobMs += performance.now() - blobStarted;
+  sink.close();
+  const blob = await made;
+  const blobMs = performance.now() - blobStarted;
+  if (blob.size !== sealedBytes) throw new Error(`the container Blob holds ${blob.size} bytes, not ${sealedBytes}`);
   scope.postMessage({
     type: 'packed',
     id: request.id,
@@ -96,8 +90,8 @@ async function pack(request: Extract<ContainerRequest, { type: 'pack' }>): Promi
       blobMs,
       totalMs: performance.now() - started,
       wasmBytes: packed.wasmBytes,
-      // Chunks are held until their group's Blob copy is made; the Blobs hold the whole container at the end.
-      peakHeldBytes: Math.max(packed.peakHeldBytes, sealedBytes + BLOB_GROUP + MAX_CHUNK_LENGTH + 16),
+      // The chunks not yet read into the Blob are held by its stream; at most all of them.
+      peakHeldBytes: Math.max(packed.peakHeldBytes, sealedBytes),
     },
   });
 }

@@ -15,15 +15,16 @@ export interface PackStats {
   /** Milliseconds: input checks, digests and layout; sealing; the whole request. */
   layoutMs: number;
   sealMs: number;
-  /** Making the Blobs: one of each chunk as it is sealed, then the container of the header and those. */
+  /** From the last chunk sealed to the container's Blob made: the wait for its stream's last bytes to be read. */
   blobMs: number;
   totalMs: number;
   /** The codec's linear memory at its peak (it only grows; a fresh instance per pack). */
   wasmBytes: number;
   /**
    * Bytes the worker referenced at once at its peak: input + codec memory + the small pieces copied out of it while
-   * laying out; the media not yet sealed + the chunks made so far while sealing; the chunks + the Blob's copy at the
-   * end. WebCrypto's internal copy of the chunk it is encrypting is not visible here.
+   * laying out; the media not yet sealed + the chunks made so far while sealing (the stream of the container's Blob
+   * holds those it has not read yet; all of them are counted). WebCrypto's internal copy of the chunk it is
+   * encrypting is not visible here.
    */
   peakHeldBytes: number;
 }

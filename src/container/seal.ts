@@ -51,8 +51,14 @@ export interface Sealed {
   chunkLengths: number[];
 }
 
-/** Takes each chunk as soon as it is sealed (the worker makes it a Blob at once); the chunk is then not kept. */
-export type ChunkSink = (chunk: Uint8Array, index: number) => void;
+/**
+ * Takes the envelope header before any chunk is sealed, then each chunk as soon as it is sealed (the worker streams
+ * them into the container's Blob); the chunks are then not kept.
+ */
+export interface ChunkSink {
+  header(header: Uint8Array): void;
+  chunk(chunk: Uint8Array, index: number): void;
+}
 
 /** The container's bytes in one buffer (Node and tests; the browser worker makes a Blob of the same parts). */
 export function containerBytes(sealed: Pick<Sealed, 'header' | 'chunks'>): Uint8Array {
@@ -107,11 +113,21 @@ export async function prepareSeal(opts: SealOptions): Promise<(pieces: Uint8Arra
       bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer ? bytes.buffer : bytes;
     const aad = whole(header);
     const chunks: Uint8Array[] = [];
+    onChunk?.header(header);
     try {
+      // The next chunk's encryption is started before this one is handed on (the sender context seals one at a time,
+      // in call order), so WebCrypto is never idle while the sink takes a chunk.
+      const start = (i: number) => {
+        const sealing = sender.seal(whole(pieces[i]!), aad);
+        sealing.catch(() => {});
+        return sealing;
+      };
+      let next = start(0);
       for (let i = 0; i < pieces.length; i++) {
-        const chunk = new Uint8Array(await sender.seal(whole(pieces[i]!), aad));
+        const chunk = new Uint8Array(await next);
+        if (i + 1 < pieces.length) next = start(i + 1);
         if (release) pieces[i] = EMPTY;
-        if (onChunk) onChunk(chunk, i);
+        if (onChunk) onChunk.chunk(chunk, i);
         else chunks.push(chunk);
       }
     } catch (e) {
