@@ -338,14 +338,22 @@ export class Codec {
       copied.push([from, to]);
       this.#written.push([input + from, input + to]);
     };
-    /** The bytes [from, to): a view into the one piece that holds them all, else copied into codec memory. */
+    /**
+     * The bytes [from, to) of a section the host hashes: a view into the one piece that holds them all, else one fresh
+     * buffer joined from the pieces they span (the codec never reads them, so they need not enter its memory).
+     */
     const bytesOf = (from: number, to: number): { data: Uint8Array; inCodec: boolean } => {
       if (copied.some(([a, b]) => a <= from && to <= b)) return { data: new Uint8Array(x.memory.buffer, input + from, to - from), inCodec: true };
       const i = pieces.findIndex((p, k) => starts[k]! <= from && to <= starts[k]! + p.length);
       // A plain Uint8Array view even over a Buffer (Node's decipher gives those), as every other section is.
       if (i >= 0 && to > from) return { data: new Uint8Array(pieces[i]!.buffer, pieces[i]!.byteOffset + from - starts[i]!, to - from), inCodec: false };
-      copy(from, to);
-      return { data: new Uint8Array(x.memory.buffer, input + from, to - from), inCodec: true };
+      const data = new Uint8Array(to - from);
+      for (const [k, p] of pieces.entries()) {
+        const s = starts[k]!, e = s + p.length;
+        if (e <= from || s >= to) continue;
+        data.set(p.subarray(Math.max(from, s) - s, Math.min(to, e) - s), Math.max(from, s) - from);
+      }
+      return { data, inCodec: false };
     };
     // The header, table and names: how far they reach is read here from the same header fields the codec's parse
     // reads them from, only to know what to copy; the codec checks every field itself.
