@@ -15,16 +15,19 @@ export interface PackStats {
   /** Milliseconds: input checks, digests and layout; sealing; the whole request. */
   layoutMs: number;
   sealMs: number;
-  /** From the last chunk sealed to the container's Blob made: the wait for its stream's last bytes to be read. */
+  /**
+   * Making the container's Blob: the Blobs of the chunks past its first 4 MiB (gathered 4 MiB at a time), and from the
+   * last chunk sealed to the Blob made (the wait for its stream's last bytes to be read).
+   */
   blobMs: number;
   totalMs: number;
   /** The codec's linear memory at its peak (it only grows; a fresh instance per pack). */
   wasmBytes: number;
   /**
    * Bytes the worker referenced at once at its peak: input + codec memory + the small pieces copied out of it while
-   * laying out; the media not yet sealed + the chunks made so far while sealing (the stream of the container's Blob
-   * holds those it has not read yet; all of them are counted). WebCrypto's internal copy of the chunk it is
-   * encrypting is not visible here.
+   * laying out; the media not yet sealed + the chunks made so far while sealing (the stream the container's first
+   * 4 MiB are read from holds those it has not read yet; all of them are counted), and past 4 MiB the copy of one
+   * group the Blobs make. WebCrypto's internal copy of the chunk it is encrypting is not visible here.
    */
   peakHeldBytes: number;
 }

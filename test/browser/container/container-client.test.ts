@@ -42,6 +42,25 @@ describe('ContainerClient in a real worker', () => {
     expect(opened.payload['folder:meta_data']).to.deep.equal({ transaction_id: 'tx-1' });
   });
 
+  it('packs a container past its streamed first 4 MiB into the same bytes: streamed part, 4 MiB groups and the rest, in order', async () => {
+    const session = await issueSession();
+    // 9.5 MB of clip: the stream takes the first 4 MiB of the container, one Blob the next 4 MiB, and the rest is a
+    // group of its own at the end.
+    const clip = sampleBytes(9_500_000, 21);
+    const parts = Array.from({ length: Math.ceil(clip.length / 524_288) }, (_, i) => clip.slice(i * 524_288, (i + 1) * 524_288));
+    const input = { ...sampleCapture(session.token), media: [...sampleCapture(session.token).media, { name: 'long.webm', tags: ['video_selfie'], mime: 'video/webm', data: parts }] };
+    const expected = input.media.map((m) => (Array.isArray(m.data) ? clip : m.data.slice()));
+    const { blob, stats } = await client().packWithStats(input);
+    expect(blob.type).to.equal('application/octet-stream');
+    expect(blob.size).to.equal(stats.containerBytes);
+    const opened = await openContainer(new Uint8Array(await blob.arrayBuffer()), {
+      resolveKey: async (header) => (header.sessionId === session.sid ? session.keys.keyPair : null),
+      tokenVerifier: session.issuerPublicKey,
+    });
+    expect(blob.size).to.be.greaterThan(8 * 1024 * 1024);
+    opened.media.forEach((m, i) => expect(m.data, m.name).to.deep.equal(expected[i]));
+  });
+
   it('packs a clip read from its Blob in 512 KiB parts (as the element does): parts transferred, sealed as chunks, the clip intact', async () => {
     const session = await issueSession();
     const clip = sampleBytes(1_300_000, 12);
