@@ -5,7 +5,7 @@ import { Codec, CodecError, compileCodec, DEFAULT_CODEC_URL } from './codec.ts';
 import { AEAD_TAG_LENGTH, CodecStatus, MAX_CHUNK_LENGTH } from './format.ts';
 import { PackInputError, packContainer } from './pack.ts';
 import type { ContainerRequest, ContainerResponse } from './protocol.ts';
-import { SealError } from './seal.ts';
+import { type Ephemeral, generateEphemeral, SealError } from './seal.ts';
 
 interface WorkerScope {
   postMessage(message: ContainerResponse, transfer?: Transferable[]): void;
@@ -19,10 +19,19 @@ let module: Promise<WebAssembly.Module> | null = null;
  * twice), but instantiating it is no longer part of a pack's time.
  */
 let spare: Promise<Codec> | null = null;
+/** Likewise the next pack's HPKE ephemeral key pair: a fresh one for every pack, made while the worker is idle. */
+let spareEphemeral: Promise<Ephemeral> | null = null;
 const makeSpare = () => {
   spare = module!.then((m) => Codec.instantiate(m, memoryLimitBytes));
   // A failure is reported by the pack that takes this instance.
   spare.catch(() => {});
+  spareEphemeral = generateEphemeral();
+  spareEphemeral.catch(() => {});
+};
+const takeEphemeral = (): Promise<Ephemeral> => {
+  const ephemeral = spareEphemeral ?? generateEphemeral();
+  spareEphemeral = null;
+  return ephemeral;
 };
 const takeCodec = (): Promise<Codec> => {
   const codec = spare ?? module!.then((m) => Codec.instantiate(m, memoryLimitBytes));
@@ -76,6 +85,7 @@ async function pack(request: Extract<ContainerRequest, { type: 'pack' }>): Promi
   try {
     packed = await packContainer(takeCodec, request.input, {
       createdAt: request.createdAt,
+      ephemeral: takeEphemeral(),
       releaseInput: true,
       onChunk: {
         header: (header) => {

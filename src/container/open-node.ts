@@ -5,6 +5,7 @@
 // synchronous OpenSSL call. Elsewhere (browsers) `nodeCrypto()` is null and open.ts keeps the WebCrypto path; the
 // tests open every documented vector both ways.
 import type { ECDH, KeyObject } from 'node:crypto';
+import { expandLabel, extractLabel, HPKE_SUITE, join, KEM_SUITE } from './hpke-labels.ts';
 import { type P384Verifier, p384KeyId } from './p384.ts';
 import type { SessionClaims } from './types.ts';
 
@@ -26,7 +27,6 @@ export function nodeCrypto(): Promise<NodeCrypto | null> {
   return loaded;
 }
 
-const ascii = new TextEncoder();
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 /** An issuer key as node:crypto holds it, and its point (x, y) with its name for P384Verifier. */
 interface IssuerKey {
@@ -114,26 +114,13 @@ function recipient(c: NodeCrypto, key: CryptoKey | CryptoKeyPair | JsonWebKey): 
   return r;
 }
 
-const u16 = (n: number) => Uint8Array.of(n >> 8, n & 0xff);
-// Plain Uint8Array joins: this module is also loaded in browsers (which then never call into it), where there is no Buffer.
-const join = (...parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
-  return out;
-};
-const KEM_SUITE = join(ascii.encode('KEM'), u16(0x0010));
-const HPKE_SUITE = join(ascii.encode('HPKE'), u16(0x0010), u16(0x0001), u16(0x0002));
-const HPKE_V1 = ascii.encode('HPKE-v1');
 const NO_SALT = new Uint8Array(32);
 const EMPTY = new Uint8Array(0);
 const ONE = Uint8Array.of(1);
 
 // RFC 9180's LabeledExtract and LabeledExpand over HMAC-SHA256. One HMAC block suffices for Expand: every output
-// here is at most 32 bytes (HKDF-Expand's T(1)). The labelled prefixes ("HPKE-v1" || suite || label, and for Expand
-// I2OSP(L, 2) before them) are made once here rather than joined on every open.
-const extractLabel = (suite: Uint8Array, label: string) => join(HPKE_V1, suite, ascii.encode(label));
-const expandLabel = (suite: Uint8Array, label: string, length: number) => join(u16(length), HPKE_V1, suite, ascii.encode(label));
+// here is at most 32 bytes (HKDF-Expand's T(1)). The labelled prefixes are made once here rather than joined on
+// every open.
 const EAE_PRK = extractLabel(KEM_SUITE, 'eae_prk');
 const SHARED_SECRET = expandLabel(KEM_SUITE, 'shared_secret', 32);
 const PSK_ID_HASH = extractLabel(HPKE_SUITE, 'psk_id_hash');

@@ -87,6 +87,8 @@ export interface PackOptions {
   releaseInput?: boolean;
   /** The format version to write (default 3); see SealOptions. */
   version?: SealOptions['version'];
+  /** This container's ephemeral key pair, made ahead of time (see SealOptions). */
+  ephemeral?: SealOptions['ephemeral'];
   /** Hands each chunk over as soon as it is sealed instead of collecting them in `chunks`. */
   onChunk?: ChunkSink;
 }
@@ -114,7 +116,7 @@ export interface Packed extends Sealed {
  */
 export async function packContainer(codecOrFactory: Codec | (() => Promise<Codec>), input: ContainerInput, opts: PackOptions = {}): Promise<Packed> {
   const started = performance.now();
-  const sealer = prepareSeal({ sessionToken: input?.sessionToken, createdAt: opts.createdAt, ekm: opts.ekm, version: opts.version });
+  const sealer = prepareSeal({ sessionToken: input?.sessionToken, createdAt: opts.createdAt, ekm: opts.ekm, ephemeral: opts.ephemeral, version: opts.version });
   // Its failure is reported where it is awaited, after the layout; this only stops an early one counting as unhandled.
   sealer.catch(() => {});
   let sections: PackSection[] = buildSections(input);

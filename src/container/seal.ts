@@ -1,9 +1,9 @@
 // HPKE sealing of an inner container (browser worker and Node alike).
 import { decodeJwt } from 'jose';
-import type { SenderContext } from '@hpke/core';
 import { createSuite, deserializePublicKey } from './keys.ts';
+import { expandLabel, extractLabel, HPKE_SUITE, join, KEM_SUITE } from './hpke-labels.ts';
 import { concatBytes } from './codec.ts';
-import { AEAD_TAG_LENGTH, encodeHeader, FORMAT_VERSION, type FormatVersion, hpkeInfo, MAX_CHUNK_LENGTH, MAX_CHUNKS } from './format.ts';
+import { AEAD_TAG_LENGTH, base64urlDecode, encodeHeader, FORMAT_VERSION, type FormatVersion, hpkeInfo, MAX_CHUNK_LENGTH, MAX_CHUNKS } from './format.ts';
 import type { SessionClaims } from './types.ts';
 
 /** Why a container could not be sealed: the token or its key is unusable, or encryption failed. */
@@ -33,6 +33,11 @@ export interface SealOptions {
   createdAt?: number;
   /** Fixed ephemeral key material, for test vectors only: never set it for a real container. */
   ekm?: Uint8Array;
+  /**
+   * A fresh P-256 key pair made ahead of time (generateEphemeral()), used as this container's ephemeral key and for
+   * no other: the container worker makes the next one while it is idle, as it does the next codec instance.
+   */
+  ephemeral?: Ephemeral | Promise<Ephemeral>;
   /**
    * The format version to write: 3 (the default) and 2 seal each piece as its own chunk (they differ in the inner
    * version the pieces hold and in the HPKE info); 1, kept so openers can be tested against the containers older
@@ -65,6 +70,69 @@ export function containerBytes(sealed: Pick<Sealed, 'header' | 'chunks'>): Uint8
   return concatBytes([sealed.header, ...sealed.chunks]);
 }
 
+/** An HPKE ephemeral key pair and its public key as `enc` (the raw uncompressed point). */
+export interface Ephemeral {
+  keyPair: CryptoKeyPair;
+  enc: Uint8Array;
+}
+
+/** A fresh ephemeral key pair for one container. */
+export async function generateEphemeral(): Promise<Ephemeral> {
+  const keyPair = await createSuite().kem.generateKeyPair();
+  return { keyPair, enc: new Uint8Array(await crypto.subtle.exportKey('raw', keyPair.publicKey)) };
+}
+
+/** LabeledExtract's IKM and LabeledExpand's info for HKDF: the label's prefix, then the IKM or info itself. */
+const labeledIkm = (suite: Uint8Array, label: string, ikm: Uint8Array) => join(extractLabel(suite, label), ikm);
+const labeledInfo = (suite: Uint8Array, label: string, info: Uint8Array, length: number) => join(expandLabel(suite, label, length), info);
+const hkdfKey = (ikm: Uint8Array) => crypto.subtle.importKey('raw', ikm as Uint8Array<ArrayBuffer>, 'HKDF', false, ['deriveBits', 'deriveKey']);
+const hkdf = (salt: Uint8Array, info: Uint8Array) => ({ name: 'HKDF', hash: 'SHA-256', salt: salt as Uint8Array<ArrayBuffer>, info: info as Uint8Array<ArrayBuffer> });
+/** mode_base || psk_id_hash || info_hash by format version: the key schedule's context depends on `info` alone. */
+const scheduleContexts = new Map<number, Promise<Uint8Array>>();
+
+/**
+ * An HPKE base-mode sender context for the format's one suite (RFC 9180: SetupBaseS with DHKEM(P-256, HKDF-SHA256),
+ * HKDF-SHA256, AES-256-GCM), each step an ExtractAndExpand of WebCrypto's own HKDF: six calls in turn, where a
+ * general HPKE library makes about twenty. The returned function seals the next chunk (sequence numbers 0, 1, ...).
+ */
+async function senderContext(recipientPublicKey: CryptoKey, pkRm: Uint8Array, info: Uint8Array, version: number, ephemeral: Ephemeral): Promise<{ enc: Uint8Array; seal: (plaintext: Uint8Array, aad: Uint8Array) => Promise<Uint8Array> }> {
+  let context = scheduleContexts.get(version);
+  if (!context) {
+    const extract = async (label: string, ikm: Uint8Array) =>
+      new Uint8Array(await crypto.subtle.sign('HMAC', await crypto.subtle.importKey('raw', new Uint8Array(32), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']), labeledIkm(HPKE_SUITE, label, ikm) as Uint8Array<ArrayBuffer>));
+    context = (async () => join(Uint8Array.of(0), await extract('psk_id_hash', new Uint8Array(0)), await extract('info_hash', info)))();
+    scheduleContexts.set(version, context);
+    context.catch(() => scheduleContexts.delete(version));
+  }
+  // DHKEM Encap: dh = x(skE * pkR); shared_secret = ExtractAndExpand(dh, enc || pkRm).
+  const enc = ephemeral.enc;
+  const dh = new Uint8Array(await crypto.subtle.deriveBits({ name: 'ECDH', public: recipientPublicKey }, ephemeral.keyPair.privateKey, 256));
+  const sharedSecret = new Uint8Array(await crypto.subtle.deriveBits(
+    hkdf(new Uint8Array(0), labeledInfo(KEM_SUITE, 'shared_secret', join(enc, pkRm), 32)),
+    await hkdfKey(labeledIkm(KEM_SUITE, 'eae_prk', dh)),
+    256,
+  ));
+  // KeySchedule (mode_base, empty PSK): secret = LabeledExtract(shared_secret, "secret", ""), then the key and the
+  // base nonce expanded from it.
+  const ksContext = await context;
+  const secretIkm = await hkdfKey(labeledIkm(HPKE_SUITE, 'secret', new Uint8Array(0)));
+  const [key, baseNonce] = await Promise.all([
+    crypto.subtle.deriveKey(hkdf(sharedSecret, labeledInfo(HPKE_SUITE, 'key', ksContext, 32)), secretIkm, { name: 'AES-GCM', length: 256 }, false, ['encrypt']),
+    crypto.subtle.deriveBits(hkdf(sharedSecret, labeledInfo(HPKE_SUITE, 'base_nonce', ksContext, 12)), secretIkm, 96).then((b) => new Uint8Array(b)),
+  ]);
+  let seq = 0;
+  return {
+    enc,
+    async seal(plaintext, aad) {
+      // I2OSP(seq, 12) XOR base_nonce: a container has at most 2,561 chunks, so the low four bytes hold it.
+      const iv = baseNonce.slice();
+      for (let k = 0, i = seq; k < 4; k++, i >>>= 8) iv[11 - k]! ^= i & 0xff;
+      seq++;
+      return new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: aad as Uint8Array<ArrayBuffer> }, key, plaintext as Uint8Array<ArrayBuffer>));
+    },
+  };
+}
+
 /**
  * Checks the token and sets up the HPKE sender context for it. The returned function seals one inner container,
  * given as its consecutive pieces of at most MAX_CHUNK_LENGTH bytes (the context is single-use): each piece becomes
@@ -81,9 +149,15 @@ export async function prepareSeal(opts: SealOptions): Promise<(pieces: Uint8Arra
   } catch (e) {
     throw new SealError('key_invalid', `session token's hpke key is unusable: ${(e as Error).message}`);
   }
-  let sender: SenderContext;
+  let sender: Awaited<ReturnType<typeof senderContext>>;
   try {
-    sender = await createSuite().createSenderContext({ recipientPublicKey, info: hpkeInfo(version), ...(opts.ekm ? { ekm: opts.ekm } : {}) });
+    const ephemeral = opts.ephemeral ? await opts.ephemeral : (opts.ekm
+      ? await (async () => {
+        const keyPair = await createSuite().kem.deriveKeyPair(opts.ekm!);
+        return { keyPair, enc: new Uint8Array(await crypto.subtle.exportKey('raw', keyPair.publicKey)) };
+      })()
+      : await generateEphemeral());
+    sender = await senderContext(recipientPublicKey, base64urlDecode(claims.hpke), hpkeInfo(version), version, ephemeral);
   } catch (e) {
     throw new SealError('key_invalid', `HPKE setup failed: ${(e as Error).message}`);
   }
@@ -101,30 +175,25 @@ export async function prepareSeal(opts: SealOptions): Promise<(pieces: Uint8Arra
         sessionId: claims.sid,
         createdAt: opts.createdAt ?? Date.now(),
         sessionToken: opts.sessionToken,
-        enc: new Uint8Array(sender.enc),
+        enc: sender.enc,
         chunkLengths,
       });
     } catch (e) {
       throw new SealError('token_invalid', (e as Error).message);
     }
-    // @hpke/core copies any typed-array view it is given (twice on the way to WebCrypto); a whole ArrayBuffer goes
-    // through as it is, which at 10 MB saves two copies of the chunk.
-    const whole = (bytes: Uint8Array) =>
-      bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer ? bytes.buffer : bytes;
-    const aad = whole(header);
     const chunks: Uint8Array[] = [];
     onChunk?.header(header);
     try {
       // The next chunk's encryption is started before this one is handed on (the sender context seals one at a time,
       // in call order), so WebCrypto is never idle while the sink takes a chunk.
       const start = (i: number) => {
-        const sealing = sender.seal(whole(pieces[i]!), aad);
+        const sealing = sender.seal(pieces[i]!, header);
         sealing.catch(() => {});
         return sealing;
       };
       let next = start(0);
       for (let i = 0; i < pieces.length; i++) {
-        const chunk = new Uint8Array(await next);
+        const chunk = await next;
         if (i + 1 < pieces.length) next = start(i + 1);
         if (release) pieces[i] = EMPTY;
         if (onChunk) onChunk.chunk(chunk, i);

@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { ContainerClient } from '../../../src/container/client.ts';
-import { openContainer } from '../../../src/container/open.ts';
+import { inspectContainer, openContainer } from '../../../src/container/open.ts';
+import { toHex } from '../../../src/container/format.ts';
 import { OzError } from '../../../src/errors.ts';
 import { readParts } from '../../../src/capture/upload-body.ts';
 import { issueSession, sampleBytes, sampleCapture } from '../../node/container-harness.ts';
@@ -79,12 +80,16 @@ describe('ContainerClient in a real worker', () => {
     expect(await readParts(new Blob([]))).to.have.length(1);
   });
 
-  it('reuses one worker for several captures', async () => {
+  it('reuses one worker for several captures, each sealed with an ephemeral key of its own (at once or in turn)', async () => {
     const c = client();
     const session = await issueSession();
     const [a, b] = await Promise.all([c.packWithStats(sampleCapture(session.token)), c.packWithStats(sampleCapture(session.token))]);
+    const d = await c.packWithStats(sampleCapture(session.token));
+    const e = await c.packWithStats(sampleCapture(session.token));
     expect(a.blob.size).to.equal(b.blob.size);
     expect(new Uint8Array(await a.blob.arrayBuffer())).not.to.deep.equal(new Uint8Array(await b.blob.arrayBuffer()));
+    const encs = await Promise.all([a, b, d, e].map(async (p) => toHex(inspectContainer(new Uint8Array(await p.blob.arrayBuffer())).enc)));
+    expect(new Set(encs).size).to.equal(4);
   });
 
   it('error_wasm_internal_failure_1: the codec URL is not a WebAssembly module', async () => {
