@@ -328,13 +328,16 @@ export class Codec {
     // What this open copied into codec memory, as [from, to) runs over the inner container (#written also holds the
     // runs of earlier opens not yet wiped), and how to copy more.
     const copied: [number, number][] = [];
-    const copy = (from: number, to: number) => {
-      const into = new Uint8Array(x.memory.buffer);
+    /** Writes the bytes [from, to) of the inner container, from the pieces they lie in, to `into` at `base + from`. */
+    const gather = (from: number, to: number, into: Uint8Array, base: number) => {
       for (const [i, p] of pieces.entries()) {
         const s = starts[i]!, e = s + p.length;
         if (e <= from || s >= to) continue;
-        into.set(p.subarray(Math.max(from, s) - s, Math.min(to, e) - s), input + Math.max(from, s));
+        into.set(p.subarray(Math.max(from, s) - s, Math.min(to, e) - s), base + Math.max(from, s));
       }
+    };
+    const copy = (from: number, to: number) => {
+      gather(from, to, new Uint8Array(x.memory.buffer), input);
       copied.push([from, to]);
       this.#written.push([input + from, input + to]);
     };
@@ -348,11 +351,7 @@ export class Codec {
       // A plain Uint8Array view even over a Buffer (Node's decipher gives those), as every other section is.
       if (i >= 0 && to > from) return { data: new Uint8Array(pieces[i]!.buffer, pieces[i]!.byteOffset + from - starts[i]!, to - from), inCodec: false };
       const data = new Uint8Array(to - from);
-      for (const [k, p] of pieces.entries()) {
-        const s = starts[k]!, e = s + p.length;
-        if (e <= from || s >= to) continue;
-        data.set(p.subarray(Math.max(from, s) - s, Math.min(to, e) - s), Math.max(from, s) - from);
-      }
+      gather(from, to, data, -from);
       return { data, inCodec: false };
     };
     // The header, table and names: how far they reach is read here from the same header fields the codec's parse
