@@ -1,18 +1,12 @@
 // RFC 9180's labels for the format's one HPKE suite, DHKEM(P-256, HKDF-SHA256), HKDF-SHA256, AES-256-GCM: shared by
 // the packer's sender context (seal.ts, WebCrypto) and the Node opener's recipient (open-node.ts, node:crypto).
-// Plain Uint8Array joins: both run in browsers, where there is no Buffer.
+import { concatBytes } from './codec.ts';
 
 const ascii = new TextEncoder();
+const join = (...parts: Uint8Array[]) => concatBytes(parts);
 
 /** I2OSP(n, 2). */
-export const u16 = (n: number) => Uint8Array.of(n >> 8, n & 0xff);
-
-export const join = (...parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
-  return out;
-};
+const u16 = (n: number) => Uint8Array.of(n >> 8, n & 0xff);
 
 /** suite_id of the KEM, and of the whole suite (KEM, KDF and AEAD ids). */
 export const KEM_SUITE = join(ascii.encode('KEM'), u16(0x0010));

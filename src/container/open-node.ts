@@ -5,7 +5,8 @@
 // synchronous OpenSSL call. Elsewhere (browsers) `nodeCrypto()` is null and open.ts keeps the WebCrypto path; the
 // tests open every documented vector both ways.
 import type { ECDH, KeyObject } from 'node:crypto';
-import { expandLabel, extractLabel, HPKE_SUITE, join, KEM_SUITE } from './hpke-labels.ts';
+import { concatBytes } from './codec.ts';
+import { expandLabel, extractLabel, HPKE_SUITE, KEM_SUITE } from './hpke-labels.ts';
 import { type P384Verifier, p384KeyId } from './p384.ts';
 import type { SessionClaims } from './types.ts';
 
@@ -141,7 +142,7 @@ function scheduleContext(c: NodeCrypto, info: Uint8Array): Uint8Array {
   const id = Buffer.from(info.buffer, info.byteOffset, info.byteLength).toString('latin1');
   let context = contexts.get(id);
   if (!context) {
-    context = join(Uint8Array.of(0), extract(c, NO_SALT, PSK_ID_HASH, EMPTY), extract(c, NO_SALT, INFO_HASH, info));
+    context = concatBytes([Uint8Array.of(0), extract(c, NO_SALT, PSK_ID_HASH, EMPTY), extract(c, NO_SALT, INFO_HASH, info)]);
     if (contexts.size < 16) contexts.set(id, context);
   }
   return context;
@@ -159,7 +160,7 @@ export function hpkeRecipient(c: NodeCrypto, key: CryptoKey | CryptoKeyPair | Js
   // DHKEM Decap: the x-coordinate of skR * pkE (computeSecret refuses a point off the curve), then ExtractAndExpand
   // with kem_context = enc || pkRm.
   const dh = r.ecdh.computeSecret(enc);
-  const sharedSecret = expand(c, extract(c, NO_SALT, EAE_PRK, dh), SHARED_SECRET, join(enc, r.publicPoint));
+  const sharedSecret = expand(c, extract(c, NO_SALT, EAE_PRK, dh), SHARED_SECRET, concatBytes([enc, r.publicPoint]));
   // KeySchedule, mode_base (0), no PSK: its context depends on `info` alone.
   const context = scheduleContext(c, info);
   const secret = extract(c, sharedSecret, SECRET, EMPTY);
@@ -177,6 +178,6 @@ export function hpkeRecipient(c: NodeCrypto, key: CryptoKey | CryptoKeyPair | Js
     decipher.setAuthTag(ciphertext.subarray(ciphertext.length - 16));
     const head = decipher.update(ciphertext.subarray(0, ciphertext.length - 16));
     const tail = decipher.final();
-    return tail.length ? join(head, tail) : head;
+    return tail.length ? concatBytes([head, tail]) : head;
   };
 }

@@ -1,7 +1,7 @@
 // HPKE sealing of an inner container (browser worker and Node alike).
 import { decodeJwt } from 'jose';
 import { createSuite, deserializePublicKey } from './keys.ts';
-import { expandLabel, extractLabel, HPKE_SUITE, join, KEM_SUITE } from './hpke-labels.ts';
+import { expandLabel, extractLabel, HPKE_SUITE, KEM_SUITE } from './hpke-labels.ts';
 import { concatBytes } from './codec.ts';
 import { AEAD_TAG_LENGTH, base64urlDecode, encodeHeader, FORMAT_VERSION, type FormatVersion, hpkeInfo, MAX_CHUNK_LENGTH, MAX_CHUNKS } from './format.ts';
 import type { SessionClaims } from './types.ts';
@@ -76,15 +76,16 @@ export interface Ephemeral {
   enc: Uint8Array;
 }
 
+const ephemeralOf = async (keyPair: CryptoKeyPair): Promise<Ephemeral> => ({ keyPair, enc: new Uint8Array(await crypto.subtle.exportKey('raw', keyPair.publicKey)) });
+
 /** A fresh ephemeral key pair for one container. */
 export async function generateEphemeral(): Promise<Ephemeral> {
-  const keyPair = await createSuite().kem.generateKeyPair();
-  return { keyPair, enc: new Uint8Array(await crypto.subtle.exportKey('raw', keyPair.publicKey)) };
+  return ephemeralOf(await createSuite().kem.generateKeyPair());
 }
 
 /** LabeledExtract's IKM and LabeledExpand's info for HKDF: the label's prefix, then the IKM or info itself. */
-const labeledIkm = (suite: Uint8Array, label: string, ikm: Uint8Array) => join(extractLabel(suite, label), ikm);
-const labeledInfo = (suite: Uint8Array, label: string, info: Uint8Array, length: number) => join(expandLabel(suite, label, length), info);
+const labeledIkm = (suite: Uint8Array, label: string, ikm: Uint8Array) => concatBytes([extractLabel(suite, label), ikm]);
+const labeledInfo = (suite: Uint8Array, label: string, info: Uint8Array, length: number) => concatBytes([expandLabel(suite, label, length), info]);
 const hkdfKey = (ikm: Uint8Array) => crypto.subtle.importKey('raw', ikm as Uint8Array<ArrayBuffer>, 'HKDF', false, ['deriveBits', 'deriveKey']);
 const hkdf = (salt: Uint8Array, info: Uint8Array) => ({ name: 'HKDF', hash: 'SHA-256', salt: salt as Uint8Array<ArrayBuffer>, info: info as Uint8Array<ArrayBuffer> });
 /** mode_base || psk_id_hash || info_hash by format version: the key schedule's context depends on `info` alone. */
@@ -100,7 +101,7 @@ async function senderContext(recipientPublicKey: CryptoKey, pkRm: Uint8Array, in
   if (!context) {
     const extract = async (label: string, ikm: Uint8Array) =>
       new Uint8Array(await crypto.subtle.sign('HMAC', await crypto.subtle.importKey('raw', new Uint8Array(32), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']), labeledIkm(HPKE_SUITE, label, ikm) as Uint8Array<ArrayBuffer>));
-    context = (async () => join(Uint8Array.of(0), await extract('psk_id_hash', new Uint8Array(0)), await extract('info_hash', info)))();
+    context = (async () => concatBytes([Uint8Array.of(0), await extract('psk_id_hash', EMPTY), await extract('info_hash', info)]))();
     scheduleContexts.set(version, context);
     context.catch(() => scheduleContexts.delete(version));
   }
@@ -108,14 +109,14 @@ async function senderContext(recipientPublicKey: CryptoKey, pkRm: Uint8Array, in
   const enc = ephemeral.enc;
   const dh = new Uint8Array(await crypto.subtle.deriveBits({ name: 'ECDH', public: recipientPublicKey }, ephemeral.keyPair.privateKey, 256));
   const sharedSecret = new Uint8Array(await crypto.subtle.deriveBits(
-    hkdf(new Uint8Array(0), labeledInfo(KEM_SUITE, 'shared_secret', join(enc, pkRm), 32)),
+    hkdf(EMPTY, labeledInfo(KEM_SUITE, 'shared_secret', concatBytes([enc, pkRm]), 32)),
     await hkdfKey(labeledIkm(KEM_SUITE, 'eae_prk', dh)),
     256,
   ));
   // KeySchedule (mode_base, empty PSK): secret = LabeledExtract(shared_secret, "secret", ""), then the key and the
   // base nonce expanded from it.
   const ksContext = await context;
-  const secretIkm = await hkdfKey(labeledIkm(HPKE_SUITE, 'secret', new Uint8Array(0)));
+  const secretIkm = await hkdfKey(labeledIkm(HPKE_SUITE, 'secret', EMPTY));
   const [key, baseNonce] = await Promise.all([
     crypto.subtle.deriveKey(hkdf(sharedSecret, labeledInfo(HPKE_SUITE, 'key', ksContext, 32)), secretIkm, { name: 'AES-GCM', length: 256 }, false, ['encrypt']),
     crypto.subtle.deriveBits(hkdf(sharedSecret, labeledInfo(HPKE_SUITE, 'base_nonce', ksContext, 12)), secretIkm, 96).then((b) => new Uint8Array(b)),
@@ -151,12 +152,7 @@ export async function prepareSeal(opts: SealOptions): Promise<(pieces: Uint8Arra
   }
   let sender: Awaited<ReturnType<typeof senderContext>>;
   try {
-    const ephemeral = opts.ephemeral ? await opts.ephemeral : (opts.ekm
-      ? await (async () => {
-        const keyPair = await createSuite().kem.deriveKeyPair(opts.ekm!);
-        return { keyPair, enc: new Uint8Array(await crypto.subtle.exportKey('raw', keyPair.publicKey)) };
-      })()
-      : await generateEphemeral());
+    const ephemeral = await (opts.ephemeral ?? (opts.ekm ? ephemeralOf(await createSuite().kem.deriveKeyPair(opts.ekm)) : generateEphemeral()));
     sender = await senderContext(recipientPublicKey, base64urlDecode(claims.hpke), hpkeInfo(version), version, ephemeral);
   } catch (e) {
     throw new SealError('key_invalid', `HPKE setup failed: ${(e as Error).message}`);
@@ -184,8 +180,8 @@ export async function prepareSeal(opts: SealOptions): Promise<(pieces: Uint8Arra
     const chunks: Uint8Array[] = [];
     onChunk?.header(header);
     try {
-      // The next chunk's encryption is started before this one is handed on (the sender context seals one at a time,
-      // in call order), so WebCrypto is never idle while the sink takes a chunk.
+      // The next chunk's encryption is started before this one is handed on (each seal takes the next sequence number
+      // when it is called), so WebCrypto is never idle while the sink takes a chunk.
       const start = (i: number) => {
         const sealing = sender.seal(pieces[i]!, header);
         sealing.catch(() => {});
