@@ -22,6 +22,8 @@ export interface BenchRow {
   layoutMs: number;
   sealMs: number;
   blobMs: number;
+  /** Whether every pack made its Blob in the worker's Blob thread. */
+  blobThread: boolean;
   /** The whole request inside the worker (layout, sealing, making the Blob). */
   workerMs: number;
   /** Ratios of each repetition's pack to the floor measured right next to it: median, lowest, highest. */
@@ -149,6 +151,7 @@ export async function createBench(workerUrl: string, wasmUrl: string) {
     const bytes = joined(input);
     const packMs: number[] = [], floorMs: number[] = [], pageFloorMs: number[] = [], workerFloorMs: number[] = [], layoutMs: number[] = [], sealMs: number[] = [], blobMs: number[] = [], workerMs: number[] = [];
     const ratios: number[] = [], workerRatios: number[] = [];
+    let blobThread = true;
     let longTaskMs = 0, maxGapMs = 0, idleLongTaskMs = 0, idleMaxGapMs = 0, peakHeldBytes = 0, wasmBytes = 0, containerBytes = 0;
     for (let i = -1; i < runs; i++) {
       const pack = async () => {
@@ -173,6 +176,7 @@ export async function createBench(workerUrl: string, wasmUrl: string) {
       layoutMs.push(stats.layoutMs);
       sealMs.push(stats.sealMs);
       blobMs.push(stats.blobMs);
+      blobThread &&= stats.blobThread;
       workerMs.push(stats.totalMs);
       peakHeldBytes = Math.max(peakHeldBytes, stats.peakHeldBytes);
       wasmBytes = Math.max(wasmBytes, stats.wasmBytes);
@@ -186,7 +190,7 @@ export async function createBench(workerUrl: string, wasmUrl: string) {
     return {
       label, payloadBytes: bytes.length, containerBytes, runs,
       packMs: median(packMs), floorMs: median(floorMs), pageFloorMs: median(pageFloorMs), workerFloorMs: median(workerFloorMs),
-      layoutMs: median(layoutMs), sealMs: median(sealMs), blobMs: median(blobMs), workerMs: median(workerMs), ratio: spread(ratios), workerRatio: spread(workerRatios),
+      layoutMs: median(layoutMs), sealMs: median(sealMs), blobMs: median(blobMs), blobThread, workerMs: median(workerMs), ratio: spread(ratios), workerRatio: spread(workerRatios),
       longTaskMs, maxGapMs, idleLongTaskMs, idleMaxGapMs, peakHeldBytes, wasmBytes,
     };
   }

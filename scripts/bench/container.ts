@@ -110,7 +110,8 @@ try {
   console.log(`\ncontainer pack + seal in the Chromium worker: medians of the runs shown (after one unmeasured run; the whole page warmed up first); load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   console.log('floor = one WebCrypto SHA-256 + one WebCrypto AES-256-GCM over the same bytes, run in a worker of its own on a fresh transferred copy, next to each pack (alternately before and after it)');
   console.log('pack ms / floor ms: each request timed on the page from posting to the answer; ratio = median of the per-run pack/floor ratios (lowest-highest)');
-  console.log('worker ms / worker floor ms: the same two timed inside their workers; worker ratio likewise. page floor ms: the floor on the page\'s own thread, for reference\n');
+  console.log('worker ms / worker floor ms: the same two timed inside their workers; worker ratio likewise. page floor ms: the floor on the page\'s own thread, for reference');
+  console.log('layout ms: up to the layout\'s completion, which includes sealing the chunks past the first and then hashing the media; seal ms: from there to the last chunk (chunk 0) sealed; blob ms: the wait for the container\'s Blob after it\n');
   console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
   for (const r of rows) {
     console.log(`| ${[
@@ -126,6 +127,7 @@ try {
       mb(r.wasmBytes),
     ].join(' | ')} |`);
   }
+  console.log(`\nthe container's Blob made in the worker's Blob thread (it reads the chunks while the worker hashes the media): ${rows.every((r) => r.blobThread) ? 'yes, in every pack' : `no, in ${rows.filter((r) => !r.blobThread).map((r) => r.label).join(', ')}`}`);
   const verdict = (ok: boolean) => (ok ? 'MET' : 'MISSED');
   const targets: string[] = [];
   for (const [label, most] of [['1 MB', 1.5], ['10 MB', 1.2], ['50 MB', 1.2]] as const) {
@@ -137,7 +139,7 @@ try {
   const longest = Math.max(...rows.map((r) => r.longTaskMs));
   targets.push(`no main-thread task > 50 ms: ${longest ? `longest ${longest.toFixed(0)} ms (idle main thread over the same time: ${Math.max(...rows.map((r) => r.idleLongTaskMs)).toFixed(0)} ms)` : 'none'} ${verdict(!longest)}`);
   console.log(`\ntargets:\n${targets.map((t) => `- ${t}`).join('\n')}`);
-  console.log('peak held = the most bytes the worker references at once: input media + codec memory + the small pieces copied out of it while laying out; while sealing, the media not yet sealed (the media arrive in parts of at most 512 KiB, as the element hands them over; each part of a large medium is sealed as its own chunk, straight from its buffer, then dropped) + the chunks made so far, which the stream the container\'s first 4 MiB are read from holds until the browser has read them (counted as all of them), and past 4 MiB the copy of one 4 MiB group the Blobs make. WebCrypto also copies the chunk it encrypts; that transient copy is not visible to the page and not counted there.');
+  console.log('peak held = the most bytes the pack references at once, counted on the safe side: input media + codec memory + the small pieces copied out of it while laying out; while sealing, the whole input (the media are hashed after their chunks are sealed: the media arrive in parts of at most 512 KiB, as the element hands them over, and each part of a large medium is sealed as its own chunk, straight from its buffer) + every chunk made (the stream the first 4 MiB are read from holds them until the browser has read them, and past 4 MiB each 4 MiB group is held until its Blob\'s copy is made). The chunks are transferred to the Blob thread, in the same process. WebCrypto also copies the chunk or leaf it works on; that transient copy is not visible to the page and not counted there.');
   console.log(measured.size
     ? 'measured peak = the renderer process\'s peak resident set while packing (Linux VmHWM, reset just before) over its resident set just before, median of 3; it includes WebCrypto\'s copies, the Blob and garbage not yet collected. The input is already resident before the pack; "with the input" adds it. The floor is measured the same way, on the same bytes in one buffer.'
     : 'measured peak: n/a (needs Linux /proc and clear_refs)');

@@ -207,6 +207,19 @@ export class Codec {
    * covers codec memory plus the inner container.
    */
   async layout(sections: PackSection[], innerVersion: 1 | 2 = INNER_VERSION): Promise<{ pieces: Uint8Array[]; length: number }> {
+    const { pieces, length, complete } = this.layoutEarly(sections, innerVersion);
+    await complete;
+    return { pieces, length };
+  }
+
+  /**
+   * layout() in two steps, so that sealing need not wait for the host digests: returns the pieces at once, all final
+   * but the first, and `complete`, which settles once the digests are in and the first piece holds the section
+   * hashes and the summing hash (the header and table lie in it: they are at most 12,336 bytes, and the first piece
+   * is always a copy out of codec memory starting at the inner container's start). Throws at once on a layout error;
+   * `complete` rejects on a bad digest.
+   */
+  layoutEarly(sections: PackSection[], innerVersion: 1 | 2 = INNER_VERSION): { pieces: Uint8Array[]; length: number; complete: Promise<void> } {
     const x = this.x;
     if (sections.length < 2 || sections.length > MAX_SECTIONS) this.fail(CodecStatus.sectionCount, 'pack');
     const namesLen = sections.reduce((n, s) => n + s.name.length, 0);
@@ -250,14 +263,6 @@ export class Codec {
       let at = out + dataOffset(i);
       for (const part of partsOf(s.data)) { mem.set(part, at); at += part.length; }
     });
-    const digests = await Promise.all(sections.map((s) => s.digest));
-    digests.forEach((digest, i) => {
-      if (!digest) return;
-      if (digest.length !== 32) throw new CodecError(CodecStatus.badSection, 'a section digest must be 32 bytes');
-      mem.set(digest, desc + i * DESC + 16);
-    });
-    const end = x.packEnd(desc, out, scratch);
-    if (end !== CodecStatus.ok) this.fail(end, 'pack');
     const pieces: Uint8Array[] = [];
     // Each buffer is cut into pieces of MAX_CHUNK_LENGTH from its start; consecutive pieces are joined (copied) into
     // one while they fit, so parts of a chunk's size pass as they are and many small parts do not make many chunks.
@@ -289,7 +294,22 @@ export class Codec {
       from = offset + lengths[i]!;
     });
     run(total);
-    return { pieces, length: total };
+    // Taken now: a sealer may empty `pieces` as it goes.
+    const first = pieces[0]!;
+    const complete = (async () => {
+      const digests = await Promise.all(sections.map((s) => s.digest));
+      mem = new Uint8Array(x.memory.buffer);
+      digests.forEach((digest, i) => {
+        if (!digest) return;
+        if (digest.length !== 32) throw new CodecError(CodecStatus.badSection, 'a section digest must be 32 bytes');
+        mem.set(digest, desc + i * DESC + 16);
+      });
+      const end = x.packEnd(desc, out, scratch);
+      if (end !== CodecStatus.ok) this.fail(end, 'pack');
+      first.set(new Uint8Array(x.memory.buffer, out, first.length));
+    })();
+    complete.catch(() => {});
+    return { pieces, length: total, complete };
   }
 
   /** Lays out the inner container in one fresh buffer (see layout()). */

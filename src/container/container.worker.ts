@@ -4,8 +4,10 @@ import type { ContainerErrorCode } from '../errors.ts';
 import { Codec, CodecError, compileCodec, DEFAULT_CODEC_URL } from './codec.ts';
 import { AEAD_TAG_LENGTH, CodecStatus, MAX_CHUNK_LENGTH } from './format.ts';
 import { PackInputError, packContainer } from './pack.ts';
-import type { ContainerRequest, ContainerResponse } from './protocol.ts';
+import type { BlobThreadRequest, BlobThreadResponse, ContainerRequest, ContainerResponse } from './protocol.ts';
+import { BlobAssembler, GROUP, STREAMED } from './assemble.ts';
 import { type Ephemeral, generateEphemeral, SealError } from './seal.ts';
+import { trustedScriptURL } from '../trusted-types.ts';
 
 interface WorkerScope {
   postMessage(message: ContainerResponse, transfer?: Transferable[]): void;
@@ -39,10 +41,131 @@ const takeCodec = (): Promise<Codec> => {
   return codec;
 };
 let memoryLimitBytes = 0;
-/** The container's first bytes, read into its Blob from a stream: 4 MiB. */
-const STREAMED = 4 << 20;
-/** Past those, sealed chunks gathered into one Blob: 4 MiB. */
-const GROUP = 4 << 20;
+
+/**
+ * The name the container worker gives the worker it starts from its own script to make the containers' Blobs in (the
+ * Blob thread). In Chromium, WebCrypto digests and encrypts inside the call, on the calling thread: a 10 MB digest
+ * in a worker returns a promise already settled, and no task of that worker runs meanwhile. A Blob read from a
+ * stream is read by the thread that made the stream, between that thread's tasks. In one thread the Blob would take
+ * the chunks only once the hashing and sealing are over; in the Blob thread it takes them while this thread hashes.
+ */
+const BLOB_THREAD = 'oz-container-blob';
+
+/** A container's Blob in the making (see BlobAssembler), then finish(). */
+interface Assembly {
+  addFront(bytes: Uint8Array): void;
+  add(bytes: Uint8Array): void;
+  /** The Blob, and the milliseconds this thread spent making Blobs of groups (0 when another thread made them). */
+  finish(): Promise<{ blob: Blob; groupsMs: number }>;
+  abort(reason: unknown): void;
+}
+
+const localAssembly = (): Assembly => {
+  const assembler = new BlobAssembler();
+  return {
+    addFront: (bytes) => assembler.addFront(bytes),
+    add: (bytes) => assembler.add(bytes),
+    finish: async () => ({ blob: await assembler.finish(), groupsMs: assembler.groupsMs }),
+    abort: (reason) => assembler.abort(reason),
+  };
+};
+
+interface BlobThread {
+  worker: Worker;
+  /** Assemblies not finished yet, by id: each settles with its Blob, or fails if the thread does. */
+  pending: Map<number, { resolve(blob: Blob): void; reject(error: Error): void }>;
+}
+/** The Blob thread once it has said it is ready; null before, without one, or after it failed. */
+let blobThread: BlobThread | null = null;
+let nextAssembly = 1;
+
+/** How long the worker's start waits at most for the Blob thread's; packs made before it is ready make their own Blob. */
+const BLOB_THREAD_START_MS = 3000;
+
+/**
+ * Starts the Blob thread; settles once it is ready, has failed, or BLOB_THREAD_START_MS have passed. Where a worker
+ * cannot start one, or it fails, the Blobs are made in this thread.
+ */
+function startBlobThread(): Promise<void> {
+  let worker: Worker;
+  try {
+    if (typeof Worker !== 'function') return Promise.resolve();
+    // Through the package's Trusted Types policy, as the page starts this worker: a worker served with a CSP that
+    // enforces Trusted Types refuses a plain URL here too.
+    worker = new Worker(trustedScriptURL(location.href), { type: 'module', name: BLOB_THREAD });
+  } catch {
+    return Promise.resolve();
+  }
+  let settle!: () => void;
+  const started = new Promise<void>((resolve) => { settle = resolve; });
+  setTimeout(settle, BLOB_THREAD_START_MS);
+  const thread: BlobThread = { worker, pending: new Map() };
+  worker.addEventListener('message', (event: MessageEvent<BlobThreadResponse>) => {
+    const msg = event.data;
+    if (msg.type === 'ready') {
+      blobThread = thread;
+      settle();
+      return;
+    }
+    const pending = thread.pending.get(msg.id);
+    thread.pending.delete(msg.id);
+    if (msg.type === 'blob') pending?.resolve(msg.blob);
+    else pending?.reject(new Error(`the container's Blob could not be made: ${msg.message}`));
+  });
+  worker.addEventListener('error', (event) => {
+    event.preventDefault();
+    worker.terminate();
+    if (blobThread === thread) blobThread = null;
+    for (const p of thread.pending.values()) p.reject(new Error('the thread making the container\'s Blob failed'));
+    thread.pending.clear();
+    settle();
+  });
+  return started;
+}
+
+/** An assembly in the Blob thread: each chunk is transferred there (the header is copied: it is still the AAD). */
+function remoteAssembly(thread: BlobThread): Assembly {
+  const id = nextAssembly++;
+  const made = new Promise<Blob>((resolve, reject) => thread.pending.set(id, { resolve, reject }));
+  made.catch(() => {});
+  const post = (msg: BlobThreadRequest, transfer: Transferable[] = []) => thread.worker.postMessage(msg, transfer);
+  const add = (front: boolean, bytes: Uint8Array) => post({ type: 'add', id, front, bytes }, bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer as ArrayBuffer] : []);
+  return {
+    addFront: (bytes) => add(true, bytes),
+    add: (bytes) => add(false, bytes),
+    finish: async () => {
+      post({ type: 'finish', id });
+      return { blob: await made, groupsMs: 0 };
+    },
+    abort: () => {
+      thread.pending.delete(id);
+      post({ type: 'abort', id });
+    },
+  };
+}
+
+/** The Blob thread's side: one BlobAssembler per container, answering each finish with the Blob. */
+function serveBlobThread(): void {
+  const assemblies = new Map<number, BlobAssembler>();
+  const reply = (msg: BlobThreadResponse) => (globalThis as unknown as { postMessage(msg: BlobThreadResponse): void }).postMessage(msg);
+  globalThis.addEventListener('message', (event) => {
+    const msg = (event as MessageEvent<BlobThreadRequest>).data;
+    let assembler = assemblies.get(msg.id);
+    if (msg.type === 'add') {
+      if (!assembler) assemblies.set(msg.id, assembler = new BlobAssembler());
+      if (msg.front) assembler.addFront(msg.bytes);
+      else assembler.add(msg.bytes);
+      return;
+    }
+    assemblies.delete(msg.id);
+    if (msg.type === 'abort') assembler?.abort(new Error('pack failed'));
+    else (assembler ?? new BlobAssembler()).finish().then(
+      (blob) => reply({ type: 'blob', id: msg.id, blob }),
+      (e) => reply({ type: 'failed', id: msg.id, message: e instanceof Error ? e.message : String(e) }),
+    );
+  });
+  reply({ type: 'ready' });
+}
 
 /** Maps a failure to the stage it happened in (see docs/container-format.md, "Packing errors"). */
 function classify(e: unknown): { code: ContainerErrorCode; details?: unknown } {
@@ -65,22 +188,10 @@ function fail(id: number | null, e: unknown): void {
 
 async function pack(request: Extract<ContainerRequest, { type: 'pack' }>): Promise<void> {
   const started = performance.now();
-  // The container's first STREAMED bytes enter a stream its Blob is read from, as soon as they are sealed: the
-  // browser takes the bytes as they come, so no copy of them is held here, and each chunk can go once it has been
-  // read. new Blob(parts) instead copies the parts, then maps shared memory of the Blob's whole size to hand them
-  // over: three times a 1 MB container at the peak, against under two through the stream (bench:container). The
-  // stream is read more slowly than new Blob copies, though; so past STREAMED, where a copy of one group is small
-  // beside the container, the chunks are gathered into Blobs of GROUP bytes as they are sealed.
-  let sink!: ReadableStreamDefaultController<Uint8Array>;
-  const body = new ReadableStream<Uint8Array>({ start: (controller) => { sink = controller; } });
-  const streamed = new Response(body, { headers: { 'content-type': 'application/octet-stream' } }).blob();
-  streamed.catch(() => {});
-  let inStream = 0;
-  let streaming = true;
-  const groups: Blob[] = [];
-  let group: Uint8Array<ArrayBuffer>[] = [];
-  let grouped = 0;
-  let groupsMs = 0;
+  // The header and each chunk go into the container's Blob as soon as they are sealed (see BlobAssembler), in the
+  // Blob thread when there is one.
+  const remote = blobThread;
+  const assembly = remote ? remoteAssembly(remote) : localAssembly();
   let packed: Awaited<ReturnType<typeof packContainer>>;
   try {
     packed = await packContainer(takeCodec, request.input, {
@@ -88,42 +199,17 @@ async function pack(request: Extract<ContainerRequest, { type: 'pack' }>): Promi
       ephemeral: takeEphemeral(),
       releaseInput: true,
       onChunk: {
-        header: (header) => {
-          sink.enqueue(header);
-          inStream += header.length;
-        },
-        chunk: (chunk) => {
-          if (streaming && inStream + chunk.length <= STREAMED) {
-            sink.enqueue(chunk);
-            inStream += chunk.length;
-            return;
-          }
-          if (streaming) {
-            sink.close();
-            streaming = false;
-          }
-          group.push(chunk as Uint8Array<ArrayBuffer>);
-          grouped += chunk.length;
-          if (grouped >= GROUP) {
-            const t = performance.now();
-            groups.push(new Blob(group));
-            groupsMs += performance.now() - t;
-            group = [];
-            grouped = 0;
-          }
-        },
+        header: (header) => assembly.addFront(remote ? header.slice() : header),
+        chunk: (chunk, index) => (index === 0 ? assembly.addFront(chunk) : assembly.add(chunk)),
       },
     });
   } catch (e) {
-    if (streaming) sink.error(e);
+    assembly.abort(e);
     throw e;
   }
   const sealedBytes = packed.header.length + packed.chunkLengths.reduce((n, c) => n + c, 0);
   const blobStarted = performance.now();
-  if (streaming) sink.close();
-  const first = await streamed;
-  // A container of up to STREAMED bytes is the stream's Blob itself; a larger one references it and the groups.
-  const blob = groups.length || group.length ? new Blob([first, ...groups, ...group], { type: 'application/octet-stream' }) : first;
+  const { blob, groupsMs } = await assembly.finish();
   const blobMs = groupsMs + performance.now() - blobStarted;
   if (blob.size !== sealedBytes) throw new Error(`the container Blob holds ${blob.size} bytes, not ${sealedBytes}`);
   scope.postMessage({
@@ -138,6 +224,7 @@ async function pack(request: Extract<ContainerRequest, { type: 'pack' }>): Promi
       sealMs: packed.sealMs,
       blobMs,
       totalMs: performance.now() - started,
+      blobThread: remote !== null,
       wasmBytes: packed.wasmBytes,
       // The stream holds the chunks it has not read yet, at most all of them; past it, each group is held until its
       // Blob's copy is made, and the Blobs hold the rest of the container.
@@ -146,12 +233,18 @@ async function pack(request: Extract<ContainerRequest, { type: 'pack' }>): Promi
   });
 }
 
-scope.addEventListener('message', (event) => {
+if ((globalThis as { name?: string }).name === BLOB_THREAD) serveBlobThread();
+else scope.addEventListener('message', (event) => {
   const request = event.data;
   if (request.type === 'init') {
     memoryLimitBytes = request.memoryLimitBytes;
+    const blobThreadStarted = startBlobThread();
     module = compileCodec(request.wasmUrl ?? DEFAULT_CODEC_URL);
-    module.then(() => { makeSpare(); scope.postMessage({ type: 'ready' }); }, (e) => fail(null, e));
+    module.then(async () => {
+      makeSpare();
+      await blobThreadStarted;
+      scope.postMessage({ type: 'ready' });
+    }, (e) => fail(null, e));
   } else if (request.type === 'pack') {
     if (!module) fail(request.id, new Error('pack before init'));
     else pack(request).catch((e) => fail(request.id, e)).finally(makeSpare);

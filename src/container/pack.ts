@@ -59,19 +59,22 @@ export function buildSections(input: ContainerInput): PackSection[] {
 }
 
 /**
- * Gives every section of at least `min` bytes a digest computed outside the codec's layout, which is what lets the
+ * Gives every section of at least `min` bytes a digest computed outside the codec's layout (started once `after`
+ * settles, when given), which is what lets the
  * layout leave a medium's bytes where they are. Inner version 2 (envelope 3): the leaf hash, every leaf through
  * WebCrypto where it lies, whether the section is one buffer or many parts. Inner version 1, kept to reproduce
  * older containers: WebCrypto over one buffer, the codec's streaming SHA-256 over parts.
  */
-export function addHostDigests(sections: PackSection[], codec: Codec, min = HOST_DIGEST_MIN, innerVersion: 1 | 2 = 2): void {
+export function addHostDigests(sections: PackSection[], codec: Codec, min = HOST_DIGEST_MIN, innerVersion: 1 | 2 = 2, after?: Promise<unknown>): void {
   sections.forEach((s) => {
     if (lengthOf(s.data) < min) return;
     const parts = partsOf(s.data);
-    if (innerVersion === 2) s.digest = leafHash(parts);
-    else s.digest = parts.length === 1
-      ? crypto.subtle.digest('SHA-256', parts[0] as Uint8Array<ArrayBuffer>).then((d) => new Uint8Array(d))
-      : codec.sha256Parts(parts);
+    const digest = () => innerVersion === 2
+      ? leafHash(parts)
+      : parts.length === 1
+        ? crypto.subtle.digest('SHA-256', parts[0] as Uint8Array<ArrayBuffer>).then((d) => new Uint8Array(d))
+        : codec.sha256Parts(parts);
+    s.digest = after ? after.then(digest) : digest();
   });
 }
 
@@ -95,7 +98,10 @@ export interface PackOptions {
 
 export interface Packed extends Sealed {
   innerLength: number;
-  /** Milliseconds spent on checks, digests and layout, then on sealing. */
+  /**
+   * Milliseconds from the start to the layout's completion (checks, digests, section hashes), then to the last chunk
+   * sealed. Chunks past the first are sealed while the digests are worked out, so part of the sealing is in the first.
+   */
   layoutMs: number;
   sealMs: number;
   /** The codec's linear memory at its largest (a fresh instance per container). */
@@ -109,10 +115,11 @@ export interface Packed extends Sealed {
 }
 
 /**
- * Lays out and seals one container. Given a factory rather than a codec, the instance it makes is dropped as soon
- * as the layout is done, so its memory can go while sealing. The HPKE sender context is set up while the sections
- * are hashed and laid out; it fails on its own (SealError) if the token's key is unusable. The large media are
- * sealed straight from the input, in chunks of their own of at most 512 KiB: no copy of the inner container is made.
+ * Lays out and seals one container. The HPKE sender context is set up while the sections are laid out; it fails on
+ * its own (SealError) if the token's key is unusable. The layout gives every piece at once, the first (header and
+ * table) completed once the digests are in: the other pieces are sealed first, then hashed, then the first is
+ * sealed. The large media are sealed straight from the input, in chunks of their own of at most 512 KiB: no copy of
+ * the inner container is made.
  */
 export async function packContainer(codecOrFactory: Codec | (() => Promise<Codec>), input: ContainerInput, opts: PackOptions = {}): Promise<Packed> {
   const started = performance.now();
@@ -123,8 +130,15 @@ export async function packContainer(codecOrFactory: Codec | (() => Promise<Codec
   const inputBytes = sections.reduce((n, s) => n + lengthOf(s.data), 0);
   let codec: Codec | null = codecOrFactory instanceof Codec ? codecOrFactory : await codecOrFactory();
   const innerVersion = innerVersionOf(opts.version ?? FORMAT_VERSION);
-  addHostDigests(sections, codec, opts.hostDigestMin, innerVersion);
-  const { pieces, length } = await codec.layout(sections, innerVersion);
+  // In Chromium, WebCrypto works inside the call, on the calling thread: a digest holds up every encryption and
+  // every hand-over after it. So the chunks past the first are sealed and handed on first, and the digests start
+  // once they all are: while this thread hashes, the Blob's thread takes those chunks. Only the first chunk (header
+  // and table) waits for the digests.
+  let startDigests!: () => void;
+  const digestsMayStart = new Promise<void>((resolve) => { startDigests = resolve; });
+  addHostDigests(sections, codec, opts.hostDigestMin, innerVersion, digestsMayStart);
+  // The pieces are known before the digests are in; only the first (header and table) waits for them.
+  const { pieces, length, complete } = codec.layoutEarly(sections, innerVersion);
   const wasmBytes = codec.memoryBytes;
   codec = null;
   // From here on only the pieces reference the large media.
@@ -133,17 +147,35 @@ export async function packContainer(codecOrFactory: Codec | (() => Promise<Codec
   const copied = pieces.reduce((n, p) => n + (media.has(p.buffer) ? 0 : p.length), 0);
   if (opts.releaseInput) for (const m of input.media) m.data = new Uint8Array(0);
   const buffers = pieces.map((p) => p.buffer);
-  const laidOut = performance.now();
-  const sealed = await (await sealer)(pieces, opts.releaseInput, opts.onChunk);
-  // Sealing held the buffers of the pieces not yet sealed (a medium's whole buffer until its last chunk is sealed;
-  // all of them, with the input kept) and the chunks made so far.
+  let laidOut = 0;
+  const timedComplete = complete.then(() => { laidOut = performance.now(); });
+  let seal: Awaited<typeof sealer>;
+  try {
+    seal = await sealer;
+  } catch (e) {
+    startDigests();
+    throw e;
+  }
+  let ahead = pieces.filter((p) => p.length > 0).length - 1;
+  if (ahead === 0) startDigests();
+  const sink = opts.onChunk;
+  const onChunk: ChunkSink | undefined = sink && {
+    header: (header) => sink.header(header),
+    chunk: (chunk, index) => {
+      sink.chunk(chunk, index);
+      if (index > 0 && --ahead === 0) startDigests();
+    },
+  };
+  if (!onChunk) startDigests();
+  const sealed = await seal(pieces, opts.releaseInput, onChunk, timedComplete);
+  // Sealing held the chunks made so far and the buffers of the pieces not yet sealed (a medium's whole buffer until
+  // its last chunk is sealed). Chunks 1.. are sealed while the digests are still being worked out, and the digests
+  // hold the media until they are done: so until the last of them, the whole input is counted as held; chunk 0 comes
+  // last, with only its own buffer left.
   let peakSeal = 0;
   if (buffers.length === sealed.chunkLengths.length) {
-    for (let k = 0, done = 0; k < buffers.length; k++) {
-      done += sealed.chunkLengths[k]!;
-      const pending = opts.releaseInput ? [...new Set(buffers.slice(k))].reduce((n, b) => n + b.byteLength, 0) : inputBytes + copied;
-      peakSeal = Math.max(peakSeal, pending + done);
-    }
+    const all = sealed.chunkLengths.reduce((n, c) => n + c, 0);
+    peakSeal = Math.max(inputBytes + copied + all - sealed.chunkLengths[0]!, (opts.releaseInput ? buffers[0]!.byteLength : inputBytes + copied) + all);
   } else {
     // Version 1: the pieces joined into one buffer, then one chunk.
     peakSeal = length + sealed.chunkLengths[0]! + (opts.releaseInput ? 0 : inputBytes + copied);

@@ -16,11 +16,15 @@ export interface PackStats {
   layoutMs: number;
   sealMs: number;
   /**
-   * Making the container's Blob: the Blobs of the chunks past its first 4 MiB (gathered 4 MiB at a time), and from the
-   * last chunk sealed to the Blob made (the wait for its stream's last bytes to be read).
+   * Making the container's Blob, as far as the pack waited for it: from the last chunk sealed to the Blob made (the
+   * wait for its stream's last bytes to be read), plus, when the worker makes the Blob in its own thread, the Blobs
+   * of the chunks past the first 4 MiB (gathered 4 MiB at a time). With a Blob thread those are made there, while
+   * sealing goes on.
    */
   blobMs: number;
   totalMs: number;
+  /** Whether the Blob was made in a thread of its own (see container.worker.ts), not between the seals. */
+  blobThread: boolean;
   /** The codec's linear memory at its peak (it only grows; a fresh instance per pack). */
   wasmBytes: number;
   /**
@@ -37,3 +41,19 @@ export type ContainerResponse =
   | { type: 'packed'; id: number; blob: Blob; sessionId: string; stats: PackStats }
   /** `id` is null when the worker could not get ready (codec missing or not a module). */
   | { type: 'failed'; id: number | null; code: ContainerErrorCode; message: string; details?: unknown };
+
+/**
+ * Between the container worker and the worker it starts from its own script to make the containers' Blobs in. `id`
+ * names one container: its bytes arrive (`add`; see BlobAssembler), then `finish` asks for its Blob, or `abort` drops
+ * them.
+ */
+export type BlobThreadRequest =
+  /** `front`: the header or chunk 0, which go before the other chunks whenever they come. */
+  | { type: 'add'; id: number; front: boolean; bytes: Uint8Array }
+  | { type: 'finish'; id: number }
+  | { type: 'abort'; id: number };
+
+export type BlobThreadResponse =
+  | { type: 'ready' }
+  | { type: 'blob'; id: number; blob: Blob }
+  | { type: 'failed'; id: number; message: string };

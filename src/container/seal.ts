@@ -57,8 +57,9 @@ export interface Sealed {
 }
 
 /**
- * Takes the envelope header before any chunk is sealed, then each chunk as soon as it is sealed (the worker streams
- * them into the container's Blob); the chunks are then not kept.
+ * Takes the envelope header before any chunk is sealed, then each chunk with its index as soon as it is sealed (the
+ * worker streams them into the container's Blob); the chunks are then not kept. Chunks 1.. come in order; chunk 0
+ * comes first, or last when its piece was completed after the others were sealed (SealInner's `firstReady`).
  */
 export interface ChunkSink {
   header(header: Uint8Array): void;
@@ -94,9 +95,9 @@ const scheduleContexts = new Map<number, Promise<Uint8Array>>();
 /**
  * An HPKE base-mode sender context for the format's one suite (RFC 9180: SetupBaseS with DHKEM(P-256, HKDF-SHA256),
  * HKDF-SHA256, AES-256-GCM), each step an ExtractAndExpand of WebCrypto's own HKDF: six calls in turn, where a
- * general HPKE library makes about twenty. The returned function seals the next chunk (sequence numbers 0, 1, ...).
+ * general HPKE library makes about twenty. The returned function seals the chunk of the given sequence number.
  */
-async function senderContext(recipientPublicKey: CryptoKey, pkRm: Uint8Array, info: Uint8Array, version: number, ephemeral: Ephemeral): Promise<{ enc: Uint8Array; seal: (plaintext: Uint8Array, aad: Uint8Array) => Promise<Uint8Array> }> {
+async function senderContext(recipientPublicKey: CryptoKey, pkRm: Uint8Array, info: Uint8Array, version: number, ephemeral: Ephemeral): Promise<{ enc: Uint8Array; seal: (plaintext: Uint8Array, aad: Uint8Array, seq: number) => Promise<Uint8Array> }> {
   let context = scheduleContexts.get(version);
   if (!context) {
     const extract = async (label: string, ikm: Uint8Array) =>
@@ -121,26 +122,39 @@ async function senderContext(recipientPublicKey: CryptoKey, pkRm: Uint8Array, in
     crypto.subtle.deriveKey(hkdf(sharedSecret, labeledInfo(HPKE_SUITE, 'key', ksContext, 32)), secretIkm, { name: 'AES-GCM', length: 256 }, false, ['encrypt']),
     crypto.subtle.deriveBits(hkdf(sharedSecret, labeledInfo(HPKE_SUITE, 'base_nonce', ksContext, 12)), secretIkm, 96).then((b) => new Uint8Array(b)),
   ]);
-  let seq = 0;
   return {
     enc,
-    async seal(plaintext, aad) {
+    async seal(plaintext, aad, seq) {
       // I2OSP(seq, 12) XOR base_nonce: a container has at most 2,561 chunks, so the low four bytes hold it.
       const iv = baseNonce.slice();
       for (let k = 0, i = seq; k < 4; k++, i >>>= 8) iv[11 - k]! ^= i & 0xff;
-      seq++;
       return new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: aad as Uint8Array<ArrayBuffer> }, key, plaintext as Uint8Array<ArrayBuffer>));
     },
   };
 }
 
 /**
- * Checks the token and sets up the HPKE sender context for it. The returned function seals one inner container,
- * given as its consecutive pieces of at most MAX_CHUNK_LENGTH bytes (the context is single-use): each piece becomes
- * one chunk, sealed in order (the HPKE sequence number is the chunk's index) with the whole header as associated data. With `release`, each entry
- * of `pieces` is dropped once its chunk is sealed, so the plaintext can go while the rest is encrypted.
+ * Seals one inner container, given as its consecutive pieces of at most MAX_CHUNK_LENGTH bytes: each piece becomes
+ * one chunk, sealed with the HPKE sequence number of its index and the whole header as associated data.
+ * - `release`: each entry of `pieces` is dropped once its chunk is sealed, so the plaintext can go while the rest
+ *   is encrypted.
+ * - `onChunk`: takes the header, then each chunk as soon as it is sealed; the chunks are then not kept.
+ * - `firstReady`: the first piece's bytes are final only once it settles (the codec writes the section hashes there
+ *   when the digests are in), its length already is. The other chunks are sealed meanwhile, in order, then the first.
+ *   A rejection is passed on as it is.
  */
-export async function prepareSeal(opts: SealOptions): Promise<(pieces: Uint8Array[], release?: boolean, onChunk?: ChunkSink) => Promise<Sealed>> {
+export type SealInner = (pieces: Uint8Array[], release?: boolean, onChunk?: ChunkSink, firstReady?: Promise<unknown>) => Promise<Sealed>;
+
+/** Carries a failure that is not the sealer's own (the layout's) through its error mapping. */
+class NotSealing {
+  constructor(readonly error: unknown) {}
+}
+
+/**
+ * Checks the token and sets up the HPKE sender context for it. The returned function seals one inner container
+ * (SealInner); the context is single-use.
+ */
+export async function prepareSeal(opts: SealOptions): Promise<SealInner> {
   if (typeof opts.sessionToken !== 'string' || !opts.sessionToken) throw new SealError('token_invalid', 'no session token');
   const claims = readSessionClaims(opts.sessionToken);
   const version = opts.version ?? FORMAT_VERSION;
@@ -157,7 +171,10 @@ export async function prepareSeal(opts: SealOptions): Promise<(pieces: Uint8Arra
   } catch (e) {
     throw new SealError('key_invalid', `HPKE setup failed: ${(e as Error).message}`);
   }
-  return async (given, release = false, onChunk) => {
+  return async (given, release = false, onChunk, firstReady) => {
+    // Only chunks past the first can go ahead of it; version 1 has one chunk only.
+    const ahead = version !== 1 && firstReady !== undefined && given.length > 1;
+    if (firstReady && !ahead) await firstReady;
     const pieces = version === 1 ? [concatBytes(given)] : given.filter((p) => p.length > 0);
     if (release) given.length = 0;
     if (pieces.length === 0) throw new SealError('encrypt_failed', 'nothing to seal');
@@ -180,22 +197,27 @@ export async function prepareSeal(opts: SealOptions): Promise<(pieces: Uint8Arra
     const chunks: Uint8Array[] = [];
     onChunk?.header(header);
     try {
-      // The next chunk's encryption is started before this one is handed on (each seal takes the next sequence number
-      // when it is called), so WebCrypto is never idle while the sink takes a chunk.
-      const start = (i: number) => {
-        const sealing = sender.seal(pieces[i]!, header);
-        sealing.catch(() => {});
-        return sealing;
+      // With the first piece still to be completed, chunks 1.. are sealed first (the sequence number is the index,
+      // whatever the order), so they need not wait for the digests. Each chunk is handed on before the next one's
+      // encryption is asked for: in Chromium, WebCrypto works inside the call, on the calling thread, so asking first
+      // would only hand the chunk on one encryption later.
+      const order = ahead ? [...pieces.keys()].slice(1).concat(0) : [...pieces.keys()];
+      const ready = ahead ? firstReady!.then(() => null, (e: unknown) => new NotSealing(e)) : null;
+      const start = async (i: number) => {
+        if (i === 0 && ready) {
+          const failed = await ready;
+          if (failed) throw failed;
+        }
+        return sender.seal(pieces[i]!, header, i);
       };
-      let next = start(0);
-      for (let i = 0; i < pieces.length; i++) {
-        const chunk = await next;
-        if (i + 1 < pieces.length) next = start(i + 1);
+      for (const i of order) {
+        const chunk = await start(i);
         if (release) pieces[i] = EMPTY;
         if (onChunk) onChunk.chunk(chunk, i);
-        else chunks.push(chunk);
+        else chunks[i] = chunk;
       }
     } catch (e) {
+      if (e instanceof NotSealing) throw e.error;
       throw new SealError('encrypt_failed', `sealing failed: ${(e as Error).message}`);
     }
     return { sessionId: claims.sid, header, chunks, chunkLengths };

@@ -8,7 +8,7 @@ import { faceAssetUrls } from '../../src/face/assets.ts';
 import { trustedScriptURL } from '../../src/trusted-types.ts';
 import { BlazeFaceDetector, hasRelaxedSimd } from '../../src/face/blazeface-detector.ts';
 import { facesInImage } from '../browser/face/helpers.ts';
-import { issueSession, sampleCapture } from '../node/container-harness.ts';
+import { issueSession, sampleBytes, sampleCapture } from '../node/container-harness.ts';
 import { openInNode, sha256 } from './open-in-node.ts';
 
 describe('platform needs in this engine', () => {
@@ -44,6 +44,23 @@ describe('platform needs in this engine', () => {
       const opened = await openInNode(await client.pack(input), session);
       expect(opened.sessionId).to.equal(session.sid);
       expect(opened.media.map(({ name, size, sha256 }) => ({ name, size, sha256 }))).to.deep.equal(expected);
+    } finally {
+      client.terminate();
+    }
+  });
+
+  it('packs a clip of three chunks, the first sealed last, into a Blob made in the container worker\'s Blob thread', async () => {
+    const session = await issueSession();
+    const clip = sampleBytes(1_300_000, 31);
+    const parts = [0, 1, 2].map((i) => clip.slice(i * 524_288, (i + 1) * 524_288));
+    const input = { ...sampleCapture(session.token), payload: { 'media:tags': {}, 'folder:meta_data': {} }, media: [{ name: 'clip.webm', tags: ['video_selfie'], mime: 'video/webm', data: parts }] };
+    const client = new ContainerClient();
+    try {
+      const { blob, stats } = await client.packWithStats(input);
+      console.log(`container Blob thread in this engine: ${stats.blobThread}`);
+      expect(stats.blobThread).to.equal(true);
+      const opened = await openInNode(blob, session);
+      expect(opened.media.map(({ name, size, sha256 }) => ({ name, size, sha256 }))).to.deep.equal([{ name: 'clip.webm', size: clip.length, sha256: await sha256(new Blob([clip as Uint8Array<ArrayBuffer>])) }]);
     } finally {
       client.terminate();
     }

@@ -1,4 +1,5 @@
 import { expect } from '@open-wc/testing';
+import { BlobAssembler } from '../../../src/container/assemble.ts';
 import { ContainerClient } from '../../../src/container/client.ts';
 import { inspectContainer, openContainer } from '../../../src/container/open.ts';
 import { toHex } from '../../../src/container/format.ts';
@@ -60,6 +61,40 @@ describe('ContainerClient in a real worker', () => {
     });
     expect(blob.size).to.be.greaterThan(8 * 1024 * 1024);
     opened.media.forEach((m, i) => expect(m.data, m.name).to.deep.equal(expected[i]));
+  });
+
+  it('makes the container\'s Blob in the worker\'s Blob thread, which takes the chunks while the worker hashes', async () => {
+    const session = await issueSession();
+    const clip = sampleBytes(1_300_000, 14);
+    const parts = [0, 1, 2].map((i) => clip.slice(i * 524_288, (i + 1) * 524_288));
+    const { blob, stats } = await client().packWithStats({ ...sampleCapture(session.token), payload: { 'media:tags': {}, 'folder:meta_data': {} }, media: [{ name: 'clip.webm', tags: ['video_selfie'], mime: 'video/webm', data: parts }] });
+    expect(stats.blobThread).to.equal(true);
+    const opened = await openContainer(new Uint8Array(await blob.arrayBuffer()), {
+      resolveKey: async (header) => (header.sessionId === session.sid ? session.keys.keyPair : null),
+      tokenVerifier: session.issuerPublicKey,
+    });
+    expect(opened.header.chunkLengths).to.have.length(4);
+    expect(opened.media[0]!.data).to.deep.equal(clip);
+  });
+
+  it('BlobAssembler (the Blob thread\'s, or the worker\'s own without one): front, streamed part, 4 MiB groups and the rest, in order', async () => {
+    const bytes = sampleBytes(9_000_000, 15);
+    const cuts = [0, 700, 3000, ...Array.from({ length: 17 }, (_, i) => 3000 + (i + 1) * 524_288), bytes.length];
+    const pieces = cuts.slice(1).map((end, i) => bytes.slice(cuts[i], end));
+    const assembler = new BlobAssembler();
+    // Chunk 0 (the second piece) comes last, after the others, as it does when it waits for the digests.
+    assembler.addFront(pieces[0]!);
+    for (const p of pieces.slice(2)) assembler.add(p);
+    assembler.addFront(pieces[1]!);
+    const blob = await assembler.finish();
+    expect(blob.type).to.equal('application/octet-stream');
+    expect(new Uint8Array(await blob.arrayBuffer())).to.deep.equal(bytes);
+    expect(assembler.groupsMs).to.be.greaterThan(0);
+    // One chunk only: no stream at all.
+    const small = new BlobAssembler();
+    small.addFront(bytes.subarray(0, 10));
+    small.addFront(bytes.subarray(10, 20));
+    expect(new Uint8Array(await (await small.finish()).arrayBuffer())).to.deep.equal(bytes.subarray(0, 20));
   });
 
   it('packs a clip read from its Blob in 512 KiB parts (as the element does): parts transferred, sealed as chunks, the clip intact', async () => {
