@@ -214,8 +214,8 @@ test('chunks past the first are sealed before the first piece is complete, and t
     chunk: (c, i) => {
       order.push(i);
       chunks[i] = c;
-      // Once every other chunk is sealed, the first piece gets its bytes.
-      if (order.length === pieces.length - 1) { pieces[0]!.set(final); complete(); }
+      // A while after every other chunk is sealed, the first piece gets its bytes.
+      if (order.length === pieces.length - 1) setTimeout(() => { pieces[0]!.set(final); complete(); }, 20);
     },
   };
   const seal = await prepareSeal({ sessionToken: s.token });
