@@ -203,15 +203,12 @@ export async function prepareSeal(opts: SealOptions): Promise<SealInner> {
       // would only hand the chunk on one encryption later.
       const order = ahead ? [...pieces.keys()].slice(1).concat(0) : [...pieces.keys()];
       const ready = ahead ? firstReady!.then(() => null, (e: unknown) => new NotSealing(e)) : null;
-      const start = async (i: number) => {
+      for (const i of order) {
         if (i === 0 && ready) {
           const failed = await ready;
           if (failed) throw failed;
         }
-        return sender.seal(pieces[i]!, header, i);
-      };
-      for (const i of order) {
-        const chunk = await start(i);
+        const chunk = await sender.seal(pieces[i]!, header, i);
         if (release) pieces[i] = EMPTY;
         if (onChunk) onChunk.chunk(chunk, i);
         else chunks[i] = chunk;
