@@ -71,8 +71,11 @@ try {
   // Strings, not functions: tsx's transform would add helpers the page does not have.
   await page.evaluate(`(async () => { window.bench = await window.container.createBench('/container.worker.js', '/codec.wasm'); await window.bench.single('warm-up', ${MB}, 3); })()`);
   const rows: BenchRow[] = [];
-  rows.push(await page.evaluate('window.bench.capture(9)') as BenchRow);
-  for (const [label, size, runs] of [['1 MB', 1, 9], ['10 MB', 10, 15], ['50 MB', 50, 3]] as const) {
+  // Runs per row: on a shared two-core machine single runs of the small rows vary by a factor of two and more (a
+  // neighbour's load comes and goes within a second), so the small rows, which cost little, take more runs for a
+  // steadier median.
+  rows.push(await page.evaluate('window.bench.capture(15)') as BenchRow);
+  for (const [label, size, runs] of [['1 MB', 1, 31], ['10 MB', 10, 15], ['50 MB', 50, 5]] as const) {
     rows.push(await page.evaluate(`window.bench.single(${JSON.stringify(label)}, ${size * MB}, ${runs})`) as BenchRow);
   }
   const hash = await page.evaluate(`window.bench.hashes(${10 * MB})`) as { wasmMs: number; nativeMs: number; aesMs: number };
