@@ -149,6 +149,8 @@ export async function packContainer(codecOrFactory: Codec | (() => Promise<Codec
   const buffers = pieces.map((p) => p.buffer);
   let laidOut = 0;
   const timedComplete = complete.then(() => { laidOut = performance.now(); });
+  // A sealer that fails before it waits for the first piece leaves this unawaited; its failure is the pack's.
+  timedComplete.catch(() => {});
   let seal: Awaited<typeof sealer>;
   try {
     seal = await sealer;
