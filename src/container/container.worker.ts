@@ -51,24 +51,11 @@ let memoryLimitBytes = 0;
  */
 const BLOB_THREAD = 'oz-container-blob';
 
-/** A container's Blob in the making (see BlobAssembler), then finish(). */
-interface Assembly {
-  addFront(bytes: Uint8Array): void;
-  add(bytes: Uint8Array): void;
-  /** The Blob, and the milliseconds this thread spent making Blobs of groups (0 when another thread made them). */
-  finish(): Promise<{ blob: Blob; groupsMs: number }>;
-  abort(reason: unknown): void;
-}
-
-const localAssembly = (): Assembly => {
-  const assembler = new BlobAssembler();
-  return {
-    addFront: (bytes) => assembler.addFront(bytes),
-    add: (bytes) => assembler.add(bytes),
-    finish: async () => ({ blob: await assembler.finish(), groupsMs: assembler.groupsMs }),
-    abort: (reason) => assembler.abort(reason),
-  };
-};
+/**
+ * A container's Blob in the making: a BlobAssembler in this thread, or one in the Blob thread behind this interface.
+ * `groupsMs`: what this thread spent making Blobs of groups (0 when the Blob thread made them).
+ */
+type Assembly = Pick<BlobAssembler, 'addFront' | 'add' | 'finish' | 'abort' | 'groupsMs'>;
 
 interface BlobThread {
   worker: Worker;
@@ -131,11 +118,12 @@ function remoteAssembly(thread: BlobThread): Assembly {
   const post = (msg: BlobThreadRequest, transfer: Transferable[] = []) => thread.worker.postMessage(msg, transfer);
   const add = (front: boolean, bytes: Uint8Array) => post({ type: 'add', id, front, bytes }, bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer as ArrayBuffer] : []);
   return {
+    groupsMs: 0,
     addFront: (bytes) => add(true, bytes),
     add: (bytes) => add(false, bytes),
-    finish: async () => {
+    finish: () => {
       post({ type: 'finish', id });
-      return { blob: await made, groupsMs: 0 };
+      return made;
     },
     abort: () => {
       thread.pending.delete(id);
@@ -191,7 +179,7 @@ async function pack(request: Extract<ContainerRequest, { type: 'pack' }>): Promi
   // The header and each chunk go into the container's Blob as soon as they are sealed (see BlobAssembler), in the
   // Blob thread when there is one.
   const remote = blobThread;
-  const assembly = remote ? remoteAssembly(remote) : localAssembly();
+  const assembly: Assembly = remote ? remoteAssembly(remote) : new BlobAssembler();
   let packed: Awaited<ReturnType<typeof packContainer>>;
   try {
     packed = await packContainer(takeCodec, request.input, {
@@ -209,8 +197,8 @@ async function pack(request: Extract<ContainerRequest, { type: 'pack' }>): Promi
   }
   const sealedBytes = packed.header.length + packed.chunkLengths.reduce((n, c) => n + c, 0);
   const blobStarted = performance.now();
-  const { blob, groupsMs } = await assembly.finish();
-  const blobMs = groupsMs + performance.now() - blobStarted;
+  const blob = await assembly.finish();
+  const blobMs = assembly.groupsMs + performance.now() - blobStarted;
   if (blob.size !== sealedBytes) throw new Error(`the container Blob holds ${blob.size} bytes, not ${sealedBytes}`);
   scope.postMessage({
     type: 'packed',

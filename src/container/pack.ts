@@ -132,8 +132,8 @@ export async function packContainer(codecOrFactory: Codec | (() => Promise<Codec
   const innerVersion = innerVersionOf(opts.version ?? FORMAT_VERSION);
   // In Chromium, WebCrypto works inside the call, on the calling thread: a digest holds up every encryption and
   // every hand-over after it. So the chunks past the first are sealed and handed on first, and the digests start
-  // once they all are: while this thread hashes, the Blob's thread takes those chunks. Only the first chunk (header
-  // and table) waits for the digests.
+  // once they all are (the sealer asks for the first piece then): while this thread hashes, the Blob's thread takes
+  // those chunks. Only the first chunk (header and table) waits for the digests.
   let startDigests!: () => void;
   const digestsMayStart = new Promise<void>((resolve) => { startDigests = resolve; });
   addHostDigests(sections, codec, opts.hostDigestMin, innerVersion, digestsMayStart);
@@ -149,27 +149,11 @@ export async function packContainer(codecOrFactory: Codec | (() => Promise<Codec
   const buffers = pieces.map((p) => p.buffer);
   let laidOut = 0;
   const timedComplete = complete.then(() => { laidOut = performance.now(); });
-  // A sealer that fails before it waits for the first piece leaves this unawaited; its failure is the pack's.
-  timedComplete.catch(() => {});
-  let seal: Awaited<typeof sealer>;
-  try {
-    seal = await sealer;
-  } catch (e) {
+  const seal = await sealer;
+  const sealed = await seal(pieces, opts.releaseInput, opts.onChunk, () => {
     startDigests();
-    throw e;
-  }
-  let ahead = pieces.filter((p) => p.length > 0).length - 1;
-  if (ahead === 0) startDigests();
-  const sink = opts.onChunk;
-  const onChunk: ChunkSink | undefined = sink && {
-    header: (header) => sink.header(header),
-    chunk: (chunk, index) => {
-      sink.chunk(chunk, index);
-      if (index > 0 && --ahead === 0) startDigests();
-    },
-  };
-  if (!onChunk) startDigests();
-  const sealed = await seal(pieces, opts.releaseInput, onChunk, timedComplete);
+    return timedComplete;
+  });
   // Sealing held the chunks made so far and the buffers of the pieces not yet sealed (a medium's whole buffer until
   // its last chunk is sealed). Chunks 1.. are sealed while the digests are still being worked out, and the digests
   // hold the media until they are done: so until the last of them, the whole input is counted as held; chunk 0 comes

@@ -59,7 +59,7 @@ export interface Sealed {
 /**
  * Takes the envelope header before any chunk is sealed, then each chunk with its index as soon as it is sealed (the
  * worker streams them into the container's Blob); the chunks are then not kept. Chunks 1.. come in order; chunk 0
- * comes first, or last when its piece was completed after the others were sealed (SealInner's `firstReady`).
+ * comes first, or last when its piece was completed after the others were sealed (SealInner's `completeFirst`).
  */
 export interface ChunkSink {
   header(header: Uint8Array): void;
@@ -139,11 +139,11 @@ async function senderContext(recipientPublicKey: CryptoKey, pkRm: Uint8Array, in
  * - `release`: each entry of `pieces` is dropped once its chunk is sealed, so the plaintext can go while the rest
  *   is encrypted.
  * - `onChunk`: takes the header, then each chunk as soon as it is sealed; the chunks are then not kept.
- * - `firstReady`: the first piece's bytes are final only once it settles (the codec writes the section hashes there
- *   when the digests are in), its length already is. The other chunks are sealed meanwhile, in order, then the first.
- *   A rejection is passed on as it is.
+ * - `completeFirst`: the first piece's length is final, its bytes are not yet (the codec writes the section hashes
+ *   there once the digests are in). The other chunks are sealed first, in order; then this is called, and the first
+ *   chunk is sealed once what it returns settles. A rejection is passed on as it is.
  */
-export type SealInner = (pieces: Uint8Array[], release?: boolean, onChunk?: ChunkSink, firstReady?: Promise<unknown>) => Promise<Sealed>;
+export type SealInner = (pieces: Uint8Array[], release?: boolean, onChunk?: ChunkSink, completeFirst?: () => Promise<unknown>) => Promise<Sealed>;
 
 /** Carries a failure that is not the sealer's own (the layout's) through its error mapping. */
 class NotSealing {
@@ -171,10 +171,10 @@ export async function prepareSeal(opts: SealOptions): Promise<SealInner> {
   } catch (e) {
     throw new SealError('key_invalid', `HPKE setup failed: ${(e as Error).message}`);
   }
-  return async (given, release = false, onChunk, firstReady) => {
+  return async (given, release = false, onChunk, completeFirst) => {
     // Only chunks past the first can go ahead of it; version 1 has one chunk only.
-    const ahead = version !== 1 && firstReady !== undefined && given.length > 1;
-    if (firstReady && !ahead) await firstReady;
+    const ahead = version !== 1 && completeFirst !== undefined && given.length > 1;
+    if (completeFirst && !ahead) await completeFirst();
     const pieces = version === 1 ? [concatBytes(given)] : given.filter((p) => p.length > 0);
     if (release) given.length = 0;
     if (pieces.length === 0) throw new SealError('encrypt_failed', 'nothing to seal');
@@ -202,10 +202,9 @@ export async function prepareSeal(opts: SealOptions): Promise<SealInner> {
       // encryption is asked for: in Chromium, WebCrypto works inside the call, on the calling thread, so asking first
       // would only hand the chunk on one encryption later.
       const order = ahead ? [...pieces.keys()].slice(1).concat(0) : [...pieces.keys()];
-      const ready = ahead ? firstReady!.then(() => null, (e: unknown) => new NotSealing(e)) : null;
       for (const i of order) {
-        if (i === 0 && ready) {
-          const failed = await ready;
+        if (i === 0 && ahead) {
+          const failed = await completeFirst!().then(() => null, (e: unknown) => new NotSealing(e));
           if (failed) throw failed;
         }
         const chunk = await sender.seal(pieces[i]!, header, i);

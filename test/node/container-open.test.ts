@@ -201,7 +201,7 @@ test('chunks past the first are sealed before the first piece is complete, and t
   const K512 = 512 * 1024;
   const inner = layout([manifest(), technical, { ...clip, data: sampleBytes(1_200_000, 8) }]);
   const pieces = [inner.slice(0, 4096), inner.slice(4096, 4096 + K512), inner.slice(4096 + K512, 4096 + 2 * K512), inner.slice(4096 + 2 * K512)];
-  // The first piece is wrong until `firstReady` settles, as the codec's is until the digests are in.
+  // The first piece is wrong until what `completeFirst` returns settles, as the codec's is until the digests are in.
   const final = pieces[0]!.slice();
   pieces[0]!.fill(0);
   const order: number[] = [];
@@ -219,7 +219,7 @@ test('chunks past the first are sealed before the first piece is complete, and t
     },
   };
   const seal = await prepareSeal({ sessionToken: s.token });
-  await seal(pieces.map((p) => p), true, sink, firstReady);
+  await seal(pieces.map((p) => p), true, sink, () => firstReady);
   assert.deepEqual(order, [1, 2, 3, 0]);
   const opened = await openContainer(containerBytes({ header, chunks }), options(s));
   assert.deepEqual(opened.media[0]!.data, sampleBytes(1_200_000, 8));
@@ -237,11 +237,11 @@ test('a first piece that cannot be completed fails the sealing with its own erro
   const failure = new Error('the digests failed');
   const order: number[] = [];
   const sink: ChunkSink = { header: () => {}, chunk: (_, i) => { order.push(i); } };
-  await assert.rejects(seal([new Uint8Array(100), new Uint8Array(K512), new Uint8Array(10)], false, sink, Promise.reject(failure)), (e) => e === failure);
+  await assert.rejects(seal([new Uint8Array(100), new Uint8Array(K512), new Uint8Array(10)], false, sink, () => Promise.reject(failure)), (e) => e === failure);
   assert.deepEqual(order, [1, 2]);
   // With one piece only, it waits for the first piece before anything.
   const single = await prepareSeal({ sessionToken: s.token });
-  await assert.rejects(single([new Uint8Array(100)], false, sink, Promise.reject(failure)), (e) => e === failure);
+  await assert.rejects(single([new Uint8Array(100)], false, sink, () => Promise.reject(failure)), (e) => e === failure);
   assert.deepEqual(order, [1, 2]);
 });
 
