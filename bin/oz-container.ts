@@ -3,6 +3,7 @@
 //   oz-container open FILE --key KEY.jwk [--issuer ISSUER.jwk] [--ignore-expiry]
 // Exit status: 0 ok; the vendor error code (3, 4, 5, 14) when the container is rejected; 1 when the codec or a key
 // file cannot be used; 64 on a usage error.
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { decodeJwt } from 'jose';
@@ -77,11 +78,15 @@ async function main(argv: string[]): Promise<number> {
   });
   printHeader(opened.header, bytes.length);
   console.log(`token         ${issuer ? 'signature verified' : 'signature NOT checked (no --issuer)'}${values['ignore-expiry'] ? ', expiry not checked' : ''}`);
-  console.log(`inner         ${opened.innerLength} bytes, summing hash ${opened.summingHash} (verified)`);
-  console.log(`sections      ${opened.sections.length}, hashes ${opened.innerVersion === 1 ? 'SHA-256 of the data' : 'SHA-256 over the SHA-256 of each 512 KiB leaf'} (verified)`);
+  // Format 4 carries no hashes (every chunk decrypted and authenticated is the whole check): the SHA-256 of each
+  // section's data is worked out here, to name it.
+  const hashed = opened.summingHash !== undefined;
+  console.log(`inner         ${opened.innerLength} bytes, ${hashed ? `summing hash ${opened.summingHash} (verified)` : 'every chunk authenticated (AES-256-GCM); no hashes inside'}`);
+  console.log(`sections      ${opened.sections.length}, hashes ${opened.innerVersion === 2 ? 'SHA-256 over the SHA-256 of each 512 KiB leaf (verified)' : `SHA-256 of the data${hashed ? ' (verified)' : ' (worked out here)'}`}`);
   const rows = opened.sections.map((s) => {
     const m = opened.media.find((x) => x.name === s.name);
-    return [s.kind, s.name, String(s.size), s.sha256, m ? `${m.mime} [${m.tags.join(', ')}]${m.mime === FRAMES_MIME ? `, ${frameCount(m.data)}` : ''}` : ''];
+    const sha256 = s.sha256 ?? createHash('sha256').update(s.data).digest('hex');
+    return [s.kind, s.name, String(s.size), sha256, m ? `${m.mime} [${m.tags.join(', ')}]${m.mime === FRAMES_MIME ? `, ${frameCount(m.data)}` : ''}` : ''];
   });
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const r of rows) console.log(`  ${r[0]!.padEnd(widths[0]!)}  ${r[1]!.padEnd(widths[1]!)}  ${r[2]!.padStart(widths[2]!)}  ${r[3]}  ${r[4]}`.trimEnd());

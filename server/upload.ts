@@ -101,7 +101,8 @@ export class ContainerOpener {
 
   /**
    * Header, then the session (signature, expiry, first use: a replay is refused before any decryption), then the
-   * project's openContainer: HPKE open with the session's derived key, strict parse, summing and section hashes.
+   * project's openContainer: HPKE open with the session's derived key, strict parse (and in formats 1 to 3 the
+   * summing and section hashes).
    */
   async open(bytes: Uint8Array, expectedToken: string | undefined): Promise<OpenedUpload> {
     let header: ContainerHeader;
@@ -140,7 +141,7 @@ export class ContainerOpener {
       technical: {
         ...opened.technical,
         source: 'container',
-        container: { session_id: header.sessionId, created_at: header.createdAt, summing_hash: opened.summingHash, inner_length: opened.innerLength },
+        container: { session_id: header.sessionId, created_at: header.createdAt, format_version: header.version, ...(opened.summingHash ? { summing_hash: opened.summingHash } : {}), inner_length: opened.innerLength },
       },
       analyses: (payload as unknown as Record<string, unknown>).analyses,
       claims,

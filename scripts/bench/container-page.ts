@@ -29,6 +29,12 @@ export interface BenchRow {
   /** Ratios of each repetition's pack to the floor measured right next to it: median, lowest, highest. */
   ratio: Spread;
   workerRatio: Spread;
+  /**
+   * The floor's AES-256-GCM alone, timed inside its worker (after its digest of the same bytes), and the ratios of the
+   * pack inside its worker to it: the one bulk step format 4 cannot avoid, since it hashes nothing.
+   */
+  workerAesMs: number;
+  aesRatio: Spread;
   /** Longest main-thread task reported by the Long Tasks API while packing (0: none over 50 ms). */
   longTaskMs: number;
   /** Longest gap between setTimeout(0) ticks on the main thread while packing. */
@@ -98,15 +104,17 @@ export async function createBench(workerUrl: string, wasmUrl: string) {
       key ??= await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt']);
       const t = performance.now();
       await crypto.subtle.digest('SHA-256', data);
+      const hashed = performance.now();
       const ciphertext = await crypto.subtle.encrypt({ name: 'AES-GCM', iv: crypto.getRandomValues(new Uint8Array(12)) }, key, data);
-      postMessage({ ms: performance.now() - t, ciphertext }, [ciphertext]);
+      const end = performance.now();
+      postMessage({ ms: end - t, aesMs: end - hashed, ciphertext }, [ciphertext]);
     };
   `], { type: 'text/javascript' })));
   const floorInWorker = (bytes: Uint8Array<ArrayBuffer>) =>
-    new Promise<{ ms: number; workerMs: number }>((resolve) => {
+    new Promise<{ ms: number; workerMs: number; aesMs: number }>((resolve) => {
       const fresh = bytes.slice();
       const t = performance.now();
-      floorWorker.onmessage = (e) => resolve({ ms: performance.now() - t, workerMs: (e.data as { ms: number }).ms });
+      floorWorker.onmessage = (e) => resolve({ ms: performance.now() - t, workerMs: (e.data as { ms: number }).ms, aesMs: (e.data as { aesMs: number }).aesMs });
       floorWorker.postMessage(fresh, [fresh.buffer]);
     });
   const floorOnPage = async (bytes: Uint8Array<ArrayBuffer>) => {
@@ -150,7 +158,7 @@ export async function createBench(workerUrl: string, wasmUrl: string) {
   async function run(label: string, input: WholeInput, runs: number): Promise<BenchRow> {
     const bytes = joined(input);
     const packMs: number[] = [], floorMs: number[] = [], pageFloorMs: number[] = [], workerFloorMs: number[] = [], layoutMs: number[] = [], sealMs: number[] = [], blobMs: number[] = [], workerMs: number[] = [];
-    const ratios: number[] = [], workerRatios: number[] = [];
+    const ratios: number[] = [], workerRatios: number[] = [], aesMs: number[] = [], aesRatios: number[] = [];
     let blobThread = true;
     let longTaskMs = 0, maxGapMs = 0, idleLongTaskMs = 0, idleMaxGapMs = 0, peakHeldBytes = 0, wasmBytes = 0, containerBytes = 0;
     for (let i = -1; i < runs; i++) {
@@ -186,11 +194,14 @@ export async function createBench(workerUrl: string, wasmUrl: string) {
       pageFloorMs.push(floor.onPage);
       ratios.push(packed.ms / floor.inWorker.ms);
       workerRatios.push(stats.totalMs / floor.inWorker.workerMs);
+      aesMs.push(floor.inWorker.aesMs);
+      aesRatios.push(stats.totalMs / floor.inWorker.aesMs);
     }
     return {
       label, payloadBytes: bytes.length, containerBytes, runs,
       packMs: median(packMs), floorMs: median(floorMs), pageFloorMs: median(pageFloorMs), workerFloorMs: median(workerFloorMs),
       layoutMs: median(layoutMs), sealMs: median(sealMs), blobMs: median(blobMs), blobThread, workerMs: median(workerMs), ratio: spread(ratios), workerRatio: spread(workerRatios),
+      workerAesMs: median(aesMs), aesRatio: spread(aesRatios),
       longTaskMs, maxGapMs, idleLongTaskMs, idleMaxGapMs, peakHeldBytes, wasmBytes,
     };
   }

@@ -3,7 +3,7 @@
 // instance for the next open and wipes what each open wrote first (open.ts): the linear memory of one container is
 // never seen by the next.
 import { leafHash, leafHashSync, type SyncSha256 } from './digest.ts';
-import { CODEC_STATUS_NAMES, CodecStatus, type CodecStatusName, DEFAULT_MEMORY_LIMIT, INNER_VERSION, MAX_CHUNK_LENGTH, MAX_SECTIONS, SECTION_KIND_NAMES } from './format.ts';
+import { CODEC_STATUS_NAMES, CodecStatus, type CodecStatusName, DEFAULT_MEMORY_LIMIT, innerHasHashes, innerHeaderLength, INNER_VERSION, type InnerVersion, MAX_CHUNK_LENGTH, MAX_SECTIONS, SECTION_KIND_NAMES } from './format.ts';
 
 /** Where the codec comes from: a URL (http(s) fetched, file: read in Node), its bytes, or a compiled module. */
 export type CodecSource = URL | string | ArrayBuffer | Uint8Array | WebAssembly.Module;
@@ -36,7 +36,7 @@ interface CodecExports {
   shaBegin(scratch: number): void;
   shaAdd(scratch: number, ptr: number, len: number): void;
   shaEnd(scratch: number, out: number): void;
-  innerLength(count: number, namesLen: number, dataLen: number): number;
+  innerLength(count: number, namesLen: number, dataLen: number, version: number): number;
   packBegin(desc: number, count: number, names: number, out: number, version: number): number;
   packEnd(desc: number, out: number, scratch: number): number;
   parse(inner: number, len: number, info: number): number;
@@ -88,14 +88,17 @@ export const partsOf = (bytes: Bytes): readonly Uint8Array[] => (bytes instanceo
 export const lengthOf = (bytes: Bytes): number => (bytes instanceof Uint8Array ? bytes.length : bytes.reduce((n, p) => n + p.length, 0));
 
 /**
- * One section to pack: its kind (1-4), name, bytes (one buffer or consecutive parts) and optionally a SHA-256 the
- * host computes over the same bytes (a promise, so native hashing can run while the codec lays out and copies).
+ * One section to pack: its kind (1-4), name, bytes (one buffer or consecutive parts), and how the layout takes it.
+ * Inner versions 1 and 2: a section with a `digest` (a SHA-256 the host computes over the same bytes; a promise, so
+ * native hashing can run while the codec lays out and copies) is left where it is, in pieces of its own; the codec
+ * copies and hashes the others. Inner version 3, which has no hashes: a section marked `asIs` is left where it is.
  */
 export interface PackSection {
   kind: number;
   name: Uint8Array;
   data: Bytes;
   digest?: Uint8Array | Promise<Uint8Array>;
+  asIs?: boolean;
 }
 
 /** A parsed and verified section: views into the codec's memory, valid until the codec is dropped. */
@@ -103,12 +106,11 @@ export interface CodecSection {
   kind: 1 | 2 | 3 | 4;
   name: string;
   data: Uint8Array;
-  sha256: Uint8Array;
+  /** The section hash the table holds (inner versions 1 and 2; inner version 3 has none). */
+  sha256?: Uint8Array;
 }
 
 const SCRATCH_AREA = 1024;
-const INNER_HEADER = 48;
-const TABLE_ENTRY = 48;
 const DESC = 48;
 const INFO = 20;
 const align = (n: number) => (n + 15) & ~15;
@@ -199,14 +201,14 @@ export class Codec {
 
   /**
    * Lays out the inner container and resolves with it as consecutive pieces, ready to be sealed chunk by chunk. Only
-   * the sections the codec must read (the manifest, for the summing hash, and those without a host digest) enter
-   * codec memory. Each section with a host digest gives its own pieces: its parts as they are, not copies. The
-   * bytes before, between and after those sections (header, table, names, the small sections) are copied out of
-   * codec memory, one piece per run. Every buffer is cut into pieces of MAX_CHUNK_LENGTH from its start, and
+   * the sections the codec must read (inner versions 1 and 2: the manifest, for the summing hash, and those without a
+   * host digest; inner version 3: those not marked `asIs`) enter codec memory. Each other section gives its own
+   * pieces: its parts as they are, not copies. The bytes before, between and after those sections (header, table,
+   * names, the small sections) are copied out of codec memory, one piece per run. Every buffer is cut into pieces of MAX_CHUNK_LENGTH from its start, and
    * consecutive pieces of one section or run are joined while they fit in MAX_CHUNK_LENGTH. The memory ceiling
    * covers codec memory plus the inner container.
    */
-  async layout(sections: PackSection[], innerVersion: 1 | 2 = INNER_VERSION): Promise<{ pieces: Uint8Array[]; length: number }> {
+  async layout(sections: PackSection[], innerVersion: InnerVersion = INNER_VERSION): Promise<{ pieces: Uint8Array[]; length: number }> {
     const { pieces, length, complete } = this.layoutEarly(sections, innerVersion);
     await complete;
     return { pieces, length };
@@ -219,18 +221,19 @@ export class Codec {
    * is always a copy out of codec memory starting at the inner container's start). Throws at once on a layout error;
    * `complete` rejects on a bad digest.
    */
-  layoutEarly(sections: PackSection[], innerVersion: 1 | 2 = INNER_VERSION): { pieces: Uint8Array[]; length: number; complete: Promise<void> } {
+  layoutEarly(sections: PackSection[], innerVersion: InnerVersion = INNER_VERSION): { pieces: Uint8Array[]; length: number; complete: Promise<void> } {
     const x = this.x;
     if (sections.length < 2 || sections.length > MAX_SECTIONS) this.fail(CodecStatus.sectionCount, 'pack');
     const namesLen = sections.reduce((n, s) => n + s.name.length, 0);
     const lengths = sections.map((s) => lengthOf(s.data));
     const dataLen = lengths.reduce((a, b) => a + b, 0);
-    const total = x.innerLength(sections.length, namesLen, dataLen);
+    const total = x.innerLength(sections.length, namesLen, dataLen, innerVersion);
     if (total < 0) this.fail(-total, 'pack');
-    const inCodec = sections.map((s, i) => i === 0 || !s.digest);
+    const hashed = innerHasHashes(innerVersion);
+    const inCodec = sections.map((s, i) => (hashed ? i === 0 || !s.digest : !s.asIs));
     const last = inCodec.lastIndexOf(true);
     // Where the last section the codec reads ends (data are contiguous in table order).
-    const codecEnd = x.innerLength(sections.length, namesLen, lengths.slice(0, last + 1).reduce((a, b) => a + b, 0));
+    const codecEnd = x.innerLength(sections.length, namesLen, lengths.slice(0, last + 1).reduce((a, b) => a + b, 0), innerVersion);
     const scratch = align(x.heapBase());
     const desc = scratch + SCRATCH_AREA;
     const names = desc + sections.length * DESC;
@@ -257,7 +260,8 @@ export class Codec {
     if (dataStart < 0) this.fail(-dataStart, 'pack');
     mem = new Uint8Array(x.memory.buffer);
     view = new DataView(x.memory.buffer);
-    const dataOffset = (i: number) => view.getUint32(out + INNER_HEADER + i * TABLE_ENTRY + 8, true);
+    const entry = innerHeaderLength(innerVersion);
+    const dataOffset = (i: number) => view.getUint32(out + entry + i * entry + 8, true);
     sections.forEach((s, i) => {
       if (!inCodec[i]) return;
       let at = out + dataOffset(i);
@@ -294,6 +298,8 @@ export class Codec {
       from = offset + lengths[i]!;
     });
     run(total);
+    // Inner version 3 has no hash to add: every piece is final now.
+    if (!hashed) return { pieces, length: total, complete: Promise.resolve() };
     // Taken now: a sealer may empty `pieces` as it goes.
     const first = pieces[0]!;
     const complete = (async () => {
@@ -313,15 +319,16 @@ export class Codec {
   }
 
   /** Lays out the inner container in one fresh buffer (see layout()). */
-  async pack(sections: PackSection[], innerVersion: 1 | 2 = INNER_VERSION): Promise<Uint8Array> {
+  async pack(sections: PackSection[], innerVersion: InnerVersion = INNER_VERSION): Promise<Uint8Array> {
     const { pieces, length } = await this.layout(sections, innerVersion);
     return concatBytes(pieces, length);
   }
 
   /**
    * Opens the inner container (whole, or as the consecutive pieces a chunked container decrypts to): parses it
-   * strictly, hashes the large sections on the host over exactly the ranges the codec reported, and lets the codec
-   * check those digests, the small sections and the summing hash.
+   * strictly and, in inner versions 1 and 2, hashes the large sections on the host over exactly the ranges the codec
+   * reported and lets the codec check those digests, the small sections and the summing hash. Inner version 3 has no
+   * hashes: only its header, table and names enter codec memory, and every section is returned where it lies.
    *
    * Only what the codec reads enters its memory: the header, table and names, `payload.json` (in the summing hash)
    * and the sections under `hostDigestMin`. A large section that lies within one piece is hashed and returned where
@@ -332,7 +339,7 @@ export class Codec {
    * `copyOut`: the sections held in codec memory are returned as copies, so the caller may wipe and reuse the
    * instance; otherwise they are views into it, valid as long as the instance is neither grown nor reused.
    */
-  async open(inner: Uint8Array | readonly Uint8Array[], hostDigestMin = HOST_DIGEST_MIN, innerVersion: 1 | 2 = INNER_VERSION, sha256?: SyncSha256, copyOut = false): Promise<{ sections: CodecSection[]; summingHash: Uint8Array }> {
+  async open(inner: Uint8Array | readonly Uint8Array[], hostDigestMin = HOST_DIGEST_MIN, innerVersion: InnerVersion = INNER_VERSION, sha256?: SyncSha256, copyOut = false): Promise<{ sections: CodecSection[]; summingHash?: Uint8Array }> {
     const x = this.x;
     const pieces = inner instanceof Uint8Array ? [inner] : inner;
     const starts: number[] = [];
@@ -376,8 +383,11 @@ export class Codec {
     };
     // The header, table and names: how far they reach is read here from the same header fields the codec's parse
     // reads them from, only to know what to copy; the codec checks every field itself.
+    const hashed = innerHasHashes(innerVersion);
     const head = pieces[0]!.length >= 16 ? new DataView(pieces[0]!.buffer, pieces[0]!.byteOffset, 16) : null;
-    const headEnd = head ? 48 + 48 * head.getUint16(6, true) + head.getUint32(8, true) : length;
+    // Sized by the version the inner header claims, which the codec parses by; it must then be the expected one.
+    const entry = innerHeaderLength(head ? head.getUint16(4, true) : innerVersion);
+    const headEnd = head ? entry + entry * head.getUint16(6, true) + head.getUint32(8, true) : length;
     copy(0, Math.min(length, Math.max(48, headEnd)));
     const n = x.parse(input, length, info);
     if (n < 0) this.fail(-n, 'open');
@@ -395,12 +405,17 @@ export class Codec {
       };
     });
     // What the codec reads: payload.json and the small sections (the large ones it knows by the host's digests).
-    for (const [i, r] of ranges.entries()) {
-      if (i === 0 || r.dataLen < hostDigestMin) copy(r.dataOff, r.dataOff + r.dataLen);
+    // Inner version 3 has no hashes: the codec reads no section, and every section stays where it was decrypted.
+    if (hashed) {
+      for (const [i, r] of ranges.entries()) {
+        if (i === 0 || r.dataLen < hostDigestMin) copy(r.dataOff, r.dataOff + r.dataLen);
+      }
     }
-    const large = ranges.map((r) => (r.dataLen >= hostDigestMin ? bytesOf(r.dataOff, r.dataOff + r.dataLen) : null));
+    const large = ranges.map((r) => (!hashed || r.dataLen >= hostDigestMin ? bytesOf(r.dataOff, r.dataOff + r.dataLen) : null));
     // A synchronous digest (node:crypto) is taken in line, with no promise per section.
-    const hostDigests = sha256
+    const hostDigests = !hashed
+      ? []
+      : sha256
       ? large.map((b) => (b ? (innerVersion === 1 ? sha256(b.data) : leafHashSync(b.data, sha256)) : null))
       : await Promise.all(large.map(async (b) => {
         if (!b) return null;
@@ -412,14 +427,14 @@ export class Codec {
     if (status !== CodecStatus.ok) this.fail(status, 'open');
     mem = new Uint8Array(x.memory.buffer);
     return {
-      summingHash: mem.slice(input + 16, input + 48),
+      ...(hashed ? { summingHash: mem.slice(input + 16, input + 48) } : {}),
       sections: ranges.map((r, i) => {
         const held = large[i] ?? { data: mem.subarray(input + r.dataOff, input + r.dataOff + r.dataLen), inCodec: true };
         return {
           kind: r.kind,
           name: latin.decode(mem.subarray(input + r.nameOff, input + r.nameOff + r.nameLen)),
           data: held.inCodec && copyOut ? held.data.slice() : held.data,
-          sha256: mem.slice(input + 48 + i * 48 + 16, input + 48 + i * 48 + 48),
+          ...(hashed ? { sha256: mem.slice(input + 48 + i * 48 + 16, input + 48 + i * 48 + 48) } : {}),
         };
       }),
     };

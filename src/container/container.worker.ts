@@ -47,7 +47,7 @@ let memoryLimitBytes = 0;
  * Blob thread). In Chromium, WebCrypto digests and encrypts inside the call, on the calling thread: a 10 MB digest
  * in a worker returns a promise already settled, and no task of that worker runs meanwhile. A Blob read from a
  * stream is read by the thread that made the stream, between that thread's tasks. In one thread the Blob would take
- * the chunks only once the hashing and sealing are over; in the Blob thread it takes them while this thread hashes.
+ * the chunks only once the hashing and sealing are over; in the Blob thread it takes them while this thread works.
  */
 const BLOB_THREAD = 'oz-container-blob';
 

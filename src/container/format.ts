@@ -8,13 +8,14 @@ export { MAX_CHUNK_LENGTH };
 
 export const ENVELOPE_MAGIC = new Uint8Array([0x4f, 0x5a, 0x43, 0x46]); // "OZCF"
 /** The version packers write. Openers also accept every version in SUPPORTED_VERSIONS. */
-export const FORMAT_VERSION = 3;
+export const FORMAT_VERSION = 4;
 /**
  * 1: one ciphertext for the whole inner container. 2: the inner container sealed in chunks (see the format doc).
  * 3: chunks as in 2, around inner version 2, whose section hashes are taken over 512 KiB leaves.
+ * 4: chunks as in 2, around inner version 3, which carries no hashes: the AEAD authenticates every byte.
  */
-export const SUPPORTED_VERSIONS: readonly number[] = [1, 2, 3];
-export type FormatVersion = 1 | 2 | 3;
+export const SUPPORTED_VERSIONS: readonly number[] = [1, 2, 3, 4];
+export type FormatVersion = 1 | 2 | 3 | 4;
 /** RFC 9180 identifiers of the one suite this version allows. */
 export const KEM_ID = 0x0010; // DHKEM(P-256, HKDF-SHA256)
 export const KDF_ID = 0x0001; // HKDF-SHA256
@@ -35,13 +36,16 @@ export const MIN_HEADER_LENGTH = FIXED_LENGTH + 2 + 1 + 2 + 1 + 2 + ENC_LENGTH +
 
 /** Inner container limits, enforced by the codec (wasm/assembly/layout.ts holds the same numbers). */
 export const INNER_MAGIC = new Uint8Array([0x4f, 0x5a, 0x43, 0x49]); // "OZCI"
-/** The inner version each envelope version carries: 1 under envelopes 1 and 2, 2 under envelope 3. */
-export const innerVersionOf = (envelopeVersion: number): 1 | 2 => (envelopeVersion >= 3 ? 2 : 1);
+export type InnerVersion = 1 | 2 | 3;
+/** The inner version each envelope version carries: 1 under envelopes 1 and 2, 2 under envelope 3, 3 under 4. */
+export const innerVersionOf = (envelopeVersion: number): InnerVersion => (envelopeVersion >= 4 ? 3 : envelopeVersion === 3 ? 2 : 1);
 export const INNER_VERSION = innerVersionOf(FORMAT_VERSION);
 /** Inner version 2 hashes each section as SHA-256 over the SHA-256 of each leaf of this many bytes. */
 export const LEAF_LENGTH = 512 * 1024;
-export const INNER_HEADER_LENGTH = 48;
-export const TABLE_ENTRY_LENGTH = 48;
+/** Whether an inner version carries section hashes and a summing hash (1 and 2 do; 3 leaves it to the AEAD). */
+export const innerHasHashes = (innerVersion: number): boolean => innerVersion !== 3;
+/** The inner header's size; a table entry has the same size (the 32-byte hash only inner versions 1 and 2 carry). */
+export const innerHeaderLength = (innerVersion: number): number => (innerHasHashes(innerVersion) ? 48 : 16);
 export const MAX_SECTIONS = 256;
 export const MAX_NAME_LENGTH = 128;
 export const MAX_MANIFEST_LENGTH = 1 << 20;

@@ -7,7 +7,7 @@ import { createSuite, importPrivateKeyJwk } from './keys.ts';
 import type { SyncSha256 } from './digest.ts';
 import { hpkeRecipient, nodeCrypto, verifyEs384 } from './open-node.ts';
 import { P384Verifier } from './p384.ts';
-import type { ContainerHeader, ContainerManifest, OpenedContainer, OpenedMedium, SessionClaims } from './types.ts';
+import type { ContainerHeader, ContainerManifest, OpenedContainer, OpenedMedium, OpenedSection, SessionClaims } from './types.ts';
 
 /** Vendor container error codes: 3 payload.json missing, 4 no media, 5 damaged, 14 unpacking failed. */
 export type ContainerApiCode = 3 | 4 | 5 | 14;
@@ -108,7 +108,7 @@ async function checkToken(header: ContainerHeader, opts: OpenContainerOptions, n
   } catch (e) {
     return reject(14, 'token_invalid', `session token rejected: ${(e as Error).message}`);
   }
-  if (!claims || typeof claims !== 'object') return reject(14, 'token_invalid', 'session token carries no claims');
+  if (!claims || typeof claims !== 'object' || Array.isArray(claims)) return reject(14, 'token_invalid', 'session token carries no claims object');
   if (typeof claims.sid !== 'string' || !claims.sid) return reject(14, 'token_empty', 'session token has no session id');
   if (claims.sid !== header.sessionId) return reject(14, 'session_mismatch', `header session ${header.sessionId} is not the token's session ${claims.sid}`);
   if (typeof claims.hpke !== 'string') return reject(14, 'token_invalid', 'session token has no hpke key');
@@ -209,7 +209,7 @@ export async function openContainer(bytes: Uint8Array, opts: OpenContainerOption
   }
   // The media are views into the decrypted chunks, and what the codec read was copied out of its memory (see
   // Codec.open), so the instance is wiped and kept for the next open.
-  const sections = parsed.sections.map((s) => ({ kind: kindName(s.kind), name: s.name, size: s.data.length, sha256: toHex(s.sha256), data: s.data }));
+  const sections: OpenedSection[] = parsed.sections.map((s) => ({ kind: kindName(s.kind), name: s.name, size: s.data.length, ...(s.sha256 ? { sha256: toHex(s.sha256) } : {}), data: s.data }));
   codec.wipe();
   spareCodecs.set(module, codec);
   let manifest: unknown;
@@ -245,11 +245,11 @@ export async function openContainer(bytes: Uint8Array, opts: OpenContainerOption
       tags: Array.isArray(tags) ? tags.filter((t): t is string => typeof t === 'string') : [],
       meta,
       size: s.size,
-      sha256: s.sha256,
+      ...(s.sha256 ? { sha256: s.sha256 } : {}),
       data: s.data,
     };
   });
-  return { header, claims, payload, technical: isObject(technical) ? technical : {}, media, sections, summingHash: toHex(parsed.summingHash), innerLength, innerVersion: innerVersionOf(header.version) };
+  return { header, claims, payload, technical: isObject(technical) ? technical : {}, media, sections, ...(parsed.summingHash ? { summingHash: toHex(parsed.summingHash) } : {}), innerLength, innerVersion: innerVersionOf(header.version) };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -2,7 +2,7 @@
 // codec and sealed with HPKE. Shared by the worker and Node (test vectors, tools).
 import { Codec, HOST_DIGEST_MIN, lengthOf, type PackSection, partsOf } from './codec.ts';
 import { leafHash } from './digest.ts';
-import { FORMAT_VERSION, innerVersionOf, MANIFEST_NAME, SECTION_KINDS, TECHNICAL_NAME } from './format.ts';
+import { FORMAT_VERSION, innerHasHashes, innerVersionOf, MANIFEST_NAME, SECTION_KINDS, TECHNICAL_NAME } from './format.ts';
 import { type ChunkSink, prepareSeal, type Sealed, type SealOptions } from './seal.ts';
 import type { ContainerInput, ContainerManifest } from './types.ts';
 
@@ -82,13 +82,17 @@ export interface PackOptions {
   createdAt?: number;
   /** Fixed ephemeral key material, for test vectors only. */
   ekm?: Uint8Array;
+  /**
+   * Sections of at least this many bytes (payload.json aside) are sealed where they are, in chunks of their own; in
+   * format versions 1 to 3 they are also the ones the host hashes. Default HOST_DIGEST_MIN (64 KiB).
+   */
   hostDigestMin?: number;
   /**
    * Drop each medium once its chunk is sealed, so its memory can go while the rest is encrypted. The worker sets it:
    * the buffers were transferred to it and nobody else holds them.
    */
   releaseInput?: boolean;
-  /** The format version to write (default 3); see SealOptions. */
+  /** The format version to write (default 4); see SealOptions. */
   version?: SealOptions['version'];
   /** This container's ephemeral key pair, made ahead of time (see SealOptions). */
   ephemeral?: SealOptions['ephemeral'];
@@ -99,8 +103,9 @@ export interface PackOptions {
 export interface Packed extends Sealed {
   innerLength: number;
   /**
-   * Milliseconds from the start to the layout's completion (checks, digests, section hashes), then to the last chunk
-   * sealed. Chunks past the first are sealed while the digests are worked out, so part of the sealing is in the first.
+   * Milliseconds from the start to the layout's completion (checks; in format versions 1 to 3 also the digests and
+   * section hashes), then to the last chunk sealed. In versions 2 and 3, chunks past the first are sealed while the
+   * digests are worked out, so part of the sealing is in the first.
    */
   layoutMs: number;
   sealMs: number;
@@ -116,10 +121,11 @@ export interface Packed extends Sealed {
 
 /**
  * Lays out and seals one container. The HPKE sender context is set up while the sections are laid out; it fails on
- * its own (SealError) if the token's key is unusable. The layout gives every piece at once, the first (header and
- * table) completed once the digests are in: the other pieces are sealed first, then hashed, then the first is
- * sealed. The large media are sealed straight from the input, in chunks of their own of at most 512 KiB: no copy of
- * the inner container is made.
+ * its own (SealError) if the token's key is unusable. The large media are sealed straight from the input, in chunks
+ * of their own of at most 512 KiB: no copy of the inner container is made. Format version 4 hashes nothing: every
+ * piece is final at once and the chunks are sealed in order. Versions 2 and 3 (kept to reproduce such containers):
+ * the layout gives every piece at once, the first (header and table) completed once the digests are in; the other
+ * pieces are sealed first, then hashed, then the first is sealed.
  */
 export async function packContainer(codecOrFactory: Codec | (() => Promise<Codec>), input: ContainerInput, opts: PackOptions = {}): Promise<Packed> {
   const started = performance.now();
@@ -130,13 +136,15 @@ export async function packContainer(codecOrFactory: Codec | (() => Promise<Codec
   const inputBytes = sections.reduce((n, s) => n + lengthOf(s.data), 0);
   let codec: Codec | null = codecOrFactory instanceof Codec ? codecOrFactory : await codecOrFactory();
   const innerVersion = innerVersionOf(opts.version ?? FORMAT_VERSION);
+  const hashed = innerHasHashes(innerVersion);
   // In Chromium, WebCrypto works inside the call, on the calling thread: a digest holds up every encryption and
   // every hand-over after it. So the chunks past the first are sealed and handed on first, and the digests start
   // once they all are (the sealer asks for the first piece then): while this thread hashes, the Blob's thread takes
   // those chunks. Only the first chunk (header and table) waits for the digests.
   let startDigests!: () => void;
   const digestsMayStart = new Promise<void>((resolve) => { startDigests = resolve; });
-  addHostDigests(sections, codec, opts.hostDigestMin, innerVersion, digestsMayStart);
+  if (hashed) addHostDigests(sections, codec, opts.hostDigestMin, innerVersion as 1 | 2, digestsMayStart);
+  else for (const [i, s] of sections.entries()) s.asIs = i > 0 && lengthOf(s.data) >= (opts.hostDigestMin ?? HOST_DIGEST_MIN);
   // The pieces are known before the digests are in; only the first (header and table) waits for them.
   const { pieces, length, complete } = codec.layoutEarly(sections, innerVersion);
   const wasmBytes = codec.memoryBytes;
@@ -150,16 +158,25 @@ export async function packContainer(codecOrFactory: Codec | (() => Promise<Codec
   let laidOut = 0;
   const timedComplete = complete.then(() => { laidOut = performance.now(); });
   const seal = await sealer;
-  const sealed = await seal(pieces, opts.releaseInput, opts.onChunk, () => {
+  const sealed = await seal(pieces, opts.releaseInput, opts.onChunk, hashed ? () => {
     startDigests();
     return timedComplete;
-  });
+  } : undefined);
   // Sealing held the chunks made so far and the buffers of the pieces not yet sealed (a medium's whole buffer until
   // its last chunk is sealed). Chunks 1.. are sealed while the digests are still being worked out, and the digests
   // hold the media until they are done: so until the last of them, the whole input is counted as held; chunk 0 comes
   // last, with only its own buffer left.
   let peakSeal = 0;
-  if (buffers.length === sealed.chunkLengths.length) {
+  if (!hashed && buffers.length === sealed.chunkLengths.length) {
+    // Format 4, sealed in order: while chunk i is made, the chunks 0..i and the buffers of pieces i.. are held (a
+    // buffer whole until its last piece is sealed), or the whole input when it is not released.
+    let made = 0;
+    for (let i = 0; i < buffers.length; i++) {
+      made += sealed.chunkLengths[i]!;
+      const left = opts.releaseInput ? [...new Set(buffers.slice(i))].reduce((n, b) => n + b.byteLength, 0) : inputBytes + copied;
+      peakSeal = Math.max(peakSeal, left + made);
+    }
+  } else if (buffers.length === sealed.chunkLengths.length) {
     const all = sealed.chunkLengths.reduce((n, c) => n + c, 0);
     peakSeal = Math.max(inputBytes + copied + all - sealed.chunkLengths[0]!, (opts.releaseInput ? buffers[0]!.byteLength : inputBytes + copied) + all);
   } else {

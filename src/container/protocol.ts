@@ -13,8 +13,8 @@ export interface PackStats {
   innerBytes: number;
   containerBytes: number;
   /**
-   * Milliseconds: up to the layout's completion (input checks, sealing the chunks past the first, then the digests);
-   * from there to the last chunk (chunk 0) sealed; the whole request.
+   * Milliseconds: up to the layout's completion (input checks; in format versions 2 and 3 also sealing the chunks
+   * past the first, then the digests); from there to the last chunk sealed; the whole request.
    */
   layoutMs: number;
   sealMs: number;
@@ -22,7 +22,7 @@ export interface PackStats {
    * Making the container's Blob, as far as the pack waited for it: from the last chunk sealed to the Blob made (the
    * wait for its stream's last bytes to be read), plus, when the worker makes the Blob in its own thread, the Blobs
    * of the chunks past the first 4 MiB (gathered 4 MiB at a time). With a Blob thread those are made there, while
-   * the worker hashes the media.
+   * the worker seals (and, in format versions 2 and 3, hashes the media).
    */
   blobMs: number;
   totalMs: number;

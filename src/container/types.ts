@@ -72,9 +72,10 @@ export interface OpenedSection {
   size: number;
   /**
    * The section hash the table holds, lower-case hex; verified. Inner version 1: SHA-256 of the data. Inner version 2
-   * (format version 3): SHA-256 over the SHA-256 of each 512 KiB leaf of the data (see the format doc).
+   * (format version 3): SHA-256 over the SHA-256 of each 512 KiB leaf of the data (see the format doc). Absent under
+   * format version 4, whose inner version 3 carries no hashes: the AEAD authenticates every byte.
    */
-  sha256: string;
+  sha256?: string;
   data: Uint8Array;
 }
 
@@ -86,8 +87,8 @@ export interface OpenedMedium {
   tags: string[];
   meta: Record<string, unknown>;
   size: number;
-  /** The section hash, as in OpenedSection. */
-  sha256: string;
+  /** The section hash, as in OpenedSection (absent under format version 4). */
+  sha256?: string;
   data: Uint8Array;
 }
 
@@ -101,10 +102,13 @@ export interface OpenedContainer {
   media: OpenedMedium[];
   /** All sections in container order, manifest and technical data first. */
   sections: OpenedSection[];
-  /** SHA-256 over the inner header, section table, names and manifest, lower-case hex; verified. */
-  summingHash: string;
+  /**
+   * SHA-256 over the inner header, section table, names and manifest, lower-case hex; verified. Absent under format
+   * version 4 (no hashes inside: the AEAD authenticates every byte).
+   */
+  summingHash?: string;
   /** Length of the decrypted inner container in bytes. */
   innerLength: number;
-  /** The inner version (1 under format versions 1 and 2, 2 under 3): says how the section hashes are taken. */
-  innerVersion: 1 | 2;
+  /** The inner version (1 under format versions 1 and 2, 2 under 3, 3 under 4): says how the section hashes are taken, if any. */
+  innerVersion: 1 | 2 | 3;
 }

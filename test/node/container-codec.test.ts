@@ -6,8 +6,8 @@ import { sampleBytes } from './container-harness.ts';
 import { leafHashHex } from './container-leaf-hash.ts';
 import { Codec, CodecError, compileCodec, type PackSection } from '../../src/container/codec.ts';
 import {
-  CodecStatus, INNER_HEADER_LENGTH, INNER_MAGIC, INNER_VERSION, MAX_MANIFEST_LENGTH, MAX_NAME_LENGTH, MAX_SECTIONS,
-  MAX_INNER_LENGTH, MAX_TECHNICAL_LENGTH, SECTION_KINDS, TABLE_ENTRY_LENGTH, toHex,
+  CodecStatus, innerHeaderLength, INNER_MAGIC, INNER_VERSION, MAX_MANIFEST_LENGTH, MAX_NAME_LENGTH, MAX_SECTIONS,
+  MAX_INNER_LENGTH, MAX_TECHNICAL_LENGTH, SECTION_KINDS, toHex,
 } from '../../src/container/format.ts';
 
 const utf8 = new TextEncoder();
@@ -32,7 +32,13 @@ test('the inner header and table have the published shape', async () => {
   assert.equal(view.getUint16(4, true), INNER_VERSION);
   assert.equal(view.getUint16(6, true), 3);
   assert.equal(view.getUint32(12, true), inner.length);
-  assert.equal(inner.length, INNER_HEADER_LENGTH + 3 * TABLE_ENTRY_LENGTH + 'payload.jsontechnical.jsona.webm'.length + 7);
+  // Inner version 3: a 16-byte header and 16-byte table entries (no hashes).
+  assert.equal(innerHeaderLength(INNER_VERSION), 16);
+  assert.equal(inner.length, 16 + 3 * 16 + 'payload.jsontechnical.jsona.webm'.length + 7);
+  for (const version of [1, 2] as const) {
+    const hashed = await (await codec()).pack([...base(), section(SECTION_KINDS.clip, 'a.webm', 3)], version);
+    assert.equal(hashed.length, innerHeaderLength(version) + 3 * 48 + 'payload.jsontechnical.jsona.webm'.length + 7);
+  }
 });
 
 test('section count: at most MAX_SECTIONS, and at least one medium', async () => {
@@ -63,18 +69,25 @@ test('sizes: manifest up to MAX_MANIFEST_LENGTH, technical data up to MAX_TECHNI
   assert.equal(await packStatus([...base(), section(SECTION_KINDS.clip, 'a', MAX_INNER_LENGTH)]), CodecStatus.tooLarge);
 });
 
-test('the memory ceiling covers codec memory and the result; media with a host digest never enter codec memory', async () => {
+test('the memory ceiling covers codec memory and the result; media with a host digest, or as they are, never enter codec memory', async () => {
   const big = () => [...base(), section(SECTION_KINDS.clip, 'a', 3 << 20)];
   assert.equal(await packStatus(big(), 2 << 20), CodecStatus.memoryLimit);
-  assert.equal(await packStatus(big(), 4 << 20), CodecStatus.memoryLimit, 'hashed in the codec: in codec memory and in the result');
+  assert.equal(await packStatus(big(), 4 << 20), CodecStatus.memoryLimit, 'copied into the codec: in codec memory and in the result');
   assert.equal(await packStatus(big(), 8 << 20), CodecStatus.ok);
+  // Inner version 2: a section with a host digest stays where it is.
   const hashed = big();
   hashed[2]!.digest = Buffer.from(leafHashHex(hashed[2]!.data as Uint8Array), 'hex');
   const c = await codec((3 << 20) + (512 << 10));
-  const inner = await c.pack(hashed);
+  const inner = await c.pack(hashed, 2);
   assert.ok(c.memoryBytes < 1 << 20, `codec memory ${c.memoryBytes}`);
-  const plain = await (await codec()).pack(big());
-  assert.deepEqual(inner, plain);
+  assert.deepEqual(inner, await (await codec()).pack(big(), 2));
+  // Inner version 3: one marked asIs does.
+  const asIs = big();
+  asIs[2]!.asIs = true;
+  const c3 = await codec((3 << 20) + (512 << 10));
+  const inner3 = await c3.pack(asIs);
+  assert.ok(c3.memoryBytes < 1 << 20, `codec memory ${c3.memoryBytes}`);
+  assert.deepEqual(inner3, await (await codec()).pack(big()));
 });
 
 test('the streaming SHA-256 over parts equals node:crypto over the joined bytes, whatever the cuts', async () => {
@@ -107,24 +120,25 @@ test('the leaf hash through WebCrypto equals the documented rule over the joined
   // Empty data has no leaf: the hash of nothing.
   assert.equal(toHex(await leafHash([])), createHash('sha256').digest('hex'));
   // The codec computes the same for a section it hashes itself (no host digest).
-  const inner = await (await codec()).pack([...base(), { kind: SECTION_KINDS.clip, name: utf8.encode('a.webm'), data: bytes }]);
+  const inner = await (await codec()).pack([...base(), { kind: SECTION_KINDS.clip, name: utf8.encode('a.webm'), data: bytes }], 2);
   assert.equal(toHex(inner.subarray(48 + 2 * 48 + 16, 48 + 2 * 48 + 48)), leafHashHex(bytes));
 });
 
-test('open copies in only what the codec reads; media in one piece stay where they are; wipe zeroes all it wrote', async () => {
+for (const version of [2, 3] as const) test(`open copies in only what the codec reads; media in one piece stay where they are; wipe zeroes all it wrote (inner version ${version})`, async () => {
   const K = 1024;
+  const size = innerHeaderLength(version);
   // The manifest, technical data, a small image and two media: one within a piece, one across two.
   const filled = (kind: number, name: string, size: number, seed: number) => ({ ...section(kind, name, size), data: sampleBytes(size, seed) });
   const sections = [...base(), filled(SECTION_KINDS.image, 'small.jpg', 10 * K, 21), filled(SECTION_KINDS.clip, 'one.webm', 300 * K, 22), filled(SECTION_KINDS.clip, 'two.webm', 700 * K, 23)];
-  const inner = await (await codec()).pack(sections);
+  const inner = await (await codec()).pack(sections, version);
   const c = await codec();
   const memory = (c as unknown as { x: { memory: WebAssembly.Memory; heapBase(): number } }).x;
   // Pieces cut as a packer seals them: the head and small sections, then each medium from a piece of its own.
   const table = new DataView(inner.buffer, inner.byteOffset);
-  const dataOff = (i: number) => table.getUint32(48 + 48 * i + 8, true);
+  const dataOff = (i: number) => table.getUint32(size + size * i + 8, true);
   const cuts = [0, dataOff(3), dataOff(4), dataOff(4) + 512 * K, inner.length];
   const pieces = cuts.slice(1).map((end, i) => inner.slice(cuts[i], end));
-  const opened = await c.open(pieces, 64 * K, 2, (b) => createHash('sha256').update(b).digest(), true);
+  const opened = await c.open(pieces, 64 * K, version, (b) => createHash('sha256').update(b).digest(), true);
   assert.deepEqual(opened.sections.map((s) => s.name), ['payload.json', 'technical.json', 'small.jpg', 'one.webm', 'two.webm']);
   opened.sections.forEach((s, i) => assert.deepEqual(s.data, sections[i]!.data, s.name));
   const inPiece = opened.sections[3]!.data;
@@ -140,6 +154,6 @@ test('open copies in only what the codec reads; media in one piece stay where th
   c.wipe();
   assert.ok(new Uint8Array(memory.memory.buffer).subarray(from).every((b) => b === 0), 'every byte above heapBase is zero again');
   // The kept instance opens the next container as a fresh one would.
-  const again = await c.open(pieces, 64 * K, 2, (b) => createHash('sha256').update(b).digest(), true);
+  const again = await c.open(pieces, 64 * K, version, (b) => createHash('sha256').update(b).digest(), true);
   assert.deepEqual(again.sections[4]!.data, sections[4]!.data);
 });

@@ -43,7 +43,7 @@ function probe(raw: Raw, bytes: Uint8Array, hostMin: number): [number, number] {
 
 const known = new Set<number>(Object.values(CodecStatus));
 
-async function validInner(): Promise<Uint8Array> {
+async function validInner(version: 2 | 3): Promise<Uint8Array> {
   const codec = await Codec.instantiate(await compileCodec());
   const inner = await codec.pack(buildSections({
     sessionToken: 'unused',
@@ -54,35 +54,44 @@ async function validInner(): Promise<Uint8Array> {
       { name: 'b.jpg', tags: ['photo_selfie'], mime: 'image/jpeg', data: sampleBytes(70, 2) },
       { name: 'c.jpg', tags: [], mime: 'image/jpeg', data: sampleBytes(5, 3) },
     ],
-  }));
+  }), version);
   return inner.slice();
 }
 
 for (const file of ['codec.wasm', 'codec.debug.wasm']) test(`the codec parser (${file}) survives ${runs} hostile inputs with a typed status`, async () => {
   const raw = await rawCodec(file, 4);
-  const valid = await validInner();
-  const [p0, v0] = probe(raw, valid, 1 << 30);
-  assert.equal(p0, 5, 'the valid inner parses to 5 sections');
-  assert.equal(v0, CodecStatus.ok);
+  // Inner version 2 (hashes, 48-byte header and entries) and 3 (no hashes, 16 bytes each).
+  const valids = [await validInner(2), await validInner(3)];
+  for (const valid of valids) {
+    const [p0, v0] = probe(raw, valid, 1 << 30);
+    assert.equal(p0, 5, 'the valid inner parses to 5 sections');
+    assert.equal(v0, CodecStatus.ok);
+  }
 
   const statusOk = ([p, v]: [number, number]) => (p >= 0 || known.has(-p)) && known.has(v) && (p < 0 ? v === -p : true);
+  const around = (valid: Uint8Array) => {
+    const size = valid[4] === 3 ? 16 : 48;
+    return [
+      // the valid inner with flipped bits, overwritten u32 fields, truncated or extended
+      fc.array(fc.tuple(fc.nat(valid.length - 1), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 8 })
+        .map((flips) => { const b = valid.slice(); for (const [i, x] of flips) b[i]! ^= x; return b; }),
+      fc.tuple(fc.nat(Math.floor((size + 5 * size) / 4) - 1), fc.constantFrom(0, 1, 0xffff, 0x7fffffff, 0xffffffff, valid.length, valid.length + 1), fc.boolean())
+        .map(([slot, value, fix]) => {
+          const b = valid.slice();
+          const view = new DataView(b.buffer);
+          view.setUint32(slot * 4, value, true);
+          if (fix) view.setUint32(12, b.length, true);
+          return b;
+        }),
+      fc.nat(valid.length).map((n) => valid.slice(0, n)),
+      fc.uint8Array({ minLength: 1, maxLength: 64 }).map((tail) => { const b = new Uint8Array(valid.length + tail.length); b.set(valid); b.set(tail, valid.length); return b; }),
+    ];
+  };
   const mutation = fc.oneof(
-    // random bytes, sometimes with the right magic and version so the parser goes deeper
+    // random bytes, sometimes with the right magic and a known version so the parser goes deeper
     fc.uint8Array({ maxLength: 1200 }).map((b) => b),
-    fc.uint8Array({ minLength: 48, maxLength: 1200 }).map((b) => { b.set([0x4f, 0x5a, 0x43, 0x49, 1, 0]); return b; }),
-    // the valid inner with flipped bits, overwritten u32 fields, truncated or extended
-    fc.array(fc.tuple(fc.nat(valid.length - 1), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 8 })
-      .map((flips) => { const b = valid.slice(); for (const [i, x] of flips) b[i]! ^= x; return b; }),
-    fc.tuple(fc.nat(Math.floor((48 + 5 * 48) / 4) - 1), fc.constantFrom(0, 1, 0xffff, 0x7fffffff, 0xffffffff, valid.length, valid.length + 1), fc.boolean())
-      .map(([slot, value, fix]) => {
-        const b = valid.slice();
-        const view = new DataView(b.buffer);
-        view.setUint32(slot * 4, value, true);
-        if (fix) view.setUint32(12, b.length, true);
-        return b;
-      }),
-    fc.nat(valid.length).map((n) => valid.slice(0, n)),
-    fc.uint8Array({ minLength: 1, maxLength: 64 }).map((tail) => { const b = new Uint8Array(valid.length + tail.length); b.set(valid); b.set(tail, valid.length); return b; }),
+    fc.tuple(fc.uint8Array({ minLength: 48, maxLength: 1200 }), fc.constantFrom(1, 2, 3)).map(([b, v]) => { b.set([0x4f, 0x5a, 0x43, 0x49, v, 0]); return b; }),
+    ...valids.flatMap(around),
   );
   const seen = new Map<number, number>();
   fc.assert(fc.property(mutation, fc.constantFrom(0, 64, 1 << 30), (bytes, hostMin) => {

@@ -23,7 +23,7 @@ const options = (s: TestSession, extra: Partial<OpenContainerOptions> = {}): Ope
   ...extra,
 });
 
-async function pack(s: TestSession, scale = 1, input: ContainerInput = sampleCapture(s.token, scale), version?: 1 | 2 | 3): Promise<Uint8Array> {
+async function pack(s: TestSession, scale = 1, input: ContainerInput = sampleCapture(s.token, scale), version?: 1 | 2 | 3 | 4): Promise<Uint8Array> {
   return containerBytes(await packContainer(await Codec.instantiate(await compileCodec()), input, { version }));
 }
 
@@ -38,12 +38,14 @@ async function rejects(promise: Promise<unknown>, apiCode: number, reason?: stri
 
 /**
  * An independent layout in plain TypeScript (node:crypto hashes), following the document rather than the codec, so
- * the tests can seal inner containers that a correct packer would never make. Inner version 2 (format 3) by default.
+ * the tests can seal inner containers that a correct packer would never make. Inner version 3 (format 4, no hashes)
+ * by default; versions 1 and 2 have a 48-byte header and table entries, with the hashes.
  */
-function layout(sections: { kind: number; name: string; data: Uint8Array }[], tweak: (view: DataView, bytes: Uint8Array) => void = () => {}, version: 1 | 2 = 2): Uint8Array {
+function layout(sections: { kind: number; name: string; data: Uint8Array }[], tweak: (view: DataView, bytes: Uint8Array) => void = () => {}, version: 1 | 2 | 3 = 3): Uint8Array {
   const names = sections.map((s) => new TextEncoder().encode(s.name));
   const namesLen = names.reduce((n, b) => n + b.length, 0);
-  const tableEnd = 48 + 48 * sections.length;
+  const size = version === 3 ? 16 : 48;
+  const tableEnd = size + size * sections.length;
   const total = tableEnd + namesLen + sections.reduce((n, s) => n + s.data.length, 0);
   const out = new Uint8Array(total);
   const view = new DataView(out.buffer);
@@ -54,19 +56,20 @@ function layout(sections: { kind: number; name: string; data: Uint8Array }[], tw
   view.setUint32(12, total, true);
   let nameAt = tableEnd, dataAt = tableEnd + namesLen;
   sections.forEach((s, i) => {
-    const e = 48 + 48 * i;
+    const e = size + size * i;
     out[e] = s.kind;
     view.setUint16(e + 2, names[i]!.length, true);
     view.setUint32(e + 4, nameAt, true);
     view.setUint32(e + 8, dataAt, true);
     view.setUint32(e + 12, s.data.length, true);
-    out.set(version === 1 ? createHash('sha256').update(s.data).digest() : Buffer.from(leafHashHex(s.data), 'hex'), e + 16);
+    if (version !== 3) out.set(version === 1 ? createHash('sha256').update(s.data).digest() : Buffer.from(leafHashHex(s.data), 'hex'), e + 16);
     out.set(names[i]!, nameAt);
     out.set(s.data, dataAt);
     nameAt += names[i]!.length;
     dataAt += s.data.length;
   });
   tweak(view, out);
+  if (version === 3) return out;
   const summing = createHash('sha256').update(out.subarray(0, 16)).update(out.subarray(48, tableEnd + namesLen))
     .update(out.subarray(view.getUint32(56, true), view.getUint32(56, true) + view.getUint32(60, true))).digest();
   out.set(summing, 16);
@@ -78,8 +81,10 @@ const manifest = (tags: Record<string, string[]> = { 'clip.webm': ['video_selfie
 const technical = { kind: 2, name: 'technical.json', data: json({ sdk: 'test' }) };
 const clip = { kind: 3, name: 'clip.webm', data: sampleBytes(100_000, 7) };
 
-async function sealed(s: TestSession, inner: Uint8Array): Promise<Uint8Array> {
-  return containerBytes(await sealInner(inner, { sessionToken: s.token }));
+/** Sealed as the format version that carries the inner container's version (inner 3 in format 4, 2 in 3), unless given. */
+async function sealed(s: TestSession, inner: Uint8Array, version?: 1 | 2 | 3 | 4): Promise<Uint8Array> {
+  const carrier = ({ 1: 2, 2: 3, 3: 4 } as const)[inner[4] as 1 | 2 | 3] ?? 4;
+  return containerBytes(await sealInner(inner, { sessionToken: s.token, version: version ?? carrier }));
 }
 
 test('a capture packed in Node opens, with the session id readable before decryption', async () => {
@@ -91,8 +96,16 @@ test('a capture packed in Node opens, with the session id readable before decryp
   const expected = sampleCapture(s.token);
   assert.deepEqual(opened.media.map((m) => [m.name, m.kind, m.size]), expected.media.map((m) => [m.name, m.mime.startsWith('video/') ? 'clip' : 'image', m.data.length]));
   for (const [i, m] of opened.media.entries()) assert.deepEqual(m.data, expected.media[i]!.data);
-  assert.equal(opened.innerVersion, 2);
-  assert.deepEqual(opened.media.map((m) => m.sha256), expected.media.map((m) => leafHashHex(m.data)));
+  // Format 4 carries no hashes: nothing to report but the bytes, which the AEAD authenticated.
+  assert.equal(opened.header.version, 4);
+  assert.equal(opened.innerVersion, 3);
+  assert.equal(opened.summingHash, undefined);
+  assert.ok(opened.sections.every((x) => x.sha256 === undefined));
+  // Format 3 (still written on request) reports its verified leaf hashes.
+  const v3 = await openContainer(await pack(s, 1, undefined, 3), options(s));
+  assert.equal(v3.innerVersion, 2);
+  assert.deepEqual(v3.media.map((m) => m.sha256), expected.media.map((m) => leafHashHex(m.data)));
+  assert.match(v3.summingHash!, /^[0-9a-f]{64}$/);
 });
 
 test('the independent layout in this test agrees with the codec byte for byte', async () => {
@@ -103,12 +116,16 @@ test('the independent layout in this test agrees with the codec byte for byte', 
   const plain = sections.map((x) => ({ kind: x.kind, name: new TextDecoder().decode(x.name), data: x.data as Uint8Array }));
   assert.deepEqual(fromCodec, layout(plain));
   assert.deepEqual(await codec.pack(sections, 1), layout(plain, undefined, 1));
+  assert.deepEqual(await codec.pack(sections, 2), layout(plain, undefined, 2));
   // Sections of several leaves, hashed in the codec (no host digest) and on the host (leaf by leaf with WebCrypto).
   const long = [...plain.slice(0, 2), { kind: 3, name: 'long.webm', data: sampleBytes(1300 * 1024 + 3, 4) }, { kind: 4, name: 'leaf.jpg', data: sampleBytes(512 * 1024, 5) }];
   const longSections = long.map((x) => ({ kind: x.kind, name: new TextEncoder().encode(x.name), data: x.data }));
-  assert.deepEqual(await (await Codec.instantiate(await compileCodec())).pack(longSections), layout(long));
+  assert.deepEqual(await (await Codec.instantiate(await compileCodec())).pack(longSections, 2), layout(long, undefined, 2));
   const withHost = longSections.map((x, i) => (i < 2 ? x : { ...x, digest: Buffer.from(leafHashHex(x.data), 'hex') }));
-  assert.deepEqual(await (await Codec.instantiate(await compileCodec())).pack(withHost), layout(long));
+  assert.deepEqual(await (await Codec.instantiate(await compileCodec())).pack(withHost, 2), layout(long, undefined, 2));
+  // Inner version 3: the same bytes whether the codec copies the media or leaves them where they are.
+  assert.deepEqual(await (await Codec.instantiate(await compileCodec())).pack(longSections), layout(long));
+  assert.deepEqual(await (await Codec.instantiate(await compileCodec())).pack(longSections.map((x, i) => ({ ...x, asIs: i >= 2 }))), layout(long));
 });
 
 test('flipping any single byte, sampled across the whole container, is rejected', async () => {
@@ -149,7 +166,7 @@ test('each medium of 64 KiB or more is sealed as its own chunk, straight from th
   const sizes = input.media.map((m) => m.data.length);
   const sections = buildSections(input);
   const codec = await Codec.instantiate(await compileCodec());
-  const { pieces, length } = await codec.layout(sections.map((x) => ({ ...x, digest: lengthOf(x.data) >= 65536 && x.kind > 1 ? Buffer.from(leafHashHex(x.data as Uint8Array), 'hex') : undefined })));
+  const { pieces, length } = await codec.layout(sections.map((x) => ({ ...x, asIs: lengthOf(x.data) >= 65536 && x.kind > 1 })));
   // The large media are the input's own bytes, not copies; the rest of the layout comes out of codec memory.
   assert.deepEqual(pieces.map((p) => input.media.findIndex((m) => m.data.buffer === p.buffer)), [-1, 0, 1, 2, -1]);
   assert.equal(pieces.reduce((n, p) => n + p.length, 0), length);
@@ -157,7 +174,7 @@ test('each medium of 64 KiB or more is sealed as its own chunk, straight from th
 
   const bytes = await pack(s, 100);
   const header = inspectContainer(bytes);
-  assert.equal(header.version, 3);
+  assert.equal(header.version, 4);
   assert.deepEqual(header.chunkLengths.slice(1), [sizes[0]! + 16, sizes[1]! + 16, sizes[2]! + 16, sizes[3]! + 16]);
   const opened = await openContainer(bytes, options(s));
   assert.equal(opened.innerLength, length);
@@ -245,7 +262,7 @@ test('a first piece that cannot be completed fails the sealing with its own erro
   assert.deepEqual(order, [1, 2]);
 });
 
-test('a medium handed over in parts is hashed leaf by leaf and sealed part by part, and gives the same inner container', async () => {
+test('a medium handed over in parts is sealed part by part (format 3: hashed leaf by leaf) and gives the same inner container', async () => {
   const s = await issueSession();
   const K = 1024;
   const clipBytes = sampleBytes(1000 * K + 10, 8);
@@ -253,16 +270,20 @@ test('a medium handed over in parts is hashed leaf by leaf and sealed part by pa
   const cuts = [0, 300 * K, 300 * K + 700 * K, 300 * K + 700 * K, clipBytes.length];
   const parts = cuts.slice(1).map((end, i) => clipBytes.slice(cuts[i]!, end));
   const input = (data: Uint8Array | Uint8Array[]) => ({ ...sampleCapture(s.token), payload: { 'media:tags': {}, 'folder:meta_data': {} }, media: [{ name: 'clip.webm', tags: ['video_selfie'], mime: 'video/webm', data }] });
-  const bytes = await pack(s, 1, input(parts));
-  const header = inspectContainer(bytes);
-  // 300 KiB, then 700 KiB cut at 512 KiB; the rest (188 KiB), the empty part and the last 10 bytes joined.
-  assert.deepEqual(header.chunkLengths.slice(1), [300 * K, 512 * K, 188 * K + 10].map((n) => n + 16));
-  const opened = await openContainer(bytes, options(s));
-  assert.deepEqual(opened.media[0]!.data, clipBytes);
-  assert.equal(opened.media[0]!.sha256, leafHashHex(clipBytes));
-  const whole = await openContainer(await pack(s, 1, input(clipBytes)), options(s));
-  assert.equal(opened.summingHash, whole.summingHash);
-  assert.equal(opened.innerLength, whole.innerLength);
+  for (const version of [4, 3] as const) {
+    const bytes = await pack(s, 1, input(parts), version);
+    const header = inspectContainer(bytes);
+    // 300 KiB, then 700 KiB cut at 512 KiB; the rest (188 KiB), the empty part and the last 10 bytes joined.
+    assert.deepEqual(header.chunkLengths.slice(1), [300 * K, 512 * K, 188 * K + 10].map((n) => n + 16));
+    const opened = await openContainer(bytes, options(s));
+    assert.deepEqual(opened.media[0]!.data, clipBytes);
+    const whole = await openContainer(await pack(s, 1, input(clipBytes), version), options(s));
+    assert.equal(opened.innerLength, whole.innerLength);
+    assert.deepEqual(opened.sections.map((x) => x.data), whole.sections.map((x) => x.data));
+    if (version === 4) continue;
+    assert.equal(opened.media[0]!.sha256, leafHashHex(clipBytes));
+    assert.equal(opened.summingHash, whole.summingHash);
+  }
 });
 
 test('many small parts are joined into chunks of up to 512 KiB, so their number does not set the chunk count', async () => {
@@ -304,18 +325,18 @@ test('chunks moved, repeated or dropped do not open (14), even when the header i
   assert.equal((await openContainer(bytes, options(s))).media.length, 2);
 });
 
-test('version 1 and 2 containers still open; a version changed in the header, or an inner version from another envelope, does not', async () => {
+test('version 1, 2 and 3 containers still open; a version changed in the header, or an inner version from another envelope, does not', async () => {
   const s = await issueSession();
-  for (const version of [1, 2] as const) {
+  for (const version of [1, 2, 3] as const) {
     const older = await pack(s, 100, undefined, version);
     const header = inspectContainer(older);
     assert.equal(header.version, version);
     if (version === 1) assert.equal(header.chunkLengths.length, 1);
     const opened = await openContainer(older, options(s));
-    assert.equal(opened.innerVersion, 1);
+    assert.equal(opened.innerVersion, version === 3 ? 2 : 1);
     for (const [i, m] of opened.media.entries()) {
       assert.deepEqual(m.data, sampleCapture(s.token, 100).media[i]!.data);
-      assert.equal(m.sha256, createHash('sha256').update(m.data).digest('hex'));
+      assert.equal(m.sha256, version === 3 ? leafHashHex(m.data) : createHash('sha256').update(m.data).digest('hex'));
     }
   }
   const v1 = await pack(s, 100, undefined, 1);
@@ -323,23 +344,30 @@ test('version 1 and 2 containers still open; a version changed in the header, or
   const relabelled = v1.slice();
   relabelled[5] = 2;
   await assert.rejects(openContainer(relabelled, options(s)), ContainerOpenError);
-  const v3 = await pack(s);
-  for (const down of [1, 2]) {
-    const copy = v3.slice();
+  const v4 = await pack(s);
+  for (const down of [1, 2, 3]) {
+    const copy = v4.slice();
     copy[5] = down;
     await assert.rejects(openContainer(copy, options(s)), ContainerOpenError);
   }
-  // A single-chunk version 3 header rebuilt as version 2 or 1 around the same ciphertext parses, and does not decrypt.
-  const h3 = inspectContainer(v3);
-  for (const version of [1, 2] as const) {
-    await rejects(openContainer(concat(encodeHeader({ ...h3, version }), v3.subarray(h3.headerLength)), options(s)), 14, 'decrypt_failed');
+  // A single-chunk version 4 header rebuilt as version 3, 2 or 1 around the same ciphertext parses, and does not
+  // decrypt (the HPKE info names the version).
+  const h4 = inspectContainer(v4);
+  for (const version of [1, 2, 3] as const) {
+    await rejects(openContainer(concat(encodeHeader({ ...h4, version }), v4.subarray(h4.headerLength)), options(s)), 14, 'decrypt_failed');
   }
-  // Each envelope carries one inner version: inner 1 sealed as format 3, or inner 2 sealed as format 2, is refused.
+  // Each envelope carries one inner version; any other, validly sealed, is refused: so a container cannot be
+  // relabelled into a version that checks less (inner 3, without hashes, sealed as format 3, for one).
   const sections = [manifest(), technical, clip];
-  await rejects(openContainer(await sealed(s, layout(sections, undefined, 1)), options(s)), 14, 'inner_invalid');
-  const v2inner2 = containerBytes(await sealInner(layout(sections), { sessionToken: s.token, version: 2 }));
-  await rejects(openContainer(v2inner2, options(s)), 14, 'inner_invalid');
-  assert.equal((await openContainer(await sealed(s, layout(sections)), options(s))).media[0]!.sha256, leafHashHex(clip.data));
+  const carried = { 2: 1, 3: 2, 4: 3 } as const;
+  for (const format of [2, 3, 4] as const) {
+    for (const inner of [1, 2, 3] as const) {
+      if (inner === carried[format]) continue;
+      await rejects(openContainer(await sealed(s, layout(sections, undefined, inner), format), options(s)), 14, 'inner_invalid');
+    }
+    const opened = await openContainer(await sealed(s, layout(sections, undefined, carried[format]), format), options(s));
+    assert.equal(opened.media[0]!.sha256, format === 4 ? undefined : format === 3 ? leafHashHex(clip.data) : createHash('sha256').update(clip.data).digest('hex'));
+  }
 });
 
 test('a truncated or extended container is rejected as damaged (5), a foreign file as invalid (14)', async () => {
@@ -401,23 +429,30 @@ test('an expired token, a token without sid, and a token for another session are
 test('inside a validly sealed container: missing payload.json (3), no media (4), damage (5), bad summing hash (14)', async () => {
   const s = await issueSession();
   const open = async (inner: Uint8Array) => openContainer(await sealed(s, inner), options(s));
-  assert.equal((await open(layout([manifest(), technical, clip]))).media.length, 1);
-  await rejects(open(layout([technical, manifest(), clip])), 3, 'payload_missing');
-  await rejects(open(layout([{ ...manifest(), data: json('not an object') }, technical, clip])), 3, 'payload_invalid');
-  await rejects(open(layout([{ ...manifest(), data: new TextEncoder().encode('{"media:tags":') }, technical, clip])), 3, 'payload_invalid');
-  await rejects(open(layout([manifest({}), technical])), 4, 'no_media');
-  await rejects(open(layout([manifest(), technical, clip], (_, b) => { b[b.length - 1]! ^= 1; })), 5, 'section_hash');
-  await rejects(open(layout([manifest(), technical, clip, { ...clip }])), 5, 'damaged');
-  await rejects(open(layout([manifest(), technical, { ...clip, name: '../clip.webm' }])), 5, 'damaged');
-  await rejects(open(layout([manifest(), technical, { ...clip, kind: 9 }])), 5, 'damaged');
-  await rejects(open(layout([manifest(), technical, clip], (v) => v.setUint32(48 + 96 + 8, v.getUint32(48 + 96 + 8, true) + 1, true))), 5, 'damaged');
-  await rejects(open(layout([manifest({ 'other.webm': [] }), technical, clip])), 5, 'manifest_mismatch');
-  const badSumming = layout([manifest(), technical, clip]);
+  // Inner version 3 (format 4) and 2 (format 3): the same structure checks, at their own offsets.
+  for (const version of [3, 2] as const) {
+    const at = (v: typeof version) => (v === 3 ? 16 : 48);
+    const lay = (sections: Parameters<typeof layout>[0], tweak?: Parameters<typeof layout>[1]) => layout(sections, tweak, version);
+    assert.equal((await open(lay([manifest(), technical, clip]))).media.length, 1);
+    await rejects(open(lay([technical, manifest(), clip])), 3, 'payload_missing');
+    await rejects(open(lay([{ ...manifest(), data: json('not an object') }, technical, clip])), 3, 'payload_invalid');
+    await rejects(open(lay([{ ...manifest(), data: new TextEncoder().encode('{"media:tags":') }, technical, clip])), 3, 'payload_invalid');
+    await rejects(open(lay([manifest({}), technical])), 4, 'no_media');
+    await rejects(open(lay([manifest(), technical, clip, { ...clip }])), 5, 'damaged');
+    await rejects(open(lay([manifest(), technical, { ...clip, name: '../clip.webm' }])), 5, 'damaged');
+    await rejects(open(lay([manifest(), technical, { ...clip, kind: 9 }])), 5, 'damaged');
+    const third = at(version) * 3 + 8;
+    await rejects(open(lay([manifest(), technical, clip], (v) => v.setUint32(third, v.getUint32(third, true) + 1, true))), 5, 'damaged');
+    await rejects(open(lay([manifest(), technical, clip], (v) => v.setUint8(at(version) + 1, 1))), 5, 'damaged');
+    await rejects(open(lay([manifest({ 'other.webm': [] }), technical, clip])), 5, 'manifest_mismatch');
+    await rejects(open(lay([manifest(), technical, clip], (v) => v.setUint16(4, 4, true))), 14, 'inner_invalid');
+    await rejects(open(concat(lay([manifest(), technical, clip]), new Uint8Array(1))), 5, 'damaged');
+  }
+  // What only the hashed inner versions check.
+  await rejects(open(layout([manifest(), technical, clip], (_, b) => { b[b.length - 1]! ^= 1; }, 2)), 5, 'section_hash');
+  const badSumming = layout([manifest(), technical, clip], undefined, 2);
   badSumming[20]! ^= 1;
   await rejects(open(badSumming), 14, 'summing_hash');
-  const badVersion = layout([manifest(), technical, clip], (v) => v.setUint16(4, 3, true));
-  await rejects(open(badVersion), 14, 'inner_invalid');
-  await rejects(open(concat(layout([manifest(), technical, clip]), new Uint8Array(1))), 5, 'damaged');
 });
 
 test('a container over the opener memory ceiling is refused (14), not half-read', async () => {
@@ -427,9 +462,9 @@ test('a container over the opener memory ceiling is refused (14), not half-read'
   assert.equal((await openContainer(bytes, { ...options(s), memoryLimitBytes: 4 << 20 })).media.length, 4);
 });
 
-test('sections below and above the host-digest threshold are verified either way', async () => {
+test('sections below and above the host-digest threshold are verified either way (format 3)', async () => {
   const s = await issueSession();
-  const bytes = await pack(s, 4);
+  const bytes = await pack(s, 4, undefined, 3);
   for (const hostDigestMin of [0, 1, 64 * 1024, 2 ** 31]) {
     const opened = await openContainer(bytes, { ...options(s), hostDigestMin });
     assert.equal(opened.media.length, 4);
@@ -441,10 +476,10 @@ test('sections below and above the host-digest threshold are verified either way
   for (const nodeCrypto of [true, false]) {
     for (const hostDigestMin of [undefined, 0, 256, 64 * 1024]) {
       const opts = options(s, { nodeCrypto, hostDigestMin });
-      const opened = await openContainer(await sealed(s, layout(sections)), opts);
+      const opened = await openContainer(await sealed(s, layout(sections, undefined, 2)), opts);
       assert.deepEqual(opened.media.map((m) => m.sha256), sections.slice(2).map((m) => leafHashHex(m.data)));
       for (const i of [1, 2, 3, 4, 5]) {
-        const damaged = layout(sections, (v, b) => { b[v.getUint32(48 + 48 * i + 8, true) + 7]! ^= 1; });
+        const damaged = layout(sections, (v, b) => { b[v.getUint32(48 + 48 * i + 8, true) + 7]! ^= 1; }, 2);
         await rejects(openContainer(await sealed(s, damaged), opts), 5, 'section_hash');
       }
     }
@@ -455,9 +490,12 @@ test('the WebCrypto path (browsers) and the node:crypto path (Node) accept and r
   const s = await issueSession();
   const bytes = await pack(s, 100);
   const header = inspectContainer(bytes);
+  const v3 = await pack(s, 100, undefined, 3);
   for (const nodeCrypto of [true, false]) {
     const opened = await openContainer(bytes, options(s, { nodeCrypto }));
-    assert.deepEqual(opened.media.map((m) => m.sha256), sampleCapture(s.token, 100).media.map((m) => leafHashHex(m.data)));
+    assert.deepEqual(opened.media.map((m) => m.data), sampleCapture(s.token, 100).media.map((m) => m.data));
+    const hashed = await openContainer(v3, options(s, { nodeCrypto }));
+    assert.deepEqual(hashed.media.map((m) => m.sha256), sampleCapture(s.token, 100).media.map((m) => leafHashHex(m.data)));
     for (const at of [header.headerLength - 70, header.headerLength + 3, bytes.length - 1]) {
       const copy = bytes.slice();
       copy[at]! ^= 1;

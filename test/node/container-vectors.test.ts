@@ -51,11 +51,15 @@ test('the codec SHA-256 matches the FIPS 180-4 examples and node:crypto', async 
   }
 });
 
-test('vector 1: the inner container is exactly the documented bytes, inner versions 2 and 1', async () => {
+test('vector 1: the inner container is exactly the documented bytes, inner versions 3, 2 and 1', async () => {
   const codec = await Codec.instantiate(await compileCodec());
   const inner = await codec.pack(buildSections(input()));
   assert.equal(toHex(inner), toHex(hex('vector-inner')));
-  assert.equal(sha(inner), doc.match(/Inner container, inner version 2 \(\d+ bytes\), SHA-256 `([0-9a-f]{64})`/)![1]);
+  assert.equal(sha(inner), doc.match(/Inner container, inner version 3 \((\d+) bytes\), SHA-256 `([0-9a-f]{64})`/)![2]);
+  assert.equal(inner.length, Number(doc.match(/Inner container, inner version 3 \((\d+) bytes\)/)![1]));
+  const v2 = await (await Codec.instantiate(await compileCodec())).pack(buildSections(input()), 2);
+  assert.equal(toHex(v2), toHex(hex('vector-inner-v2')));
+  assert.equal(sha(v2), doc.match(/as inner version 2 [^`]*SHA-256 `([0-9a-f]{64})`/)![1]);
   const v1 = await (await Codec.instantiate(await compileCodec())).pack(buildSections(input()), 1);
   assert.equal(toHex(v1), toHex(hex('vector-inner-v1')));
   assert.equal(sha(v1), doc.match(/as inner version 1 [^`]*SHA-256 `([0-9a-f]{64})`/)![1]);
@@ -67,7 +71,7 @@ const docKeys = {
   now: createdAt,
 };
 
-test('vector 1: the recipient key derives to the token hpke claim and sealing gives the documented containers, versions 3, 2 and 1', async () => {
+test('vector 1: the recipient key derives to the token hpke claim and sealing gives the documented containers, versions 4, 3, 2 and 1', async () => {
   const kp = await createSuite().kem.deriveKeyPair(fill(0x52));
   assert.equal(await serializePublicKey(kp.publicKey), doc.match(/recipient public key `([A-Za-z0-9_-]+)`/)![1]);
   assert.deepEqual(await crypto.subtle.exportKey('jwk', kp.privateKey), { ...JSON.parse(block('vector-recipient-jwk')) });
@@ -76,7 +80,10 @@ test('vector 1: the recipient key derives to the token hpke claim and sealing gi
   assert.equal(packed.chunks.length, 1);
   const container = containerBytes(packed);
   assert.equal(toHex(container), toHex(hex('vector-container')));
-  assert.equal(sha(container), doc.match(/Sealed container, version 3 \(\d+ bytes\), SHA-256 `([0-9a-f]{64})`/)![1]);
+  assert.equal(sha(container), doc.match(/Sealed container, version 4 \(\d+ bytes\), SHA-256 `([0-9a-f]{64})`/)![1]);
+  const v3 = containerBytes(await packContainer(await Codec.instantiate(await compileCodec()), input(), { createdAt, ekm: fill(0x45), version: 3 }));
+  assert.equal(toHex(v3), toHex(hex('vector-container-v3')));
+  assert.equal(sha(v3), doc.match(/sealed container, version 3 \(\d+ bytes\), SHA-256\s+`([0-9a-f]{64})`/)![1]);
   const v2 = containerBytes(await packContainer(await Codec.instantiate(await compileCodec()), input(), { createdAt, ekm: fill(0x45), version: 2 }));
   assert.equal(toHex(v2), toHex(hex('vector-container-v2')));
   assert.equal(sha(v2), doc.match(/sealed container, version 2 \(\d+ bytes\), SHA-256\s+`([0-9a-f]{64})`/)![1]);
@@ -85,9 +92,9 @@ test('vector 1: the recipient key derives to the token hpke claim and sealing gi
   assert.equal(sha(v1), doc.match(/sealed container, version 1 \(\d+ bytes\), SHA-256 `([0-9a-f]{64})`/)![1]);
 });
 
-test('vector 1: the three documented containers open with the documented keys and give the inputs back', async () => {
+test('vector 1: the four documented containers open with the documented keys and give the inputs back', async () => {
   // Both ways: node:crypto (the default in Node) and WebCrypto (as in browsers).
-  for (const nodeCrypto of [true, false]) for (const [label, version, inner] of [['vector-container', 3, 'vector-inner'], ['vector-container-v2', 2, 'vector-inner-v1'], ['vector-container-v1', 1, 'vector-inner-v1']] as const) {
+  for (const nodeCrypto of [true, false]) for (const [label, version, inner] of [['vector-container', 4, null], ['vector-container-v3', 3, 'vector-inner-v2'], ['vector-container-v2', 2, 'vector-inner-v1'], ['vector-container-v1', 1, 'vector-inner-v1']] as const) {
     const opened = await openContainer(hex(label), { ...docKeys, nodeCrypto });
     assert.equal(opened.header.version, version);
     assert.equal(opened.header.createdAt, createdAt);
@@ -96,7 +103,8 @@ test('vector 1: the three documented containers open with the documented keys an
     assert.deepEqual(opened.payload['folder:meta_data'], { transaction_id: 'vector-1' });
     assert.deepEqual(opened.technical, raw.technical);
     assert.deepEqual(opened.media.map((m) => [m.name, m.mime, m.tags, Buffer.from(m.data).toString('hex')]), raw.media.map((m) => [m.name, m.mime, m.tags, m.hex]));
-    assert.equal(opened.summingHash, toHex(hex(inner).subarray(16, 48)));
+    // Format 4 has no summing hash; the others' is the one in the documented inner container.
+    assert.equal(opened.summingHash, inner ? toHex(hex(inner).subarray(16, 48)) : undefined);
   }
 });
 
@@ -111,7 +119,7 @@ test('vector 2: a medium of 64 KiB is sealed as its own chunk, giving the docume
   assert.equal(rows.length, 2);
   assert.deepEqual(packed.chunks.map((c) => [c.length, sha(c)]), rows.map((r) => [Number(r[2]!.replace(/,/g, '')), r[3]]));
   const container = containerBytes(packed);
-  assert.equal(sha(container), section.match(/Sealed container, version 3 \(([\d,]+) bytes\), SHA-256 `([0-9a-f]{64})`/)![2]);
+  assert.equal(sha(container), section.match(/Sealed container, version 4 \(([\d,]+) bytes\), SHA-256 `([0-9a-f]{64})`/)![2]);
   const opened = await openContainer(container, docKeys);
   assert.deepEqual(opened.header.chunkLengths, packed.chunks.map((c) => c.length));
   assert.deepEqual(opened.media[2]!.data, big);

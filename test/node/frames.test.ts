@@ -156,7 +156,7 @@ test('openContainer, the reference opener and the CLI open a container with a fr
     media: [{ name: 'video_selfie_blank_0.ozfs', tags: ['video_selfie', 'video_selfie_blank'], mime: FRAMES_MIME, data: frames, meta: { media_kind: 'frames', recorder_fallback: 'no_data' } }],
   }));
   const opened = await openContainer(bytes, { resolveKey: async () => s.keys.keyPair, tokenVerifier: s.issuerPublicKey });
-  assert.equal(opened.header.version, 3);
+  assert.equal(opened.header.version, 4);
   assert.deepEqual([opened.media[0]!.kind, opened.media[0]!.mime, opened.media[0]!.meta.recorder_fallback], ['clip', FRAMES_MIME, 'no_data']);
   assert.equal(parseFrameSequence(opened.media[0]!.data).frames.length, 3);
   const issuer = await crypto.subtle.exportKey('jwk', s.issuerPublicKey);

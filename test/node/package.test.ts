@@ -132,7 +132,7 @@ test('the packed package installs into a fresh Vite app, builds there and captur
       await writeFile(join(app, 'key.jwk'), JSON.stringify(s.keys.privateJwk));
       // --no: the bin the tarball installed, never one fetched for the occasion.
       const inspected = await run('npx', ['--no', 'oz-container', 'inspect', file], app);
-      assert.match(inspected.stdout, /OZCF version 3/);
+      assert.match(inspected.stdout, /OZCF version 4/);
       assert.match(inspected.stdout, new RegExp(`session\\s+${s.sid}`));
       // open runs the codec: dist/assets/codec.wasm found next to dist/cli.mjs.
       const opened = await run('npx', ['--no', 'oz-container', 'open', file, '--key', 'key.jwk'], app);

@@ -1,8 +1,11 @@
 // The inner container: layout when packing, strict parsing and verification when opening.
 // Little-endian, as laid out in docs/container-format.md:
-//   header (48): magic "OZCI", u16 version, u16 section count, u32 names length, u32 total length, summing hash[32]
-//   table (48 per section): u8 kind, u8 0, u16 name length, u32 name offset, u32 data offset, u32 data length, sha256[32]
+//   header (16): magic "OZCI", u16 version, u16 section count, u32 names length, u32 total length;
+//     inner versions 1 and 2 follow it with the summing hash[32] (48 bytes in all)
+//   table (16 per section): u8 kind, u8 0, u16 name length, u32 name offset, u32 data offset, u32 data length;
+//     inner versions 1 and 2 follow each entry with its section hash[32] (48 bytes in all)
 //   names (concatenated, table order), then section data (contiguous, table order, no gaps).
+// Inner version 3 carries no hash: the AEAD around it authenticates every byte.
 // Every read of untrusted bytes is preceded by a bounds check against the input length, and every loop is bounded
 // by the section count (<= MAX_SECTIONS) or a length already checked, so hostile input cannot trap or hang.
 import * as S from './status';
@@ -12,10 +15,16 @@ export const MAGIC: u32 = 0x49435a4f; // "OZCI" read as little-endian u32
 /** Inner version 1: a section hash is SHA-256 of the section data. Version 2: SHA-256 over the SHA-256 of each leaf. */
 export const VERSION_PLAIN: u16 = 1;
 export const VERSION_LEAVES: u16 = 2;
+/** Version 3: no section hashes and no summing hash (the envelope's AEAD authenticates every byte). */
+export const VERSION_BARE: u16 = 3;
 /** Version 2 cuts a section into leaves of this many bytes from its start (the last may be shorter). */
 export const LEAF: usize = 512 * 1024;
-export const HEADER: usize = 48;
-export const ENTRY: usize = 48;
+/** Header and table entry sizes of inner versions 1 and 2 (with hashes) and of version 3 (without). */
+const HASHED: usize = 48;
+const BARE: usize = 16;
+const known = (version: u16): bool => version == VERSION_PLAIN || version == VERSION_LEAVES || version == VERSION_BARE;
+/** The header's size in this inner version; a table entry has the same size. */
+const headerOf = (version: u16): usize => (version == VERSION_BARE ? BARE : HASHED);
 export const DESC: usize = 48;
 export const INFO: usize = 20;
 export const MAX_SECTIONS: u32 = 256;
@@ -97,22 +106,24 @@ function packDuplicates(desc: usize, count: u32, names: usize): bool {
   return false;
 }
 
-function tableDuplicates(inner: usize, count: u32): bool {
+function tableDuplicates(inner: usize, count: u32, size: usize): bool {
   for (let i: u32 = 0; i < count; i++) {
-    const ei = inner + HEADER + <usize>i * ENTRY;
+    const ei = inner + size + <usize>i * size;
     const li = <usize>load<u16>(ei, 2);
     for (let j: u32 = i + 1; j < count; j++) {
-      const ej = inner + HEADER + <usize>j * ENTRY;
+      const ej = inner + size + <usize>j * size;
       if (<usize>load<u16>(ej, 2) == li && bytesEqual(inner + <usize>load<u32>(ei, 4), inner + <usize>load<u32>(ej, 4), li)) return true;
     }
   }
   return false;
 }
 
-/** Length of an inner container for `count` sections, `namesLen` name bytes and `dataLen` data bytes, or -status. */
-export function innerLength(count: u32, namesLen: f64, dataLen: f64): f64 {
+/** Length of an inner container of `version` for `count` sections, `namesLen` name bytes and `dataLen` data bytes, or -status. */
+export function innerLength(count: u32, namesLen: f64, dataLen: f64, version: u16): f64 {
+  if (!known(version)) return -S.BAD_VERSION;
   if (count < 2 || count > MAX_SECTIONS) return -S.SECTION_COUNT;
-  const total = <f64>HEADER + <f64>(<usize>count * ENTRY) + namesLen + dataLen;
+  const size = headerOf(version);
+  const total = <f64>size + <f64>(<usize>count * size) + namesLen + dataLen;
   if (!(namesLen >= 0) || !(dataLen >= 0) || total > <f64>MAX_INNER) return -S.TOO_LARGE;
   return total;
 }
@@ -120,13 +131,14 @@ export function innerLength(count: u32, namesLen: f64, dataLen: f64): f64 {
 // Pack descriptors (48 bytes each): u32 kind, u32 name length, u32 data length, u32 flags (1 = digest given), digest[32].
 
 /**
- * Writes header, table (section hashes left zero until packEnd) and names at `out`.
+ * Writes header, table (section hashes, in versions that have them, left zero until packEnd) and names at `out`.
  * Returns the offset of the first data byte (the host then copies each section's data there, contiguously),
  * or -status.
  */
 export function packBegin(desc: usize, count: u32, names: usize, out: usize, version: u16): i32 {
-  if (version != VERSION_PLAIN && version != VERSION_LEAVES) return -S.BAD_VERSION;
+  if (!known(version)) return -S.BAD_VERSION;
   if (count < 2 || count > MAX_SECTIONS) return -S.SECTION_COUNT;
+  const size = headerOf(version);
   let namesLen: u64 = 0;
   let dataLen: u64 = 0;
   let media: u32 = 0;
@@ -143,7 +155,7 @@ export function packBegin(desc: usize, count: u32, names: usize, out: usize, ver
     dataLen += len;
   }
   if (media == 0) return -S.NO_MEDIA;
-  const total = <u64>HEADER + <u64>count * ENTRY + namesLen + dataLen;
+  const total = <u64>size + <u64>count * size + namesLen + dataLen;
   if (total > MAX_INNER) return -S.TOO_LARGE;
   if (packDuplicates(desc, count, names)) return -S.DUPLICATE_NAME;
 
@@ -152,14 +164,14 @@ export function packBegin(desc: usize, count: u32, names: usize, out: usize, ver
   store<u16>(out, <u16>count, 6);
   store<u32>(out, <u32>namesLen, 8);
   store<u32>(out, <u32>total, 12);
-  memory.fill(out + 16, 0, 32);
-  const namesAt = HEADER + <usize>count * ENTRY;
+  if (size > BARE) memory.fill(out + BARE, 0, size - BARE);
+  const namesAt = size + <usize>count * size;
   let nameOff = namesAt;
   let dataOff = namesAt + <usize>namesLen;
   const dataStart = dataOff;
   for (let i: u32 = 0; i < count; i++) {
     const d = desc + <usize>i * DESC;
-    const e = out + HEADER + <usize>i * ENTRY;
+    const e = out + size + <usize>i * size;
     const nameLen = load<u32>(d, 4);
     const len = load<u32>(d, 8);
     store<u8>(e, <u8>load<u32>(d));
@@ -168,7 +180,7 @@ export function packBegin(desc: usize, count: u32, names: usize, out: usize, ver
     store<u32>(e, <u32>nameOff, 4);
     store<u32>(e, <u32>dataOff, 8);
     store<u32>(e, len, 12);
-    memory.fill(e + 16, 0, 32);
+    if (size > BARE) memory.fill(e + BARE, 0, size - BARE);
     nameOff += nameLen;
     dataOff += len;
   }
@@ -176,12 +188,12 @@ export function packBegin(desc: usize, count: u32, names: usize, out: usize, ver
   return <i32>dataStart;
 }
 
-/** Summing hash over the header's first 16 bytes, the table, the names and the manifest data. */
+/** Summing hash (inner versions 1 and 2) over the header's first 16 bytes, the table, the names and the manifest data. */
 function summingHash(inner: usize, count: u32, namesLen: u32, scratch: usize, outDigest: usize): void {
   shaInit(scratch);
   shaUpdate(scratch, inner, 16);
-  shaUpdate(scratch, inner + HEADER, <usize>count * ENTRY + <usize>namesLen);
-  const m = inner + HEADER;
+  shaUpdate(scratch, inner + HASHED, <usize>count * HASHED + <usize>namesLen);
+  const m = inner + HASHED;
   shaUpdate(scratch, inner + <usize>load<u32>(m, 8), <usize>load<u32>(m, 12));
   shaFinal(scratch, outDigest);
 }
@@ -190,16 +202,18 @@ function summingHash(inner: usize, count: u32, namesLen: u32, scratch: usize, ou
  * After the host has copied the section data (and, for flagged sections, put their digests into the descriptors):
  * fills in every section hash, from the descriptor or computed here, then writes the summing hash. `desc` is the
  * descriptor array given to packBegin. Digests may arrive after packBegin so the host can hash while it copies.
+ * Inner version 3 has no hash to fill in: packBegin's output is final.
  */
 export function packEnd(desc: usize, out: usize, scratch: usize): i32 {
   const count = <u32>load<u16>(out, 6);
   const namesLen = load<u32>(out, 8);
   const version = load<u16>(out, 4);
   if (load<u32>(out) != MAGIC || count < 2 || count > MAX_SECTIONS) return S.BAD_MAGIC;
-  if (version != VERSION_PLAIN && version != VERSION_LEAVES) return S.BAD_VERSION;
+  if (!known(version)) return S.BAD_VERSION;
+  if (version == VERSION_BARE) return S.OK;
   for (let i: u32 = 0; i < count; i++) {
     const d = desc + <usize>i * DESC;
-    const e = out + HEADER + <usize>i * ENTRY;
+    const e = out + HASHED + <usize>i * HASHED;
     if (load<u32>(d, 12) & 1) memory.copy(e + 16, d + 16, 32);
     else sectionHash(version, scratch, out + <usize>load<u32>(e, 8), <usize>load<u32>(e, 12), e + 16);
   }
@@ -212,22 +226,24 @@ export function packEnd(desc: usize, out: usize, scratch: usize): i32 {
  * When `info` is not 0, writes per section: u32 kind, name offset, name length, data offset, data length.
  */
 export function parse(inner: usize, len: usize, info: usize): i32 {
-  if (len < HEADER) return -(len >= 4 && load<u32>(inner) != MAGIC ? S.BAD_MAGIC : S.TRUNCATED);
+  if (len < BARE) return -(len >= 4 && load<u32>(inner) != MAGIC ? S.BAD_MAGIC : S.TRUNCATED);
   if (load<u32>(inner) != MAGIC) return -S.BAD_MAGIC;
   const version = load<u16>(inner, 4);
-  if (version != VERSION_PLAIN && version != VERSION_LEAVES) return -S.BAD_VERSION;
+  if (!known(version)) return -S.BAD_VERSION;
+  const size = headerOf(version);
+  if (len < size) return -S.TRUNCATED;
   const count = <u32>load<u16>(inner, 6);
   if (count < 2 || count > MAX_SECTIONS) return -S.SECTION_COUNT;
   const namesLen = <u64>load<u32>(inner, 8);
   const total = <u64>load<u32>(inner, 12);
   if (total > <u64>len) return -S.TRUNCATED;
   if (total < <u64>len) return -S.SECTION_BOUNDS;
-  const namesAt = <u64>HEADER + <u64>count * ENTRY;
+  const namesAt = <u64>size + <u64>count * size;
   if (namesAt + namesLen > total) return -S.TRUNCATED;
   let nameOff = namesAt;
   let dataOff = namesAt + namesLen;
   for (let i: u32 = 0; i < count; i++) {
-    const e = inner + HEADER + <usize>i * ENTRY;
+    const e = inner + size + <usize>i * size;
     const kind = load<u8>(e);
     const nameLen = <u32>load<u16>(e, 2);
     const dLen = <u64>load<u32>(e, 12);
@@ -249,25 +265,27 @@ export function parse(inner: usize, len: usize, info: usize): i32 {
   }
   if (nameOff != namesAt + namesLen || dataOff != total) return -S.SECTION_BOUNDS;
   if (count < 3) return -S.NO_MEDIA;
-  if (tableDuplicates(inner, count)) return -S.DUPLICATE_NAME;
+  if (tableDuplicates(inner, count, size)) return -S.DUPLICATE_NAME;
   return <i32>count;
 }
 
 /**
- * Parses, then checks the summing hash and every section hash. Sections of at least `hostMin` bytes are compared
- * with the digest the host computed over exactly the range parse reported (at digests + 32 * i); smaller ones are
- * hashed here. Returns 0 or a status.
+ * Parses, then (inner versions 1 and 2) checks the summing hash and every section hash. Sections of at least
+ * `hostMin` bytes are compared with the digest the host computed over exactly the range parse reported (at
+ * digests + 32 * i); smaller ones are hashed here. Inner version 3 has no hash: parsing is the whole check. Returns
+ * 0 or a status.
  */
 export function verify(inner: usize, len: usize, digests: usize, hostMin: u32, scratch: usize): i32 {
   const n = parse(inner, len, 0);
   if (n < 0) return -n;
   const count = <u32>n;
   const version = load<u16>(inner, 4);
+  if (version == VERSION_BARE) return S.OK;
   const digest = scratch + RESULT;
   summingHash(inner, count, load<u32>(inner, 8), scratch, digest);
   if (!bytesEqual(digest, inner + 16, 32)) return S.SUMMING_HASH;
   for (let i: u32 = 0; i < count; i++) {
-    const e = inner + HEADER + <usize>i * ENTRY;
+    const e = inner + HASHED + <usize>i * HASHED;
     const dLen = load<u32>(e, 12);
     let got = digest;
     if (dLen >= hostMin) got = digests + <usize>i * 32;

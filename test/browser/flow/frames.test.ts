@@ -64,7 +64,7 @@ describe('frame sequences end to end', function () {
       key: session.keys.privateJwk,
       issuer: await exportJWK(session.issuerPublicKey),
     })) as OpenedInNode;
-    expect(opened.version).to.equal(3);
+    expect(opened.version).to.equal(4);
     const [medium] = opened.media;
     expect(medium).to.deep.include({ name: 'video_selfie_blank_0.ozfs', kind: 'clip', mime: 'video/x-oz-frames', size: clip.blob.size });
     expect(medium!.meta).to.deep.include({ media_kind: 'frames', recorder_fallback: 'missing', frames: clip.frames.length });
