@@ -204,9 +204,9 @@ export class Codec {
    * the sections the codec must read (inner versions 1 and 2: the manifest, for the summing hash, and those without a
    * host digest; inner version 3: those not marked `asIs`) enter codec memory. Each other section gives its own
    * pieces: its parts as they are, not copies. The bytes before, between and after those sections (header, table,
-   * names, the small sections) are copied out of codec memory, one piece per run. Every buffer is cut into pieces of MAX_CHUNK_LENGTH from its start, and
-   * consecutive pieces of one section or run are joined while they fit in MAX_CHUNK_LENGTH. The memory ceiling
-   * covers codec memory plus the inner container.
+   * names, the small sections) are copied out of codec memory, one piece per run. Every buffer is cut into pieces of
+   * MAX_CHUNK_LENGTH from its start, and consecutive pieces of one section or run are joined while they fit in
+   * MAX_CHUNK_LENGTH. The memory ceiling covers codec memory plus the inner container.
    */
   async layout(sections: PackSection[], innerVersion: InnerVersion = INNER_VERSION): Promise<{ pieces: Uint8Array[]; length: number }> {
     const { pieces, length, complete } = this.layoutEarly(sections, innerVersion);
