@@ -7,8 +7,7 @@ export const STREAMED = 4 << 20;
 export const GROUP = 4 << 20;
 
 /**
- * Takes a container's bytes and makes its Blob: the front (the header and chunk 0, which is sealed last when it waits
- * for the digests), then the other chunks in order, each as soon as it is sealed.
+ * Takes a container's bytes and makes its Blob: the header, then each chunk in order, as soon as it is sealed.
  *
  * The first STREAMED bytes of those chunks enter a stream the Blob is read from: the browser takes the bytes as they
  * come, so no copy of them is held, and each chunk can go once it has been read. new Blob(parts) instead copies the
@@ -16,10 +15,9 @@ export const GROUP = 4 << 20;
  * peak, against under two through the stream (bench:container). The stream is read more slowly than new Blob copies,
  * though; so past STREAMED, where a copy of one group is small beside the container, the bytes are gathered into
  * Blobs of GROUP bytes. The stream is read by the thread that made it, between that thread's tasks. The container's
- * Blob is then one Blob of the front, the stream's Blob and the groups.
+ * Blob is then one Blob of the stream's Blob and the groups.
  */
 export class BlobAssembler {
-  private readonly front: Uint8Array<ArrayBuffer>[] = [];
   private sink: ReadableStreamDefaultController<Uint8Array> | null = null;
   private streamed: Promise<Blob> | null = null;
   private inStream = 0;
@@ -30,12 +28,7 @@ export class BlobAssembler {
   /** Milliseconds spent making the groups' Blobs. */
   groupsMs = 0;
 
-  /** The header, then chunk 0. */
-  addFront(bytes: Uint8Array): void {
-    this.front.push(bytes as Uint8Array<ArrayBuffer>);
-  }
-
-  /** Chunks 1.., in order. */
+  /** The header, then each chunk, in order. */
   add(bytes: Uint8Array): void {
     if (this.streaming && this.inStream + bytes.length <= STREAMED) {
       if (!this.sink) {
@@ -67,14 +60,13 @@ export class BlobAssembler {
     if (this.streaming) this.sink?.close();
     this.streaming = false;
     const read = this.streamed ? [await this.streamed] : [];
-    return new Blob([...this.front, ...read, ...this.groups, ...this.group], { type: 'application/octet-stream' });
+    return new Blob([...read, ...this.groups, ...this.group], { type: 'application/octet-stream' });
   }
 
   /** Drops what was taken (the pack failed). */
   abort(reason: unknown): void {
     if (this.streaming) this.sink?.error(reason);
     this.streaming = false;
-    this.front.length = 0;
     this.group = [];
   }
 }

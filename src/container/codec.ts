@@ -206,22 +206,10 @@ export class Codec {
    * pieces: its parts as they are, not copies. The bytes before, between and after those sections (header, table,
    * names, the small sections) are copied out of codec memory, one piece per run. Every buffer is cut into pieces of
    * MAX_CHUNK_LENGTH from its start, and consecutive pieces of one section or run are joined while they fit in
-   * MAX_CHUNK_LENGTH. The memory ceiling covers codec memory plus the inner container.
+   * MAX_CHUNK_LENGTH. The memory ceiling covers codec memory plus the inner container. Inner versions 1 and 2 wait
+   * for the host digests, then the codec writes the section hashes and the summing hash.
    */
   async layout(sections: PackSection[], innerVersion: InnerVersion = INNER_VERSION): Promise<{ pieces: Uint8Array[]; length: number }> {
-    const { pieces, length, complete } = this.layoutEarly(sections, innerVersion);
-    await complete;
-    return { pieces, length };
-  }
-
-  /**
-   * layout() in two steps, so that sealing need not wait for the host digests: returns the pieces at once, all final
-   * but the first, and `complete`, which settles once the digests are in and the first piece holds the section
-   * hashes and the summing hash (the header and table lie in it: they are at most 12,336 bytes, and the first piece
-   * is always a copy out of codec memory starting at the inner container's start). Throws at once on a layout error;
-   * `complete` rejects on a bad digest.
-   */
-  layoutEarly(sections: PackSection[], innerVersion: InnerVersion = INNER_VERSION): { pieces: Uint8Array[]; length: number; complete: Promise<void> } {
     const x = this.x;
     if (sections.length < 2 || sections.length > MAX_SECTIONS) this.fail(CodecStatus.sectionCount, 'pack');
     const namesLen = sections.reduce((n, s) => n + s.name.length, 0);
@@ -267,6 +255,17 @@ export class Codec {
       let at = out + dataOffset(i);
       for (const part of partsOf(s.data)) { mem.set(part, at); at += part.length; }
     });
+    if (hashed) {
+      const digests = await Promise.all(sections.map((s) => s.digest));
+      mem = new Uint8Array(x.memory.buffer);
+      digests.forEach((digest, i) => {
+        if (!digest) return;
+        if (digest.length !== 32) throw new CodecError(CodecStatus.badSection, 'a section digest must be 32 bytes');
+        mem.set(digest, desc + i * DESC + 16);
+      });
+      const end = x.packEnd(desc, out, scratch);
+      if (end !== CodecStatus.ok) this.fail(end, 'pack');
+    }
     const pieces: Uint8Array[] = [];
     // Each buffer is cut into pieces of MAX_CHUNK_LENGTH from its start; consecutive pieces are joined (copied) into
     // one while they fit, so parts of a chunk's size pass as they are and many small parts do not make many chunks.
@@ -298,24 +297,7 @@ export class Codec {
       from = offset + lengths[i]!;
     });
     run(total);
-    // Inner version 3 has no hash to add: every piece is final now.
-    if (!hashed) return { pieces, length: total, complete: Promise.resolve() };
-    // Taken now: a sealer may empty `pieces` as it goes.
-    const first = pieces[0]!;
-    const complete = (async () => {
-      const digests = await Promise.all(sections.map((s) => s.digest));
-      mem = new Uint8Array(x.memory.buffer);
-      digests.forEach((digest, i) => {
-        if (!digest) return;
-        if (digest.length !== 32) throw new CodecError(CodecStatus.badSection, 'a section digest must be 32 bytes');
-        mem.set(digest, desc + i * DESC + 16);
-      });
-      const end = x.packEnd(desc, out, scratch);
-      if (end !== CodecStatus.ok) this.fail(end, 'pack');
-      first.set(new Uint8Array(x.memory.buffer, out, first.length));
-    })();
-    complete.catch(() => {});
-    return { pieces, length: total, complete };
+    return { pieces, length: total };
   }
 
   /** Lays out the inner container in one fresh buffer (see layout()). */
@@ -411,13 +393,14 @@ export class Codec {
         if (i === 0 || r.dataLen < hostDigestMin) copy(r.dataOff, r.dataOff + r.dataLen);
       }
     }
-    const large = ranges.map((r) => (!hashed || r.dataLen >= hostDigestMin ? bytesOf(r.dataOff, r.dataOff + r.dataLen) : null));
+    // The sections the codec does not read (the large ones, or in inner version 3 all): where they lie, or joined.
+    const outside = ranges.map((r) => (!hashed || r.dataLen >= hostDigestMin ? bytesOf(r.dataOff, r.dataOff + r.dataLen) : null));
     // A synchronous digest (node:crypto) is taken in line, with no promise per section.
     const hostDigests = !hashed
       ? []
       : sha256
-      ? large.map((b) => (b ? (innerVersion === 1 ? sha256(b.data) : leafHashSync(b.data, sha256)) : null))
-      : await Promise.all(large.map(async (b) => {
+      ? outside.map((b) => (b ? (innerVersion === 1 ? sha256(b.data) : leafHashSync(b.data, sha256)) : null))
+      : await Promise.all(outside.map(async (b) => {
         if (!b) return null;
         return innerVersion === 1 ? new Uint8Array(await crypto.subtle.digest('SHA-256', b.data as Uint8Array<ArrayBuffer>)) : await leafHash(b.data);
       }));
@@ -429,7 +412,7 @@ export class Codec {
     return {
       ...(hashed ? { summingHash: mem.slice(input + 16, input + 48) } : {}),
       sections: ranges.map((r, i) => {
-        const held = large[i] ?? { data: mem.subarray(input + r.dataOff, input + r.dataOff + r.dataLen), inCodec: true };
+        const held = outside[i] ?? { data: mem.subarray(input + r.dataOff, input + r.dataOff + r.dataLen), inCodec: true };
         return {
           kind: r.kind,
           name: latin.decode(mem.subarray(input + r.nameOff, input + r.nameOff + r.nameLen)),

@@ -55,7 +55,7 @@ const BLOB_THREAD = 'oz-container-blob';
  * A container's Blob in the making: a BlobAssembler in this thread, or one in the Blob thread behind this interface.
  * `groupsMs`: what this thread spent making Blobs of groups (0 when the Blob thread made them).
  */
-type Assembly = Pick<BlobAssembler, 'addFront' | 'add' | 'finish' | 'abort' | 'groupsMs'>;
+type Assembly = Pick<BlobAssembler, 'add' | 'finish' | 'abort' | 'groupsMs'>;
 
 interface BlobThread {
   worker: Worker;
@@ -116,11 +116,10 @@ function remoteAssembly(thread: BlobThread): Assembly {
   const made = new Promise<Blob>((resolve, reject) => thread.pending.set(id, { resolve, reject }));
   made.catch(() => {});
   const post = (msg: BlobThreadRequest, transfer: Transferable[] = []) => thread.worker.postMessage(msg, transfer);
-  const add = (front: boolean, bytes: Uint8Array) => post({ type: 'add', id, front, bytes }, bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer as ArrayBuffer] : []);
+  const add = (bytes: Uint8Array) => post({ type: 'add', id, bytes }, bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer as ArrayBuffer] : []);
   return {
     groupsMs: 0,
-    addFront: (bytes) => add(true, bytes),
-    add: (bytes) => add(false, bytes),
+    add,
     finish: () => {
       post({ type: 'finish', id });
       return made;
@@ -141,8 +140,7 @@ function serveBlobThread(): void {
     let assembler = assemblies.get(msg.id);
     if (msg.type === 'add') {
       if (!assembler) assemblies.set(msg.id, assembler = new BlobAssembler());
-      if (msg.front) assembler.addFront(msg.bytes);
-      else assembler.add(msg.bytes);
+      assembler.add(msg.bytes);
       return;
     }
     assemblies.delete(msg.id);
@@ -187,8 +185,8 @@ async function pack(request: Extract<ContainerRequest, { type: 'pack' }>): Promi
       ephemeral: takeEphemeral(),
       releaseInput: true,
       onChunk: {
-        header: (header) => assembly.addFront(remote ? header.slice() : header),
-        chunk: (chunk, index) => (index === 0 ? assembly.addFront(chunk) : assembly.add(chunk)),
+        header: (header) => assembly.add(remote ? header.slice() : header),
+        chunk: (chunk) => assembly.add(chunk),
       },
     });
   } catch (e) {

@@ -59,22 +59,20 @@ export function buildSections(input: ContainerInput): PackSection[] {
 }
 
 /**
- * Gives every section of at least `min` bytes a digest computed outside the codec's layout (started once `after`
- * settles, when given), which is what lets the
+ * Gives every section of at least `min` bytes a digest computed outside the codec's layout, which is what lets the
  * layout leave a medium's bytes where they are. Inner version 2 (envelope 3): the leaf hash, every leaf through
  * WebCrypto where it lies, whether the section is one buffer or many parts. Inner version 1, kept to reproduce
  * older containers: WebCrypto over one buffer, the codec's streaming SHA-256 over parts.
  */
-export function addHostDigests(sections: PackSection[], codec: Codec, min = HOST_DIGEST_MIN, innerVersion: 1 | 2 = 2, after?: Promise<unknown>): void {
+export function addHostDigests(sections: PackSection[], codec: Codec, min = HOST_DIGEST_MIN, innerVersion: 1 | 2 = 2): void {
   sections.forEach((s) => {
     if (lengthOf(s.data) < min) return;
     const parts = partsOf(s.data);
-    const digest = () => innerVersion === 2
+    s.digest = innerVersion === 2
       ? leafHash(parts)
       : parts.length === 1
         ? crypto.subtle.digest('SHA-256', parts[0] as Uint8Array<ArrayBuffer>).then((d) => new Uint8Array(d))
         : codec.sha256Parts(parts);
-    s.digest = after ? after.then(digest) : digest();
   });
 }
 
@@ -104,8 +102,7 @@ export interface Packed extends Sealed {
   innerLength: number;
   /**
    * Milliseconds from the start to the layout's completion (checks; in format versions 1 to 3 also the digests and
-   * section hashes), then to the last chunk sealed. In versions 2 and 3, chunks past the first are sealed while the
-   * digests are worked out, so part of the sealing is in the first.
+   * section hashes), then to the last chunk sealed.
    */
   layoutMs: number;
   sealMs: number;
@@ -122,10 +119,9 @@ export interface Packed extends Sealed {
 /**
  * Lays out and seals one container. The HPKE sender context is set up while the sections are laid out; it fails on
  * its own (SealError) if the token's key is unusable. The large media are sealed straight from the input, in chunks
- * of their own of at most 512 KiB: no copy of the inner container is made. Format version 4 hashes nothing: every
- * piece is final at once and the chunks are sealed in order. Versions 2 and 3 (kept to reproduce such containers):
- * the layout gives every piece at once, the first (header and table) completed once the digests are in; the other
- * pieces are sealed first, then hashed, then the first is sealed.
+ * of their own of at most 512 KiB: no copy of the inner container is made. The chunks are sealed in order. Format
+ * version 4 hashes nothing; versions 1 to 3 (kept to reproduce such containers) hash the large media during the
+ * layout, before sealing.
  */
 export async function packContainer(codecOrFactory: Codec | (() => Promise<Codec>), input: ContainerInput, opts: PackOptions = {}): Promise<Packed> {
   const started = performance.now();
@@ -137,16 +133,10 @@ export async function packContainer(codecOrFactory: Codec | (() => Promise<Codec
   let codec: Codec | null = codecOrFactory instanceof Codec ? codecOrFactory : await codecOrFactory();
   const innerVersion = innerVersionOf(opts.version ?? FORMAT_VERSION);
   const hashed = innerHasHashes(innerVersion);
-  // In Chromium, WebCrypto works inside the call, on the calling thread: a digest holds up every encryption and
-  // every hand-over after it. So the chunks past the first are sealed and handed on first, and the digests start
-  // once they all are (the sealer asks for the first piece then): while this thread hashes, the Blob's thread takes
-  // those chunks. Only the first chunk (header and table) waits for the digests.
-  let startDigests!: () => void;
-  const digestsMayStart = new Promise<void>((resolve) => { startDigests = resolve; });
-  if (hashed) addHostDigests(sections, codec, opts.hostDigestMin, innerVersion as 1 | 2, digestsMayStart);
+  if (hashed) addHostDigests(sections, codec, opts.hostDigestMin, innerVersion as 1 | 2);
   else for (const [i, s] of sections.entries()) s.asIs = i > 0 && lengthOf(s.data) >= (opts.hostDigestMin ?? HOST_DIGEST_MIN);
-  // The pieces are known before the digests are in; only the first (header and table) waits for them.
-  const { pieces, length, complete } = codec.layoutEarly(sections, innerVersion);
+  const { pieces, length } = await codec.layout(sections, innerVersion);
+  const laidOut = performance.now();
   const wasmBytes = codec.memoryBytes;
   codec = null;
   // From here on only the pieces reference the large media.
@@ -155,30 +145,21 @@ export async function packContainer(codecOrFactory: Codec | (() => Promise<Codec
   const copied = pieces.reduce((n, p) => n + (media.has(p.buffer) ? 0 : p.length), 0);
   if (opts.releaseInput) for (const m of input.media) m.data = new Uint8Array(0);
   const buffers = pieces.map((p) => p.buffer);
-  let laidOut = 0;
-  const timedComplete = complete.then(() => { laidOut = performance.now(); });
   const seal = await sealer;
-  const sealed = await seal(pieces, opts.releaseInput, opts.onChunk, hashed ? () => {
-    startDigests();
-    return timedComplete;
-  } : undefined);
-  // Sealing held the chunks made so far and the buffers of the pieces not yet sealed (a medium's whole buffer until
-  // its last chunk is sealed). Chunks 1.. are sealed while the digests are still being worked out, and the digests
-  // hold the media until they are done: so until the last of them, the whole input is counted as held; chunk 0 comes
-  // last, with only its own buffer left.
+  const sealed = await seal(pieces, opts.releaseInput, opts.onChunk);
+  // Sealing in order: while chunk i is made, the chunks 0..i are held, and so are the buffers of the pieces i.. (a
+  // buffer whole until its last piece is sealed), or the whole input when it is not released.
   let peakSeal = 0;
-  if (!hashed && buffers.length === sealed.chunkLengths.length) {
-    // Format 4, sealed in order: while chunk i is made, the chunks 0..i and the buffers of pieces i.. are held (a
-    // buffer whole until its last piece is sealed), or the whole input when it is not released.
+  if (buffers.length === sealed.chunkLengths.length) {
+    // What the released buffers still hold while chunk i is made: each buffer counts up to its last piece's index.
+    const lastPiece = new Map(buffers.map((b, i) => [b, i]));
+    const held = new Array<number>(buffers.length + 1).fill(0);
+    for (let i = buffers.length - 1; i >= 0; i--) held[i] = held[i + 1]! + (lastPiece.get(buffers[i]!) === i ? buffers[i]!.byteLength : 0);
     let made = 0;
-    for (let i = 0; i < buffers.length; i++) {
-      made += sealed.chunkLengths[i]!;
-      const left = opts.releaseInput ? [...new Set(buffers.slice(i))].reduce((n, b) => n + b.byteLength, 0) : inputBytes + copied;
-      peakSeal = Math.max(peakSeal, left + made);
+    for (const [i, n] of sealed.chunkLengths.entries()) {
+      made += n;
+      peakSeal = Math.max(peakSeal, (opts.releaseInput ? held[i]! : inputBytes + copied) + made);
     }
-  } else if (buffers.length === sealed.chunkLengths.length) {
-    const all = sealed.chunkLengths.reduce((n, c) => n + c, 0);
-    peakSeal = Math.max(inputBytes + copied + all - sealed.chunkLengths[0]!, (opts.releaseInput ? buffers[0]!.byteLength : inputBytes + copied) + all);
   } else {
     // Version 1: the pieces joined into one buffer, then one chunk.
     peakSeal = length + sealed.chunkLengths[0]! + (opts.releaseInput ? 0 : inputBytes + copied);

@@ -13,8 +13,8 @@ export interface PackStats {
   innerBytes: number;
   containerBytes: number;
   /**
-   * Milliseconds: up to the layout's completion (input checks; in format versions 2 and 3 also sealing the chunks
-   * past the first, then the digests); from there to the last chunk sealed; the whole request.
+   * Milliseconds: up to the layout's completion (the input checks and the layout; the worker writes format 4, which
+   * hashes nothing); from there to the last chunk sealed; the whole request.
    */
   layoutMs: number;
   sealMs: number;
@@ -51,8 +51,8 @@ export type ContainerResponse =
  * them.
  */
 export type BlobThreadRequest =
-  /** `front`: the header or chunk 0, which go before the other chunks whenever they come. */
-  | { type: 'add'; id: number; front: boolean; bytes: Uint8Array }
+  /** The header, then each chunk, in order. */
+  | { type: 'add'; id: number; bytes: Uint8Array }
   | { type: 'finish'; id: number }
   | { type: 'abort'; id: number };
 

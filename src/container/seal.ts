@@ -57,9 +57,8 @@ export interface Sealed {
 }
 
 /**
- * Takes the envelope header before any chunk is sealed, then each chunk with its index as soon as it is sealed (the
- * worker streams them into the container's Blob); the chunks are then not kept. Chunks 1.. come in order; chunk 0
- * comes first, or last when its piece was completed after the others were sealed (SealInner's `completeFirst`).
+ * Takes the envelope header before any chunk is sealed, then each chunk, in order, as soon as it is sealed (the
+ * worker streams them into the container's Blob); the chunks are then not kept.
  */
 export interface ChunkSink {
   header(header: Uint8Array): void;
@@ -139,16 +138,8 @@ async function senderContext(recipientPublicKey: CryptoKey, pkRm: Uint8Array, in
  * - `release`: each entry of `pieces` is dropped once its chunk is sealed, so the plaintext can go while the rest
  *   is encrypted.
  * - `onChunk`: takes the header, then each chunk as soon as it is sealed; the chunks are then not kept.
- * - `completeFirst`: the first piece's length is final, its bytes are not yet (the codec writes the section hashes
- *   there once the digests are in). The other chunks are sealed first, in order; then this is called, and the first
- *   chunk is sealed once what it returns settles. A rejection is passed on as it is.
  */
-export type SealInner = (pieces: Uint8Array[], release?: boolean, onChunk?: ChunkSink, completeFirst?: () => Promise<unknown>) => Promise<Sealed>;
-
-/** Carries a failure that is not the sealer's own (the layout's) through its error mapping. */
-class NotSealing {
-  constructor(readonly error: unknown) {}
-}
+export type SealInner = (pieces: Uint8Array[], release?: boolean, onChunk?: ChunkSink) => Promise<Sealed>;
 
 /**
  * Checks the token and sets up the HPKE sender context for it. The returned function seals one inner container
@@ -171,10 +162,7 @@ export async function prepareSeal(opts: SealOptions): Promise<SealInner> {
   } catch (e) {
     throw new SealError('key_invalid', `HPKE setup failed: ${(e as Error).message}`);
   }
-  return async (given, release = false, onChunk, completeFirst) => {
-    // Only chunks past the first can go ahead of it; version 1 has one chunk only.
-    const ahead = version !== 1 && completeFirst !== undefined && given.length > 1;
-    if (completeFirst && !ahead) await completeFirst();
+  return async (given, release = false, onChunk) => {
     const pieces = version === 1 ? [concatBytes(given)] : given.filter((p) => p.length > 0);
     if (release) given.length = 0;
     if (pieces.length === 0) throw new SealError('encrypt_failed', 'nothing to seal');
@@ -197,23 +185,15 @@ export async function prepareSeal(opts: SealOptions): Promise<SealInner> {
     const chunks: Uint8Array[] = [];
     onChunk?.header(header);
     try {
-      // With the first piece still to be completed, chunks 1.. are sealed first (the sequence number is the index,
-      // whatever the order), so they need not wait for the digests. Each chunk is handed on before the next one's
-      // encryption is asked for: in Chromium, WebCrypto works inside the call, on the calling thread, so asking first
-      // would only hand the chunk on one encryption later.
-      const order = ahead ? [...pieces.keys()].slice(1).concat(0) : [...pieces.keys()];
-      for (const i of order) {
-        if (i === 0 && ahead) {
-          const failed = await completeFirst!().then(() => null, (e: unknown) => new NotSealing(e));
-          if (failed) throw failed;
-        }
-        const chunk = await sender.seal(pieces[i]!, header, i);
+      // In order. Each chunk is handed on before the next one's encryption is asked for: in Chromium, WebCrypto works
+      // inside the call, on the calling thread, so asking first would only hand the chunk on one encryption later.
+      for (const [i, piece] of pieces.entries()) {
+        const chunk = await sender.seal(piece, header, i);
         if (release) pieces[i] = EMPTY;
         if (onChunk) onChunk.chunk(chunk, i);
-        else chunks[i] = chunk;
+        else chunks.push(chunk);
       }
     } catch (e) {
-      if (e instanceof NotSealing) throw e.error;
       throw new SealError('encrypt_failed', `sealing failed: ${(e as Error).message}`);
     }
     return { sessionId: claims.sid, header, chunks, chunkLengths };

@@ -85,24 +85,24 @@ describe('ContainerClient in a real worker', () => {
     expect(opened.media[0]!.data).to.deep.equal(clip);
   });
 
-  it('BlobAssembler (the Blob thread\'s, or the worker\'s own without one): front, streamed part, 4 MiB groups and the rest, in order', async () => {
+  it('BlobAssembler (the Blob thread\'s, or the worker\'s own without one): streamed part, 4 MiB groups and the rest, in order', async () => {
     const bytes = sampleBytes(9_000_000, 15);
     const cuts = [0, 700, 3000, ...Array.from({ length: 17 }, (_, i) => 3000 + (i + 1) * 524_288), bytes.length];
     const pieces = cuts.slice(1).map((end, i) => bytes.slice(cuts[i], end));
     const assembler = new BlobAssembler();
-    // Chunk 0 (the second piece) comes last, after the others, as it does when it waits for the digests.
-    assembler.addFront(pieces[0]!);
-    for (const p of pieces.slice(2)) assembler.add(p);
-    assembler.addFront(pieces[1]!);
+    // The header, chunk 0, then the rest, as the sealer hands them on.
+    for (const p of pieces) assembler.add(p);
     const blob = await assembler.finish();
     expect(blob.type).to.equal('application/octet-stream');
     expect(firstDifference(new Uint8Array(await blob.arrayBuffer()), bytes)).to.equal(-1);
     expect(assembler.groupsMs).to.be.greaterThan(0);
-    // One chunk only: no stream at all.
+    // Under 4 MiB: the stream alone, no group.
     const small = new BlobAssembler();
-    small.addFront(bytes.subarray(0, 10));
-    small.addFront(bytes.subarray(10, 20));
-    expect(new Uint8Array(await (await small.finish()).arrayBuffer())).to.deep.equal(bytes.subarray(0, 20));
+    small.add(bytes.subarray(0, 10));
+    small.add(bytes.subarray(10, 20));
+    const smallBlob = await small.finish();
+    expect(small.groupsMs).to.equal(0);
+    expect(new Uint8Array(await smallBlob.arrayBuffer())).to.deep.equal(bytes.subarray(0, 20));
   });
 
   it('packs a clip read from its Blob in 512 KiB parts (as the element does): parts transferred, sealed as chunks, the clip intact', async () => {
